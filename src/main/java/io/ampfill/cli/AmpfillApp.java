@@ -1,0 +1,105 @@
+package io.ampfill.cli;
+
+import io.ampfill.report.RunReport;
+import org.apache.camel.main.Main;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run of ampfill: Camel Main with the routes of routes/ and the settings of application.properties,
+ * until the inbox is drained (run-once) or the process is stopped. Returns the exit code.
+ */
+public final class AmpfillApp {
+    /** The route files packed in the jar; a file of the same name in ./routes replaces one, others are added. */
+    static final List<String> PACKED_ROUTES = List.of("delivery.camel.yaml", "file-source.camel.yaml");
+
+    public static final int OK = 0;
+    public static final int FATAL = 1;
+    public static final int BAD_SETTINGS = 2;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private RunReport lastReport;
+
+    public AmpfillApp(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs with these settings on top of application.properties (the command line and tests use it). */
+    public int run(Map<String, String> overrides) {
+        Main main = new Main();
+        main.setDefaultPropertyPlaceholderLocation(
+                "classpath:application.properties;optional=true,file:application.properties;optional=true");
+        overrides.forEach(main::addOverrideProperty);
+        main.configure().withRoutesIncludePattern(routesIncludePattern(Path.of("routes")));
+        AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed);
+        main.configure().addConfiguration(configuration);
+        try {
+            main.run();
+        } catch (Exception failed) {
+            Throwable cause = rootCause(failed);
+            if (cause instanceof Settings.BadSettingException) {
+                err.println("ampfill: " + cause.getMessage());
+                return BAD_SETTINGS;
+            }
+            err.println("ampfill: could not start: " + cause.getMessage());
+            return FATAL;
+        } finally {
+            configuration.close();
+        }
+        if (configuration.report() == null || configuration.runControl() == null) {
+            err.println("ampfill: could not start (see the messages above)");
+            return FATAL;
+        }
+        lastReport = configuration.report();
+        lastReport.finish();
+        String fatal = configuration.runControl().fatalMessage();
+        out.print(lastReport.render(configuration.dryRun() ? "dry run against the built-in emulator" : "sent to Amplitude"));
+        if (fatal != null) {
+            err.println("ampfill: stopped: " + fatal);
+            return FATAL;
+        }
+        return OK;
+    }
+
+    /** The report of the last run, for tests and the benchmark. */
+    public RunReport lastReport() {
+        return lastReport;
+    }
+
+    static String routesIncludePattern(Path userRoutes) {
+        List<String> patterns = new ArrayList<>();
+        for (String name : PACKED_ROUTES) {
+            patterns.add(Files.isRegularFile(userRoutes.resolve(name))
+                    ? "file:" + userRoutes.resolve(name) : "classpath:routes/" + name);
+        }
+        if (Files.isDirectory(userRoutes)) {
+            try (var files = Files.list(userRoutes)) {
+                files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.endsWith(".camel.yaml") && !PACKED_ROUTES.contains(n))
+                        .sorted()
+                        .forEach(n -> patterns.add("file:" + userRoutes.resolve(n)));
+            } catch (java.io.IOException e) {
+                throw new Settings.BadSettingException("cannot list " + userRoutes + ": " + e.getMessage());
+            }
+        }
+        return String.join(",", patterns);
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable cause = t;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            if (cause instanceof Settings.BadSettingException) {
+                return cause;
+            }
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

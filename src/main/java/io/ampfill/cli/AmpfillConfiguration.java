@@ -1,0 +1,148 @@
+package io.ampfill.cli;
+
+import io.ampfill.deadletter.DeadLetterStore;
+import io.ampfill.delivery.CamelBatchPoster;
+import io.ampfill.delivery.DeliverySettings;
+import io.ampfill.delivery.DeviceLanes;
+import io.ampfill.emulator.AmplitudeEmulator;
+import io.ampfill.emulator.EmulatorSettings;
+import io.ampfill.event.EventIntake;
+import io.ampfill.event.EventMapper;
+import io.ampfill.event.MappingSettings;
+import io.ampfill.ledger.AckLedger;
+import io.ampfill.ledger.SettledGate;
+import io.ampfill.report.RunReport;
+import io.ampfill.source.FileSource;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * Builds the beans the routes use from application.properties and binds them in Camel's registry.
+ * With no API key it also starts the built-in emulator and points the delivery route at it (dry run).
+ */
+public final class AmpfillConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(AmpfillConfiguration.class);
+    /** Sent to the emulator in a dry run; never a real key. */
+    static final String DRY_RUN_KEY = "dry-run-no-key";
+
+    private final Runnable completed;
+    private AmplitudeEmulator emulator;
+    private DeviceLanes lanes;
+    private DeadLetterStore deadLetters;
+    private RunReport report;
+    private RunControl runControl;
+    private boolean dryRun;
+    private String endpoint;
+
+    AmpfillConfiguration(Runnable completed) {
+        this.completed = completed;
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Settings settings = new Settings(properties);
+
+        String source = settings.string("backfill.source");
+        if (!source.equals("file")) {
+            throw new Settings.BadSettingException("backfill.source must be file, got \"" + source + "\"");
+        }
+        String apiKey = settings.optional("amplitude.api-key");
+        dryRun = apiKey.isEmpty();
+        endpoint = settings.string("amplitude.endpoint");
+        if (dryRun) {
+            emulator = AmplitudeEmulator.start(new EmulatorSettings().keepEvents(false));
+            endpoint = emulator.batchUrl();
+            apiKey = DRY_RUN_KEY;
+        }
+        Path doneDir = Path.of(settings.string("backfill.done-dir")).toAbsolutePath();
+        Properties computed = new Properties();
+        computed.put("amplitude.endpoint", endpoint);
+        computed.put("backfill.dry-run", String.valueOf(dryRun));
+        computed.put("backfill.file-source-enabled", "true");
+        // Camel resolves a relative move against the inbox; the setting is relative to the working directory
+        computed.put("backfill.file-move", doneDir.toString().replace('\\', '/') + "/${file:name}");
+        computed.put("backfill.file-min-age", String.valueOf(settings.duration("backfill.file-min-age").toMillis()));
+        computed.put("backfill.poll-delay", String.valueOf(settings.duration("backfill.poll-delay").toMillis()));
+        computed.forEach((name, value) -> properties.addOverrideProperty((String) name, (String) value));
+
+        HttpComponent http = context.getComponent("http", HttpComponent.class);
+        http.setConnectTimeout(settings.duration("amplitude.connect-timeout").toMillis());
+        http.setResponseTimeout(settings.duration("amplitude.response-timeout").toMillis());
+        http.setSoTimeout(settings.duration("amplitude.response-timeout").toMillis());
+        http.setAutomaticRetriesDisabled(true);
+
+        DeliverySettings delivery = new DeliverySettings(
+                apiKey,
+                settings.integer("amplitude.min-id-length"),
+                settings.decimal("amplitude.device-eps"),
+                settings.integer("amplitude.max-events-per-request"),
+                settings.longValue("amplitude.max-request-bytes"),
+                settings.integer("amplitude.max-concurrent-requests"),
+                settings.longValue("backfill.max-in-flight-events"),
+                settings.duration("amplitude.retry.base"),
+                settings.duration("amplitude.retry.max-backoff"),
+                settings.optionalDuration("amplitude.retry.give-up-after"),
+                settings.duration("amplitude.quota-pause"));
+        MappingSettings mapping = new MappingSettings()
+                .minIdLength(delivery.minIdLength())
+                .skipUserPropertiesSync(settings.bool("amplitude.skip-user-properties-sync"));
+
+        AckLedger ledger = new AckLedger();
+        report = new RunReport();
+        deadLetters = new DeadLetterStore(Path.of(settings.string("backfill.dead-letter-dir")));
+        runControl = new RunControl(settings.bool("backfill.run-once"), ledger, deadLetters, report);
+        runControl.onFinish(completed);
+        lanes = new DeviceLanes(delivery,
+                new CamelBatchPoster(context.createProducerTemplate(), "direct:post-batch", apiKey), runControl);
+        runControl.lanes(lanes);
+
+        context.getRegistry().bind("runControl", runControl);
+        context.getRegistry().bind("fileSource", new FileSource(ledger, settings.integer("backfill.chunk-size")));
+        context.getRegistry().bind("eventIntake", new EventIntake(new EventMapper(mapping), deadLetters, lanes, report));
+        context.getRegistry().bind("settledGate", new SettledGate(deadLetters, report));
+
+        if (dryRun) {
+            LOG.info("dry run: no amplitude.api-key set, so events go to the built-in emulator at {};"
+                    + " nothing leaves this machine and no input file is moved", endpoint);
+        } else {
+            LOG.info("sending to {}", endpoint);
+        }
+    }
+
+    boolean dryRun() {
+        return dryRun;
+    }
+
+    RunReport report() {
+        return report;
+    }
+
+    RunControl runControl() {
+        return runControl;
+    }
+
+    AmplitudeEmulator emulator() {
+        return emulator;
+    }
+
+    /** Stops delivery and the emulator and makes the dead letters durable; called once Camel has stopped. */
+    void close() {
+        if (lanes != null) {
+            lanes.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+}

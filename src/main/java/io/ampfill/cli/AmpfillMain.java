@@ -1,0 +1,13 @@
+package io.ampfill.cli;
+
+import java.util.Map;
+
+/** java -jar ampfill.jar: settings come from application.properties, environment variables and -D. */
+public final class AmpfillMain {
+    private AmpfillMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(new AmpfillApp(System.out, System.err).run(Map.of()));
+    }
+}

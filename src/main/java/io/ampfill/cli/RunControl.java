@@ -1,0 +1,106 @@
+package io.ampfill.cli;
+
+import io.ampfill.deadletter.DeadLetterStore;
+import io.ampfill.delivery.DeliveryListener;
+import io.ampfill.delivery.DeviceLanes;
+import io.ampfill.delivery.OutboundEvent;
+import io.ampfill.ledger.AckLedger;
+import io.ampfill.report.RunReport;
+import org.apache.camel.Exchange;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The state of one run: what delivery reports (dead letters, counts, a fatal stop), and when a run-once
+ * is finished: the inbox is drained and every record read is acknowledged or dead-lettered.
+ */
+public final class RunControl implements DeliveryListener {
+    private final boolean runOnce;
+    private final AckLedger ledger;
+    private final DeadLetterStore deadLetters;
+    private final RunReport report;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final AtomicBoolean finishing = new AtomicBoolean();
+    private volatile DeviceLanes lanes;
+    private volatile String fatal;
+    private volatile Runnable onFinish = () -> { };
+
+    public RunControl(boolean runOnce, AckLedger ledger, DeadLetterStore deadLetters, RunReport report) {
+        this.runOnce = runOnce;
+        this.ledger = ledger;
+        this.deadLetters = deadLetters;
+        this.report = report;
+    }
+
+    void lanes(DeviceLanes lanes) {
+        this.lanes = lanes;
+    }
+
+    void onFinish(Runnable onFinish) {
+        this.onFinish = onFinish;
+    }
+
+    /** The file consumer found nothing new: a run-once ends when nothing read is still unsettled. */
+    public void inboxIdle() {
+        if (runOnce && ledger.openUnits() == 0 && (lanes == null || lanes.unsettled() == 0)) {
+            finish();
+        }
+    }
+
+    /** A source could not be read at all (not a bad record: those are dead-lettered): stop, input untouched. */
+    public void sourceFailed(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (fatal == null) {
+            String file = exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
+            fatal("cannot read " + (file == null ? "the source" : file) + ": "
+                    + (cause == null ? "unknown error" : cause.getMessage()));
+        }
+    }
+
+    @Override
+    public void deadLetter(OutboundEvent event, String reason) {
+        deadLetters.writeEvent(event.unit().name(), event.line(), reason, event.json());
+        report.deadLettered(reason);
+    }
+
+    @Override
+    public void requestSent(int events) {
+        report.requestSent(events);
+    }
+
+    @Override
+    public void delivered(int events) {
+        report.delivered(events);
+    }
+
+    @Override
+    public void retry(String cause) {
+        report.retry(cause);
+    }
+
+    @Override
+    public void fatal(String message) {
+        if (fatal == null) {
+            fatal = message; // printed once, as the run's last line
+            ledger.failAll(new IllegalStateException(message));
+            finish();
+        }
+    }
+
+    public String fatalMessage() {
+        return fatal;
+    }
+
+    public boolean isFinished() {
+        return finished.getCount() == 0;
+    }
+
+    private void finish() {
+        if (finishing.compareAndSet(false, true)) {
+            report.finish();
+            finished.countDown();
+            onFinish.run();
+        }
+    }
+}

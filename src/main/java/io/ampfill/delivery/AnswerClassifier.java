@@ -1,0 +1,177 @@
+package io.ampfill.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The answer table of amplitude-contract.md as a pure function: from what Amplitude answered (or the
+ * failure that stood in for an answer) to a {@link BatchAnswer}. No state, no network, so every row is
+ * unit-tested on its own.
+ */
+public final class AnswerClassifier {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] LISTING_KEYS = {
+            "events_with_invalid_fields", "events_with_missing_fields", "events_with_invalid_id_lengths"};
+
+    private AnswerClassifier() {
+    }
+
+    /**
+     * @param answer   what the server answered, its body already cleared of the API key
+     * @param deviceIds the device_id of each event of the request, by index (null where it has none)
+     */
+    public static BatchAnswer classify(HttpAnswer answer, List<String> deviceIds) {
+        int status = answer.status();
+        if (status >= 200 && status < 300) {
+            return new BatchAnswer.Acknowledged();
+        }
+        return switch (status) {
+            case 400 -> classify400(answer.body(), deviceIds);
+            case 403 -> new BatchAnswer.Fatal("Amplitude answered 403 Forbidden: this client is blocked"
+                    + " (firewall, or a project in the other region: check amplitude.endpoint)");
+            case 413 -> new BatchAnswer.Split();
+            case 429 -> classify429(answer);
+            case 408, 500, 502, 503, 504 -> new BatchAnswer.Resend(String.valueOf(status), retryAfter(answer.retryAfter()));
+            case 401 -> new BatchAnswer.Fatal("Amplitude refused the API key (401): check amplitude.api-key");
+            case 404 -> new BatchAnswer.Fatal("Amplitude answered 404 Not Found: check amplitude.endpoint");
+            default -> status >= 500
+                    ? new BatchAnswer.Resend(String.valueOf(status), retryAfter(answer.retryAfter()))
+                    : new BatchAnswer.Fatal("Amplitude answered " + status + ", which ampfill does not know how to handle: "
+                    + oneLine(answer.body()));
+        };
+    }
+
+    /** A request that got no answer: a timeout, a reset or a refused connection is sent again; anything else is a bug or bad setting. */
+    public static BatchAnswer classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+                return new BatchAnswer.Resend("timeout", null);
+            }
+            if (t instanceof ConnectException) {
+                return new BatchAnswer.Resend("connection refused", null);
+            }
+            if (t instanceof UnknownHostException) {
+                return new BatchAnswer.Resend("unknown host", null);
+            }
+            if (t instanceof IOException) {
+                return new BatchAnswer.Resend("connection error", null);
+            }
+        }
+        return new BatchAnswer.Fatal("could not send to Amplitude: " + oneLine(String.valueOf(failure.getMessage())));
+    }
+
+    private static BatchAnswer classify400(String body, List<String> deviceIds) {
+        JsonNode json = parse(body);
+        String error = json.path("error").asText("");
+        if (error.regionMatches(true, 0, "Invalid API key", 0, 15)) {
+            return new BatchAnswer.Fatal("Amplitude refused the API key (400 Invalid API key): check amplitude.api-key");
+        }
+        Map<Integer, String> reasons = new TreeMap<>();
+        for (String key : LISTING_KEYS) {
+            String kind = switch (key) {
+                case "events_with_missing_fields" -> "missing field ";
+                case "events_with_invalid_id_lengths" -> "id too short, ";
+                default -> "invalid field ";
+            };
+            for (Iterator<Map.Entry<String, JsonNode>> it = json.path(key).fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                for (JsonNode index : field.getValue()) {
+                    addReason(reasons, index.asInt(-1), deviceIds.size(),
+                            "Amplitude refused the event (400 " + kind + field.getKey() + ")");
+                }
+            }
+        }
+        for (JsonNode index : json.path("silenced_events")) {
+            addReason(reasons, index.asInt(-1), deviceIds.size(), "Amplitude refused the event (400 event silenced)");
+        }
+        Set<String> silencedDevices = new LinkedHashSet<>();
+        json.path("silenced_devices").forEach(d -> silencedDevices.add(d.asText()));
+        for (int i = 0; i < deviceIds.size(); i++) {
+            if (deviceIds.get(i) != null && silencedDevices.contains(deviceIds.get(i))) {
+                addReason(reasons, i, deviceIds.size(), "Amplitude refused the event (400 device silenced)");
+            }
+        }
+        if (!reasons.isEmpty()) {
+            return new BatchAnswer.RejectListed(reasons);
+        }
+        if (json.hasNonNull("missing_field")) {
+            return new BatchAnswer.Fatal("Amplitude refused the request (400): missing field "
+                    + json.get("missing_field").asText() + (error.isEmpty() ? "" : " (" + oneLine(error) + ")"));
+        }
+        return new BatchAnswer.Fatal("Amplitude refused the request (400) without naming an event: "
+                + (error.isEmpty() ? oneLine(body) : oneLine(error)));
+    }
+
+    private static void addReason(Map<Integer, String> reasons, int index, int size, String reason) {
+        if (index >= 0 && index < size) {
+            reasons.merge(index, reason, (a, b) -> a.equals(b) ? a : a.substring(0, a.length() - 1) + ", " + b.substring(b.indexOf("(400 ") + 5));
+        }
+    }
+
+    private static BatchAnswer classify429(HttpAnswer answer) {
+        JsonNode json = parse(answer.body());
+        List<Integer> events = new ArrayList<>();
+        json.path("throttled_events").forEach(i -> events.add(i.asInt()));
+        return new BatchAnswer.TooManyRequests(
+                keys(json.path("throttled_devices")), keys(json.path("throttled_users")),
+                keys(json.path("exceeded_daily_quota_devices")), keys(json.path("exceeded_daily_quota_users")),
+                events, retryAfter(answer.retryAfter()));
+    }
+
+    private static Set<String> keys(JsonNode object) {
+        Set<String> keys = new LinkedHashSet<>();
+        object.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    /** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = header.trim();
+        try {
+            return Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration wait = Duration.between(ZonedDateTime.now(),
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (RuntimeException notADate) {
+                return null;
+            }
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            JsonNode node = JSON.readTree(body == null ? "" : body);
+            return node == null ? JSON.createObjectNode() : node;
+        } catch (IOException unreadable) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    private static String oneLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        String line = text.replaceAll("\\s+", " ").trim();
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+}

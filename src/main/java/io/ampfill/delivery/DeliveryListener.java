@@ -1,0 +1,17 @@
+package io.ampfill.delivery;
+
+/** What delivery tells the rest of the run: dead letters to store, counts for the report, a fatal stop. */
+public interface DeliveryListener {
+    /** An event Amplitude will not take: store it with the reason before it is settled. */
+    void deadLetter(OutboundEvent event, String reason);
+
+    void requestSent(int events);
+
+    void delivered(int events);
+
+    /** A request (or the part of it of some devices) goes out again; cause as in {@link BatchAnswer#cause()}. */
+    void retry(String cause);
+
+    /** Nothing more can be delivered: the message is one line, free of the API key. */
+    void fatal(String message);
+}

@@ -1,0 +1,39 @@
+package io.ampfill.delivery;
+
+import java.time.Duration;
+
+/** The delivery settings of application.properties (amplitude.*), read once at start. */
+public record DeliverySettings(
+        String apiKey,
+        int minIdLength,
+        double deviceEps,
+        int maxEventsPerRequest,
+        long maxRequestBytes,
+        int maxConcurrentRequests,
+        long maxInFlightEvents,
+        Duration retryBase,
+        Duration retryMaxBackoff,
+        Duration giveUpAfter,
+        Duration quotaPause) {
+
+    /** Pace a little under the configured rate: request timings jitter and Amplitude's buckets do not forgive. */
+    public static final double RATE_MARGIN = 0.97;
+
+    public DeliverySettings {
+        if (apiKey == null || apiKey.isEmpty()) {
+            throw new IllegalArgumentException("delivery needs an API key (the dry run sends a placeholder)");
+        }
+        if (deviceEps < 0) {
+            throw new IllegalArgumentException("amplitude.device-eps must be 0 (no pacing) or positive, got " + deviceEps);
+        }
+        if (maxEventsPerRequest < 1 || maxEventsPerRequest > 2000) {
+            throw new IllegalArgumentException("amplitude.max-events-per-request must be 1..2000, got " + maxEventsPerRequest);
+        }
+        if (maxConcurrentRequests < 1) {
+            throw new IllegalArgumentException("amplitude.max-concurrent-requests must be at least 1, got " + maxConcurrentRequests);
+        }
+        if (maxInFlightEvents < 1) {
+            throw new IllegalArgumentException("backfill.max-in-flight-events must be at least 1, got " + maxInFlightEvents);
+        }
+    }
+}

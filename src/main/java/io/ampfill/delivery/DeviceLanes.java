@@ -1,0 +1,605 @@
+package io.ampfill.delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One lane per device (device_id, else user_id): its events wait in source order, at most one batch of
+ * them is in flight, and it is paced by its own token bucket. Requests are filled from the lanes that
+ * are ready, several devices to a request, and sent by a bounded pool.
+ *
+ * <p>Why not Camel's Aggregator + Throttler + redelivery: a batch waiting out a 429 or a quota pause
+ * must hold back the later events of its own device and of no other, a 400 must resend part of a
+ * request, a 413 must split it, and a partial group must never be dropped on shutdown. Camel's
+ * redelivery repeats a whole exchange (blocking a thread, or losing order when asynchronous), and the
+ * Throttler paces a route, not each device. Here a failed batch goes back to the head of its lane with
+ * a "not before" time, so order and isolation follow from the data structure.
+ */
+public final class DeviceLanes implements AutoCloseable {
+    private static final long IDLE_LANE_EVICTION_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final DeliverySettings settings;
+    private final BatchPoster poster;
+    private final DeliveryListener listener;
+    private final Backoff backoff;
+    private final byte[] requestHead;
+    private final byte[] requestTail;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition dispatch = lock.newCondition();
+    private final Condition space = lock.newCondition();
+    private final Map<String, Lane> lanes = new HashMap<>();
+    private final ArrayDeque<Lane> ready = new ArrayDeque<>();
+    private final PriorityQueue<Lane> waiting = new PriorityQueue<>(Comparator.comparingLong(l -> l.wakeAt));
+    private long unsettled;
+    private int freeSenders;
+    private boolean stopped;
+    private long lastEviction = System.nanoTime();
+
+    private final ExecutorService senders;
+    private final Thread dispatcher;
+
+    public DeviceLanes(DeliverySettings settings, BatchPoster poster, DeliveryListener listener) {
+        this.settings = settings;
+        this.poster = poster;
+        this.listener = listener;
+        this.backoff = new Backoff(settings.retryBase(), settings.retryMaxBackoff(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        this.requestHead = ("{\"api_key\":" + jsonString(settings.apiKey()) + ",\"events\":[")
+                .getBytes(StandardCharsets.UTF_8);
+        this.requestTail = ("],\"options\":{\"min_id_length\":" + settings.minIdLength() + "}}")
+                .getBytes(StandardCharsets.UTF_8);
+        this.freeSenders = settings.maxConcurrentRequests();
+        AtomicInteger n = new AtomicInteger();
+        this.senders = Executors.newFixedThreadPool(settings.maxConcurrentRequests(), r -> {
+            Thread t = new Thread(r, "ampfill-sender-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.dispatcher = new Thread(this::dispatchLoop, "ampfill-dispatcher");
+        this.dispatcher.setDaemon(true);
+        this.dispatcher.start();
+    }
+
+    /**
+     * Hands events, in source order, to their lanes. Blocks while the in-flight window
+     * (backfill.max-in-flight-events) is full, so input is read no faster than it is delivered.
+     */
+    public void enqueue(List<OutboundEvent> events) throws InterruptedException {
+        if (events.isEmpty()) {
+            return;
+        }
+        lock.lockInterruptibly();
+        try {
+            while (!stopped && unsettled > 0 && unsettled + events.size() > settings.maxInFlightEvents()) {
+                space.await();
+            }
+            if (stopped) {
+                throw new IllegalStateException("delivery has stopped");
+            }
+            long now = System.nanoTime();
+            for (OutboundEvent event : events) {
+                Lane lane = lanes.get(event.laneKey());
+                if (lane == null) {
+                    lane = new Lane(event.laneKey(), settings.deviceEps(), now);
+                    lanes.put(lane.key, lane);
+                }
+                lane.queue.addLast(event);
+                if (lane.state == LaneState.IDLE) {
+                    schedule(lane, now);
+                }
+            }
+            unsettled += events.size();
+            dispatch.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Events handed over and not yet acknowledged or dead-lettered. */
+    public long unsettled() {
+        lock.lock();
+        try {
+            return unsettled;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            stopped = true;
+            dispatch.signalAll();
+            space.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        dispatcher.interrupt();
+        senders.shutdownNow();
+        try {
+            senders.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- scheduling (all under lock) ----
+
+    private void schedule(Lane lane, long now) {
+        if (lane.queue.isEmpty()) {
+            lane.state = LaneState.IDLE;
+            lane.idleSince = now;
+            return;
+        }
+        long due = Math.max(lane.notBefore, lane.tokensDueAt(now, wantedBatch(lane)));
+        if (due <= now) {
+            lane.state = LaneState.READY;
+            ready.addLast(lane);
+        } else {
+            lane.state = LaneState.WAITING;
+            lane.wakeAt = due;
+            waiting.add(lane);
+        }
+    }
+
+    /** A paced lane waits until it can send a full second's worth (or all it has), so requests stay large. */
+    private int wantedBatch(Lane lane) {
+        return Math.min(Math.min(lane.queue.size(), lane.batchCap), Math.min(settings.maxEventsPerRequest(), lane.capacity()));
+    }
+
+    private void dispatchLoop() {
+        lock.lock();
+        try {
+            while (!stopped) {
+                long now = System.nanoTime();
+                while (!waiting.isEmpty() && waiting.peek().wakeAt <= now) {
+                    schedule(waiting.poll(), now);
+                }
+                evictIdleLanes(now);
+                if (freeSenders == 0 || ready.isEmpty()) {
+                    if (freeSenders > 0 && !waiting.isEmpty()) {
+                        dispatch.awaitNanos(waiting.peek().wakeAt - now);
+                    } else {
+                        dispatch.await();
+                    }
+                    continue;
+                }
+                Request request = fillRequest(now);
+                if (request.size() > 0) {
+                    freeSenders--;
+                    senders.execute(() -> send(request));
+                }
+            }
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Request fillRequest(long now) {
+        Request request = new Request();
+        long budget = settings.maxRequestBytes() - requestHead.length - requestTail.length;
+        while (!ready.isEmpty() && request.size() < settings.maxEventsPerRequest()) {
+            Lane lane = ready.peekFirst();
+            int room = settings.maxEventsPerRequest() - request.size();
+            int allowed = lane.takeTokens(now, Math.min(Math.min(lane.queue.size(), room), lane.batchCap));
+            if (allowed < 1) {
+                ready.pollFirst();
+                schedule(lane, now);
+                continue;
+            }
+            List<OutboundEvent> batch = new ArrayList<>(allowed);
+            while (batch.size() < allowed) {
+                OutboundEvent next = lane.queue.peekFirst();
+                long size = next.json().length + 1L;
+                if (request.bytes + size > budget && (request.size() > 0 || !batch.isEmpty())) {
+                    break;
+                }
+                batch.add(lane.queue.pollFirst());
+                request.bytes += size;
+            }
+            if (batch.isEmpty()) {
+                lane.refund(allowed);
+                break; // the request is full by bytes; the lane stays first in line for the next one
+            }
+            lane.refund(allowed - batch.size());
+            ready.pollFirst();
+            lane.state = LaneState.IN_FLIGHT;
+            request.add(lane, batch);
+            if (batch.size() < allowed) {
+                break;
+            }
+        }
+        return request;
+    }
+
+    private void evictIdleLanes(long now) {
+        if (now - lastEviction < IDLE_LANE_EVICTION_NANOS) {
+            return;
+        }
+        lastEviction = now;
+        // a lane idle for a while has a full bucket and nothing to remember: a new one is the same
+        lanes.values().removeIf(l -> l.state == LaneState.IDLE && now - l.idleSince > IDLE_LANE_EVICTION_NANOS
+                && l.notBefore <= now && l.eps == settings.deviceEps());
+    }
+
+    // ---- sending (on a sender thread, without the lock) ----
+
+    private void send(Request request) {
+        List<OutboundEvent> all = request.events();
+        ArrayDeque<List<OutboundEvent>> parts = new ArrayDeque<>();
+        parts.push(all);
+        Map<OutboundEvent, Boolean> done = new IdentityHashMap<>();
+        BatchAnswer last = new BatchAnswer.Acknowledged();
+        List<OutboundEvent> failedPart = List.of();
+        while (!parts.isEmpty()) {
+            List<OutboundEvent> part = parts.pop();
+            BatchAnswer answer = post(part);
+            if (answer instanceof BatchAnswer.Acknowledged) {
+                listener.delivered(part.size());
+                for (OutboundEvent e : part) {
+                    done.put(e, Boolean.TRUE);
+                    e.settle();
+                }
+                continue;
+            }
+            if (answer instanceof BatchAnswer.Split) {
+                listener.retry(answer.cause());
+                if (part.size() == 1) {
+                    OutboundEvent e = part.get(0);
+                    deadLetter(e, "Amplitude refused the event as too large (413 Payload too large)");
+                    done.put(e, Boolean.TRUE);
+                } else {
+                    int half = part.size() / 2;
+                    parts.push(part.subList(half, part.size()));
+                    parts.push(part.subList(0, half));
+                }
+                continue;
+            }
+            if (answer instanceof BatchAnswer.RejectListed rejected) {
+                rejected.reasons().forEach((index, reason) -> {
+                    OutboundEvent e = part.get(index);
+                    deadLetter(e, reason);
+                    done.put(e, Boolean.TRUE);
+                });
+            }
+            last = answer;
+            failedPart = part;
+            break;
+        }
+        settleRequest(request, done, last, failedPart);
+    }
+
+    private BatchAnswer post(List<OutboundEvent> part) {
+        listener.requestSent(part.size());
+        List<String> deviceIds = new ArrayList<>(part.size());
+        for (OutboundEvent e : part) {
+            deviceIds.add(e.deviceId());
+        }
+        try {
+            HttpAnswer answer = poster.post(body(part));
+            return AnswerClassifier.classify(answer, deviceIds);
+        } catch (Exception noAnswer) {
+            return AnswerClassifier.classify(noAnswer);
+        }
+    }
+
+    private byte[] body(List<OutboundEvent> part) {
+        int size = requestHead.length + requestTail.length + Math.max(part.size() - 1, 0);
+        for (OutboundEvent e : part) {
+            size += e.json().length;
+        }
+        byte[] body = new byte[size];
+        System.arraycopy(requestHead, 0, body, 0, requestHead.length);
+        int at = requestHead.length;
+        for (int i = 0; i < part.size(); i++) {
+            if (i > 0) {
+                body[at++] = ',';
+            }
+            byte[] json = part.get(i).json();
+            System.arraycopy(json, 0, body, at, json.length);
+            at += json.length;
+        }
+        System.arraycopy(requestTail, 0, body, at, requestTail.length);
+        return body;
+    }
+
+    private void deadLetter(OutboundEvent event, String reason) {
+        listener.deadLetter(event, reason);
+        event.settle();
+    }
+
+    /**
+     * Back on the lanes: acknowledged and dead-lettered events leave, the others return to the head of
+     * their lane in their order, and the answer decides when each lane may go again.
+     */
+    private void settleRequest(Request request, Map<OutboundEvent, Boolean> done, BatchAnswer answer,
+                               List<OutboundEvent> failedPart) {
+        if (answer instanceof BatchAnswer.Fatal fatal) {
+            listener.fatal(fatal.message());
+        } else if (!(answer instanceof BatchAnswer.Acknowledged)) {
+            listener.retry(answer.cause());
+        }
+        Map<OutboundEvent, Integer> indexInFailedPart = new IdentityHashMap<>();
+        for (int i = 0; i < failedPart.size(); i++) {
+            indexInFailedPart.put(failedPart.get(i), i);
+        }
+        List<OutboundEvent> gaveUp = new ArrayList<>();
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            if (answer instanceof BatchAnswer.Fatal) {
+                stopped = true;
+            }
+            int settledHere = 0;
+            for (Map.Entry<Lane, List<OutboundEvent>> entry : request.batches.entrySet()) {
+                Lane lane = entry.getKey();
+                List<OutboundEvent> unsent = new ArrayList<>();
+                for (OutboundEvent e : entry.getValue()) {
+                    if (done.containsKey(e)) {
+                        settledHere++;
+                    } else {
+                        unsent.add(e);
+                    }
+                }
+                if (unsent.isEmpty()) {
+                    lane.succeeded();
+                } else if (stopped) {
+                    // nothing goes out any more; the events stay unsettled so their source does not commit
+                    returnToHead(lane, unsent);
+                } else {
+                    long delay = laneDelay(lane, unsent, answer, indexInFailedPart, now);
+                    if (delay < 0) {
+                        gaveUp.addAll(unsent);
+                        settledHere += unsent.size();
+                        lane.succeeded();
+                    } else {
+                        returnToHead(lane, unsent);
+                        lane.notBefore = now + delay;
+                    }
+                }
+                if (lane.state == LaneState.IN_FLIGHT) {
+                    schedule(lane, now);
+                }
+            }
+            unsettled -= settledHere;
+            freeSenders++;
+            if (stopped) {
+                dispatch.signalAll();
+                space.signalAll();
+            } else {
+                dispatch.signal();
+                space.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        Duration limit = settings.giveUpAfter();
+        for (OutboundEvent e : gaveUp) {
+            deadLetter(e, "gave up after " + readable(limit) + " of failed attempts, last answer " + answer.cause());
+        }
+    }
+
+    private static void returnToHead(Lane lane, List<OutboundEvent> unsent) {
+        for (int i = unsent.size() - 1; i >= 0; i--) {
+            lane.queue.addFirst(unsent.get(i));
+        }
+    }
+
+    /** How long a lane with unsent events waits (nanos), or -1 when it has tried longer than amplitude.retry.give-up-after. */
+    private long laneDelay(Lane lane, List<OutboundEvent> unsent, BatchAnswer answer,
+                           Map<OutboundEvent, Integer> indexInFailedPart, long now) {
+        if (answer instanceof BatchAnswer.RejectListed) {
+            return 0; // the valid events go straight back out
+        }
+        boolean throttled = true;
+        Duration retryAfter = null;
+        if (answer instanceof BatchAnswer.TooManyRequests tooMany) {
+            if (isNamed(lane, unsent, tooMany.quotaDevices(), tooMany.quotaUsers())) {
+                // a batch larger than what the quota has left would be refused forever: try a smaller one
+                lane.batchCap = Math.max(1, unsent.size() / 2);
+                return settings.quotaPause().toNanos(); // quota pauses never give up: the promise is never to drop
+            }
+            throttled = tooMany.namesNobody()
+                    || isNamed(lane, unsent, tooMany.throttledDevices(), tooMany.throttledUsers())
+                    || unsent.stream().anyMatch(e -> {
+                        Integer index = indexInFailedPart.get(e);
+                        return index != null && tooMany.throttledEvents().contains(index);
+                    });
+            if (!throttled) {
+                return 0; // refused only because another device in the same request was over its rate
+            }
+            lane.slowDown();
+            retryAfter = tooMany.retryAfter();
+        } else if (answer instanceof BatchAnswer.Resend resend) {
+            retryAfter = resend.retryAfter();
+        }
+        if (lane.firstFailure == 0) {
+            lane.firstFailure = now;
+        }
+        Duration limit = settings.giveUpAfter();
+        if (limit != null && now - lane.firstFailure >= limit.toNanos()) {
+            return -1;
+        }
+        lane.attempt++;
+        Duration wait = retryAfter != null ? retryAfter : backoff.delay(lane.attempt);
+        return wait.toNanos();
+    }
+
+    private static boolean isNamed(Lane lane, List<OutboundEvent> unsent, Set<String> devices, Set<String> users) {
+        if (devices.contains(lane.key)) {
+            return true;
+        }
+        if (!users.isEmpty()) {
+            for (OutboundEvent e : unsent) {
+                if (e.userId() != null && users.contains(e.userId())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** 300ms, 5s, 15m, 1h: the way the setting was written. */
+    static String readable(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 && ms > 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    private static String jsonString(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    // ---- state ----
+
+    private enum LaneState { IDLE, READY, WAITING, IN_FLIGHT }
+
+    /** One device's queue, pacing and retry state; guarded by the lanes' lock. */
+    private static final class Lane {
+        final String key;
+        final ArrayDeque<OutboundEvent> queue = new ArrayDeque<>();
+        final double configuredEps;
+        LaneState state = LaneState.IDLE;
+        long wakeAt;
+        long notBefore;
+        long idleSince;
+        int attempt;
+        long firstFailure;
+        // most events per batch; shrinks while a daily quota refuses the lane, grows back on success
+        int batchCap = Integer.MAX_VALUE;
+        // token bucket: capacity eps * 1 s; eps adapts (AIMD) after 429s
+        double eps;
+        double tokens;
+        long refilledAt;
+
+        Lane(String key, double eps, long now) {
+            this.key = key;
+            this.configuredEps = eps;
+            this.eps = eps;
+            this.tokens = capacity();
+            this.refilledAt = now;
+        }
+
+        boolean paced() {
+            return configuredEps > 0;
+        }
+
+        int capacity() {
+            return paced() ? Math.max(1, (int) (eps * DeliverySettings.RATE_MARGIN)) : Integer.MAX_VALUE;
+        }
+
+        void refill(long now) {
+            if (!paced()) {
+                return;
+            }
+            tokens = Math.min(capacity(), tokens + (now - refilledAt) * eps * DeliverySettings.RATE_MARGIN / 1e9);
+            refilledAt = now;
+        }
+
+        /** When the bucket will hold enough for the wanted batch (now if it already does, or if it is full). */
+        long tokensDueAt(long now, int wanted) {
+            if (!paced()) {
+                return now;
+            }
+            refill(now);
+            double needed = Math.min(wanted, capacity()) - tokens;
+            return needed <= 0 ? now : now + (long) Math.ceil(needed / (eps * DeliverySettings.RATE_MARGIN) * 1e9);
+        }
+
+        int takeTokens(long now, int max) {
+            if (!paced()) {
+                return max;
+            }
+            refill(now);
+            int taken = (int) Math.min(max, Math.floor(tokens));
+            tokens -= taken;
+            return taken;
+        }
+
+        void refund(int n) {
+            if (paced()) {
+                tokens = Math.min(capacity(), tokens + n);
+            }
+        }
+
+        /** Multiplicative decrease after a 429 for this device. */
+        void slowDown() {
+            if (paced()) {
+                eps = Math.max(configuredEps / 10, eps / 2);
+                tokens = Math.min(tokens, capacity());
+            }
+        }
+
+        /** Additive increase back towards the configured rate. */
+        void succeeded() {
+            attempt = 0;
+            firstFailure = 0;
+            batchCap = batchCap > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : batchCap * 2;
+            if (paced() && eps < configuredEps) {
+                eps = Math.min(configuredEps, eps + configuredEps / 10);
+            }
+        }
+    }
+
+    /** The batches of several lanes that go out in one POST, in the order they were taken. */
+    private static final class Request {
+        final Map<Lane, List<OutboundEvent>> batches = new LinkedHashMap<>();
+        long bytes;
+        int count;
+
+        void add(Lane lane, List<OutboundEvent> batch) {
+            batches.put(lane, batch);
+            count += batch.size();
+        }
+
+        int size() {
+            return count;
+        }
+
+        List<OutboundEvent> events() {
+            List<OutboundEvent> all = new ArrayList<>(count);
+            for (Iterator<List<OutboundEvent>> it = batches.values().iterator(); it.hasNext(); ) {
+                all.addAll(it.next());
+            }
+            return all;
+        }
+    }
+}

@@ -1,0 +1,494 @@
+package io.ampfill.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An in-process HTTP server following Amplitude's /batch contract (amplitude-contract.md): validation, size limits,
+ * rate buckets, daily quotas, insert_id deduplication and injectable faults. It records what it ingested per device,
+ * in order, so a test can assert that everything was delivered once and in order.
+ */
+public final class AmplitudeEmulator implements AutoCloseable {
+
+    private static final String BATCH_PATH = "/batch";
+    private static final int ACCEPT_BACKLOG = 512;
+    /** eps_threshold reported by a scripted throttle when no device rate is configured: Amplitude's documented limit. */
+    private static final double DOCUMENTED_EPS_THRESHOLD = 1000;
+
+    /**
+     * The JDK server flushes an answer's headers and body as two segments; with Nagle on, the body waits for the
+     * client's delayed ACK, costing ~40 ms per request. The property is read once, when the JVM's first server is made.
+     */
+    private static final String JDK_SERVER_NODELAY = "sun.net.httpserver.nodelay";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final System.Logger LOG = System.getLogger(AmplitudeEmulator.class.getName());
+
+    private final EmulatorSettings settings;
+    private final HttpServer server;
+    private final ExecutorService handlers;
+
+    private final ConcurrentLinkedQueue<Fault> script = new ConcurrentLinkedQueue<>();
+    private final Random faultDice;
+    private final boolean rollsFaultDice;
+
+    /** Guards the ledger, the buckets and the quotas, so a request is admitted and ingested as one step. */
+    private final ReentrantLock ingestLock = new ReentrantLock();
+    private final IngestLedger ledger = new IngestLedger();
+    private final RateBuckets deviceBuckets;
+    private final RateBuckets userBuckets;
+    private final RollingQuota deviceQuota;
+    private final RollingQuota userQuota;
+    /** Without kept events, buckets or quotas there is no shared state to guard, so the benchmark path takes no lock. */
+    private final boolean needsIngestLock;
+
+    private final LongAdder ingested = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final Map<Integer, LongAdder> answers = new ConcurrentHashMap<>();
+
+    private AmplitudeEmulator(EmulatorSettings settings, HttpServer server, ExecutorService handlers) {
+        this.settings = settings;
+        this.server = server;
+        this.handlers = handlers;
+        this.faultDice = new Random(settings.seed());
+        this.rollsFaultDice = settings.anyRandomFault();
+        this.deviceBuckets = settings.deviceEps() > 0 ? new RateBuckets(settings.deviceEps(), settings.burstSeconds()) : null;
+        this.userBuckets = settings.userEps() > 0 ? new RateBuckets(settings.userEps(), settings.burstSeconds()) : null;
+        long origin = System.nanoTime();
+        this.deviceQuota = settings.dailyQuota() > 0 ? new RollingQuota(settings.dailyQuota(), settings.quotaWindow(), origin) : null;
+        this.userQuota = settings.dailyQuota() > 0 ? new RollingQuota(settings.dailyQuota(), settings.quotaWindow(), origin) : null;
+        this.needsIngestLock = settings.keepEvents() || deviceBuckets != null || userBuckets != null || deviceQuota != null;
+    }
+
+    public static AmplitudeEmulator start(EmulatorSettings settings) {
+        if (System.getProperty(JDK_SERVER_NODELAY) == null) {
+            System.setProperty(JDK_SERVER_NODELAY, "true");
+        }
+        EmulatorSettings own = settings.copy();
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(own.host(), own.port()), ACCEPT_BACKLOG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + own.host() + ":" + own.port(), e);
+        }
+        ExecutorService handlers = Executors.newFixedThreadPool(own.threads(), daemonThreads());
+        AmplitudeEmulator emulator = new AmplitudeEmulator(own, server, handlers);
+        server.createContext("/", emulator::handle);
+        server.setExecutor(handlers);
+        server.start();
+        return emulator;
+    }
+
+    public String batchUrl() {
+        return "http://" + hostForUrl() + ":" + port() + BATCH_PATH;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        handlers.shutdownNow();
+    }
+
+    /** Faults answered, in order, to the next /batch requests, ahead of any random fault. */
+    public void script(Fault... faults) {
+        for (Fault fault : faults) {
+            script.add(Objects.requireNonNull(fault, "fault"));
+        }
+    }
+
+    /** Events accepted, duplicates not counted. */
+    public long ingestedCount() {
+        return ingested.sum();
+    }
+
+    /** Events dropped because their insert_id was already ingested for their device. */
+    public long duplicateCount() {
+        return duplicates.sum();
+    }
+
+    /** insert_ids per device key (device_id, else "user:" + user_id), in ingest order. Empty when events are not kept. */
+    public Map<String, List<String>> ingestedInsertIdsByDevice() {
+        ingestLock.lock();
+        try {
+            return ledger.insertIdsByDevice();
+        } finally {
+            ingestLock.unlock();
+        }
+    }
+
+    /** Copies of one device key's ingested events, in ingest order. Empty when events are not kept. */
+    public List<ObjectNode> ingestedEvents(String deviceKey) {
+        ingestLock.lock();
+        try {
+            return ledger.events(deviceKey);
+        } finally {
+            ingestLock.unlock();
+        }
+    }
+
+    /** POST /batch requests received, whatever their answer. */
+    public long requestCount() {
+        return requests.sum();
+    }
+
+    /** Answers given to /batch requests by status; 0 counts connections dropped without an answer. */
+    public Map<Integer, Long> answerCounts() {
+        Map<Integer, Long> counts = new TreeMap<>();
+        answers.forEach((status, count) -> counts.put(status, count.sum()));
+        return counts;
+    }
+
+    /** Forgets everything ingested and counted, buckets and quotas included; scripted faults stay queued. */
+    public void reset() {
+        ingestLock.lock();
+        try {
+            ledger.clear();
+            if (deviceBuckets != null) deviceBuckets.clear();
+            if (userBuckets != null) userBuckets.clear();
+            if (deviceQuota != null) deviceQuota.clear();
+            if (userQuota != null) userQuota.clear();
+            ingested.reset();
+            duplicates.reset();
+            requests.reset();
+            answers.clear();
+        } finally {
+            ingestLock.unlock();
+        }
+    }
+
+    private void handle(HttpExchange exchange) {
+        try {
+            if (!"POST".equals(exchange.getRequestMethod()) || !BATCH_PATH.equals(exchange.getRequestURI().getPath())) {
+                exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+                send(exchange, EmulatorAnswer.NOT_FOUND);
+                return;
+            }
+            requests.increment();
+            // the whole body is read before any fault, so a reset is seen by a client that finished sending
+            byte[] body = readBodyWithinLimit(exchange);
+            Fault scripted = script.poll();
+            EmulatorAnswer answer = scripted != null ? answerScripted(scripted, exchange, body) : answerWithRandomFaults(exchange, body);
+            answer(exchange, answer);
+        } catch (IOException e) {
+            // the client went away (or timed out on a slow answer): nothing to answer
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // a bug here must not pass for one of the faults the client is being tested against: say so loudly
+            LOG.log(System.Logger.Level.ERROR, "emulator failed to handle a request", e);
+            answerBugIfStillPossible(exchange);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private EmulatorAnswer answerScripted(Fault fault, HttpExchange exchange, byte[] body) throws InterruptedException {
+        switch (fault.kind()) {
+            case STATUS:
+                return EmulatorAnswer.forStatus(fault.status());
+            case RESET:
+                return EmulatorAnswer.RESET;
+            case SLOW:
+                Thread.sleep(fault.delay().toMillis());
+                return process(exchange, body);
+            case INGEST_THEN_500:
+                return failAfterIngest(process(exchange, body));
+            case THROTTLE:
+                return throttleEverything(body);
+            default:
+                throw new IllegalStateException("unknown fault " + fault);
+        }
+    }
+
+    private EmulatorAnswer answerWithRandomFaults(HttpExchange exchange, byte[] body) throws InterruptedException {
+        if (!rollsFaultDice) {
+            return process(exchange, body);
+        }
+        // every request rolls all dice in the same order, so the n-th request's faults depend only on the seed
+        double reset, s503, s500, s502, s504, slow, s500AfterIngest;
+        synchronized (faultDice) {
+            reset = faultDice.nextDouble();
+            s503 = faultDice.nextDouble();
+            s500 = faultDice.nextDouble();
+            s502 = faultDice.nextDouble();
+            s504 = faultDice.nextDouble();
+            slow = faultDice.nextDouble();
+            s500AfterIngest = faultDice.nextDouble();
+        }
+        if (reset < settings.resetRate()) return EmulatorAnswer.RESET;
+        if (s503 < settings.status503Rate()) return EmulatorAnswer.forStatus(503);
+        if (s500 < settings.status500Rate()) return EmulatorAnswer.forStatus(500);
+        if (s502 < settings.status502Rate()) return EmulatorAnswer.forStatus(502);
+        if (s504 < settings.status504Rate()) return EmulatorAnswer.forStatus(504);
+        if (slow < settings.slowRate()) {
+            Thread.sleep(settings.slowDelay().toMillis());
+        }
+        EmulatorAnswer answer = process(exchange, body);
+        return s500AfterIngest < settings.status500AfterIngestRate() ? failAfterIngest(answer) : answer;
+    }
+
+    private static EmulatorAnswer failAfterIngest(EmulatorAnswer answer) {
+        return answer.status == 200 ? EmulatorAnswer.forStatus(500) : answer;
+    }
+
+    /** Amplitude's normal handling of a request. A null body means it was over the byte limit. */
+    private EmulatorAnswer process(HttpExchange exchange, byte[] body) {
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !contentType.regionMatches(true, 0, "application/json", 0, "application/json".length())) {
+            return EmulatorAnswer.INVALID_BODY;
+        }
+        if (body == null) {
+            return EmulatorAnswer.PAYLOAD_TOO_LARGE;
+        }
+        JsonNode request = parse(body);
+        if (!(request instanceof ObjectNode) || !(request.get("events") instanceof ArrayNode)) {
+            return EmulatorAnswer.INVALID_BODY;
+        }
+        ArrayNode events = (ArrayNode) request.get("events");
+        if (events.size() > settings.maxEventsPerRequest()) {
+            return EmulatorAnswer.PAYLOAD_TOO_LARGE;
+        }
+        JsonNode apiKey = request.get("api_key");
+        if (apiKey == null || !apiKey.isTextual() || apiKey.textValue().isEmpty()) {
+            return EmulatorAnswer.MISSING_API_KEY;
+        }
+        if (settings.expectedApiKey() != null && !settings.expectedApiKey().equals(apiKey.textValue())) {
+            return EmulatorAnswer.invalidApiKey(apiKey.textValue(), JSON);
+        }
+        EventValidation.EventProblems problems = EventValidation.check(events, EventValidation.minIdLength(request), settings.silencedDevices());
+        if (problems != null) {
+            return EmulatorAnswer.json(400, problems.toBody(JSON.createObjectNode()), JSON);
+        }
+        return admitAndIngest(events, body.length);
+    }
+
+    private EmulatorAnswer admitAndIngest(ArrayNode events, int payloadBytes) {
+        int eventCount = events.size();
+        if (!needsIngestLock) {
+            ingested.add(eventCount);
+            return EmulatorAnswer.accepted(eventCount, payloadBytes, System.currentTimeMillis());
+        }
+        boolean countDevices = deviceBuckets != null || deviceQuota != null;
+        boolean countUsers = userBuckets != null || userQuota != null;
+        Map<String, Integer> perDevice = countDevices ? eventsPerId(events, "device_id") : Map.of();
+        Map<String, Integer> perUser = countUsers ? eventsPerId(events, "user_id") : Map.of();
+
+        Map<String, Double> throttledDevices = Map.of();
+        Map<String, Double> throttledUsers = Map.of();
+        Map<String, Long> overQuotaDevices = Map.of();
+        Map<String, Long> overQuotaUsers = Map.of();
+        ingestLock.lock();
+        try {
+            long now = System.nanoTime();
+            if (deviceBuckets != null) throttledDevices = deviceBuckets.throttled(perDevice, now);
+            if (userBuckets != null) throttledUsers = userBuckets.throttled(perUser, now);
+            if (deviceQuota != null) overQuotaDevices = deviceQuota.exceeded(perDevice, now);
+            if (userQuota != null) overQuotaUsers = userQuota.exceeded(perUser, now);
+            boolean refused = !throttledDevices.isEmpty() || !throttledUsers.isEmpty()
+                    || !overQuotaDevices.isEmpty() || !overQuotaUsers.isEmpty();
+            if (!refused) {
+                if (deviceBuckets != null) deviceBuckets.consume(perDevice, now);
+                if (userBuckets != null) userBuckets.consume(perUser, now);
+                if (deviceQuota != null) deviceQuota.record(perDevice, now);
+                if (userQuota != null) userQuota.record(perUser, now);
+                int dropped = settings.keepEvents() ? ledger.ingest(events) : 0;
+                ingested.add(eventCount - dropped);
+                duplicates.add(dropped);
+                return EmulatorAnswer.accepted(eventCount, payloadBytes, System.currentTimeMillis());
+            }
+        } finally {
+            ingestLock.unlock();
+        }
+        return tooManyRequests(events, throttledDevices, throttledUsers, overQuotaDevices, overQuotaUsers);
+    }
+
+    private static Map<String, Integer> eventsPerId(ArrayNode events, String idField) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (JsonNode event : events) {
+            JsonNode id = event.get(idField);
+            if (id != null && id.isTextual()) {
+                counts.merge(id.textValue(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    private EmulatorAnswer tooManyRequests(ArrayNode events,
+                                           Map<String, Double> throttledDevices, Map<String, Double> throttledUsers,
+                                           Map<String, Long> overQuotaDevices, Map<String, Long> overQuotaUsers) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("code", 429);
+        body.put("error", EmulatorAnswer.TOO_MANY_REQUESTS_ERROR);
+        if (!throttledDevices.isEmpty() || !throttledUsers.isEmpty()) {
+            body.put("eps_threshold", !throttledDevices.isEmpty() ? settings.deviceEps() : settings.userEps());
+            ObjectNode devices = body.putObject("throttled_devices");
+            throttledDevices.forEach(devices::put);
+            ObjectNode users = body.putObject("throttled_users");
+            throttledUsers.forEach(users::put);
+        }
+        if (!overQuotaDevices.isEmpty() || !overQuotaUsers.isEmpty()) {
+            ObjectNode devices = body.putObject("exceeded_daily_quota_devices");
+            overQuotaDevices.forEach(devices::put);
+            ObjectNode users = body.putObject("exceeded_daily_quota_users");
+            overQuotaUsers.forEach(users::put);
+        }
+        // every event held back, whether for rate or quota, so the client knows exactly which ones to resend
+        ArrayNode refusedEvents = body.putArray("throttled_events");
+        for (int i = 0; i < events.size(); i++) {
+            String deviceId = events.get(i).path("device_id").textValue();
+            String userId = events.get(i).path("user_id").textValue();
+            if (deviceId != null && (throttledDevices.containsKey(deviceId) || overQuotaDevices.containsKey(deviceId))
+                    || userId != null && (throttledUsers.containsKey(userId) || overQuotaUsers.containsKey(userId))) {
+                refusedEvents.add(i);
+            }
+        }
+        return EmulatorAnswer.json(429, body, JSON);
+    }
+
+    /** Fault.throttle(): a 429 naming every device (or user, for events without a device) of the request. */
+    private EmulatorAnswer throttleEverything(byte[] body) {
+        JsonNode request = body == null ? null : parse(body);
+        JsonNode events = request == null ? null : request.get("events");
+        if (!(events instanceof ArrayNode)) {
+            return EmulatorAnswer.forStatus(429);
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("code", 429);
+        answer.put("error", EmulatorAnswer.TOO_MANY_REQUESTS_ERROR);
+        answer.put("eps_threshold", settings.deviceEps() > 0 ? settings.deviceEps() : DOCUMENTED_EPS_THRESHOLD);
+        ObjectNode devices = answer.putObject("throttled_devices");
+        ObjectNode users = answer.putObject("throttled_users");
+        ArrayNode indexes = answer.putArray("throttled_events");
+        for (int i = 0; i < events.size(); i++) {
+            String deviceId = events.get(i).path("device_id").textValue();
+            String userId = events.get(i).path("user_id").textValue();
+            ObjectNode named = deviceId != null ? devices : users;
+            String id = deviceId != null ? deviceId : userId;
+            if (id != null) {
+                named.put(id, named.path(id).asDouble() + 1);
+            }
+            indexes.add(i);
+        }
+        return EmulatorAnswer.json(429, answer, JSON);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** @return the body, or null when it is larger than maxBodyBytes (then read and thrown away) */
+    private byte[] readBodyWithinLimit(HttpExchange exchange) throws IOException {
+        InputStream in = exchange.getRequestBody();
+        long limit = settings.maxBodyBytes();
+        long declared = declaredLength(exchange);
+        if (declared > limit) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return null;
+        }
+        if (declared >= 0) {
+            byte[] body = new byte[(int) declared];
+            int read = in.readNBytes(body, 0, body.length);
+            return read == body.length ? body : Arrays.copyOf(body, read);
+        }
+        // chunked: read one byte past the limit to tell "exactly at the limit" from "over it"
+        byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+        if (body.length > limit) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return null;
+        }
+        return body;
+    }
+
+    private static long declaredLength(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void answer(HttpExchange exchange, EmulatorAnswer answer) throws IOException {
+        // counted before the answer leaves, so a client that has its answer also sees it counted
+        answers.computeIfAbsent(answer.status, status -> new LongAdder()).increment();
+        if (answer == EmulatorAnswer.RESET) {
+            // closing an exchange whose headers were never sent closes the connection: the client gets no answer
+            exchange.close();
+            return;
+        }
+        if (answer.status == 429 && settings.retryAfterHeader()) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+        }
+        send(exchange, answer);
+    }
+
+    private void answerBugIfStillPossible(HttpExchange exchange) {
+        if (exchange.getResponseCode() != -1) {
+            return; // the answer had started: the connection just closes
+        }
+        try {
+            answer(exchange, EmulatorAnswer.fixed(500, "{\"code\":500,\"error\":\"Emulator failure, see its log\"}"));
+        } catch (IOException ignored) {
+            // the client went away
+        }
+    }
+
+    private static void send(HttpExchange exchange, EmulatorAnswer answer) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(answer.status, answer.body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer.body);
+        }
+    }
+
+    private String hostForUrl() {
+        String host = settings.host();
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger next = new AtomicInteger(1);
+        return runnable -> {
+            Thread thread = new Thread(runnable, "amplitude-emulator-" + next.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,65 @@
+package io.ampfill.emulator;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the emulator on its own, so a benchmark can load it from another process:
+ * {@code --port N} (default 8080), {@code --device-eps X}, {@code --keep-events true|false}, {@code --threads N}.
+ */
+public final class EmulatorMain {
+
+    private static final int DEFAULT_PORT = 8080;
+
+    private EmulatorMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        EmulatorSettings settings;
+        try {
+            settings = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println("usage: EmulatorMain [--port N] [--device-eps X] [--keep-events true|false] [--threads N]");
+            System.exit(2);
+            return;
+        }
+        AmplitudeEmulator emulator = AmplitudeEmulator.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            emulator.close();
+            stopped.countDown();
+        }, "amplitude-emulator-shutdown"));
+        System.out.println("Amplitude emulator listening on " + emulator.batchUrl());
+        System.out.flush();
+        stopped.await();
+    }
+
+    static EmulatorSettings parse(String[] args) {
+        EmulatorSettings settings = new EmulatorSettings().port(DEFAULT_PORT);
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value after " + flag);
+            }
+            String value = args[++i];
+            try {
+                switch (flag) {
+                    case "--port": settings.port(Integer.parseInt(value)); break;
+                    case "--device-eps": settings.deviceEps(Double.parseDouble(value)); break;
+                    case "--keep-events": settings.keepEvents(parseBoolean(value)); break;
+                    case "--threads": settings.threads(Integer.parseInt(value)); break;
+                    default: throw new IllegalArgumentException("unknown option " + flag);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a number after " + flag + ": " + value);
+            }
+        }
+        return settings;
+    }
+
+    private static boolean parseBoolean(String value) {
+        if ("true".equalsIgnoreCase(value)) return true;
+        if ("false".equalsIgnoreCase(value)) return false;
+        throw new IllegalArgumentException("expected true or false, got " + value);
+    }
+}

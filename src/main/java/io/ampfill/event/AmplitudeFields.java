@@ -1,0 +1,74 @@
+package io.ampfill.event;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Amplitude's field names in one place: what the Batch API takes, what Amplitude's export files call some of
+ * them, what export files carry that an upload must not, and the id values Amplitude refuses.
+ */
+final class AmplitudeFields {
+
+    private AmplitudeFields() {
+    }
+
+    /** Top-level fields the Batch Event Upload API takes; any other top-level field moves into event_properties. */
+    static final Set<String> UPLOAD_FIELDS = Set.of(
+            "event_type", "user_id", "device_id", "time", "insert_id",
+            "event_properties", "user_properties", "groups", "group_properties", "$skip_user_properties_sync",
+            "app_version", "platform", "os_name", "os_version", "device_brand", "device_manufacturer", "device_model",
+            "carrier", "country", "region", "city", "dma", "language", "location_lat", "location_lng", "ip",
+            "price", "quantity", "revenue", "productId", "revenueType", "currency",
+            "idfa", "idfv", "adid", "android_id", "event_id", "session_id", "plan");
+
+    /** Export-file name -> upload name. The upload name wins when a record has both. */
+    static final Map<String, String> EXPORT_NAMES = Map.of(
+            "$insert_id", "insert_id",
+            "event_time", "time",
+            "version_name", "app_version",
+            "ip_address", "ip",
+            "device_carrier", "carrier");
+
+    /** Fields Amplitude's export files carry that Amplitude computes itself on ingestion: dropped, not moved into event_properties. */
+    static final Set<String> EXPORT_ONLY = Set.of(
+            "amplitude_id", "uuid", "client_event_time", "client_upload_time", "server_received_time",
+            "server_upload_time", "processed_time", "$schema", "amplitude_attribution_ids", "amplitude_event_type",
+            "user_creation_time", "is_attribution_event", "sample_rate", "partner_id", "data", "data_type",
+            "source_id", "library", "paying", "start_version", "followed_an_identify", "device_family",
+            "device_type", "global_user_properties");
+
+    static final List<String> PROPERTY_OBJECTS = List.of("event_properties", "user_properties", "groups", "group_properties");
+
+    /** Id values Amplitude refuses, lower-cased (compared case-insensitively). */
+    static final Set<String> REFUSED_IDS = Set.of(
+            "anonymous", "nil", "none", "null", "n/a", "na", "undefined", "unknown", "",
+            "00000000-0000-0000-0000-000000000000", "{}", "lmy47d", "0", "-1");
+    static final int LONGEST_REFUSED_ID = 36;
+
+    /** Amplitude's limit on nesting inside a property object. */
+    static final int MAX_NESTING = 40;
+    /** Amplitude cuts strings longer than this. */
+    static final int MAX_STRING_LENGTH = 1024;
+
+    /** Where a top-level field of a record goes: kept under uploadName, or dropped when uploadName is null. */
+    record Placement(String uploadName, boolean renamed) {
+    }
+
+    private static final Placement DROP = new Placement(null, false);
+    private static final Map<String, Placement> PLACEMENTS = placements();
+
+    /** The placement of a top-level field, or null for a field Amplitude does not know (it moves into event_properties). */
+    static Placement placement(String name) {
+        return PLACEMENTS.get(name);
+    }
+
+    private static Map<String, Placement> placements() {
+        Map<String, Placement> placements = new HashMap<>();
+        UPLOAD_FIELDS.forEach(name -> placements.put(name, new Placement(name, false)));
+        EXPORT_NAMES.forEach((exportName, uploadName) -> placements.put(exportName, new Placement(uploadName, true)));
+        EXPORT_ONLY.forEach(name -> placements.put(name, DROP));
+        return placements;
+    }
+}

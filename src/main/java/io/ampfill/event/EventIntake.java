@@ -1,0 +1,62 @@
+package io.ampfill.event;
+
+import io.ampfill.deadletter.DeadLetterStore;
+import io.ampfill.delivery.DeviceLanes;
+import io.ampfill.delivery.OutboundEvent;
+import io.ampfill.ledger.SourceUnit;
+import io.ampfill.report.RunReport;
+import io.ampfill.source.SourceRecord;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Maps and validates a chunk of records of one source unit: the invalid ones go to the dead-letter
+ * store with their reason (and are settled at once), the valid ones go to the device lanes in order.
+ */
+public final class EventIntake {
+    private final EventMapper mapper;
+    private final DeadLetterStore deadLetters;
+    private final DeviceLanes lanes;
+    private final RunReport report;
+
+    public EventIntake(EventMapper mapper, DeadLetterStore deadLetters, DeviceLanes lanes, RunReport report) {
+        this.mapper = mapper;
+        this.deadLetters = deadLetters;
+        this.lanes = lanes;
+        this.report = report;
+    }
+
+    public void accept(List<SourceRecord> chunk, SourceUnit unit) throws InterruptedException {
+        List<OutboundEvent> events = new ArrayList<>(chunk.size());
+        int longStrings = 0;
+        for (SourceRecord record : chunk) {
+            long ordinal = unit.nextOrdinal();
+            if (!record.parsed()) {
+                reject(unit, ordinal, record.error(), () ->
+                        deadLetters.writeRaw(unit.name(), record.line(), record.error(), record.raw()));
+                continue;
+            }
+            MappingResult result = mapper.map(record.value());
+            if (result instanceof Rejection rejection) {
+                reject(unit, ordinal, rejection.reason(), () ->
+                        deadLetters.write(unit.name(), record.line(), rejection.reason(), record.value()));
+            } else if (result instanceof MappedEvent event) {
+                longStrings += event.truncatedStrings();
+                events.add(new OutboundEvent(event.deviceKey(), event.deviceId(), event.userId(), event.insertId(),
+                        event.json(), unit, ordinal, record.line()));
+            }
+        }
+        report.recordsRead(chunk.size());
+        if (longStrings > 0) {
+            report.longStrings(longStrings);
+        }
+        lanes.enqueue(events);
+    }
+
+    private void reject(SourceUnit unit, long ordinal, String reason, Runnable store) {
+        store.run();
+        report.deadLettered(reason);
+        unit.settle(ordinal);
+    }
+}

@@ -1,0 +1,50 @@
+package io.ampfill.ledger;
+
+import io.ampfill.deadletter.DeadLetterStore;
+import io.ampfill.report.RunReport;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+/**
+ * The last step of a source route: the exchange (and so the file, whose move to done/ Camel performs on
+ * completion) completes only when every record of the unit is acknowledged or dead-lettered. It is
+ * asynchronous, so the file consumer reads the next file while this one's events are still in flight,
+ * and a crash before that point leaves the file in the inbox.
+ */
+public final class SettledGate extends AsyncProcessorSupport implements AsyncProcessor {
+    private final DeadLetterStore deadLetters;
+    private final RunReport report;
+
+    public SettledGate(DeadLetterStore deadLetters, RunReport report) {
+        this.deadLetters = deadLetters;
+        this.report = report;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        SourceUnit unit = exchange.getProperty(io.ampfill.source.FileSource.UNIT, SourceUnit.class);
+        unit.readComplete();
+        if (unit.settled().isDone()) {
+            finish(exchange, unit);
+            callback.done(true);
+            return true;
+        }
+        unit.settled().whenComplete((u, e) -> {
+            finish(exchange, unit);
+            callback.done(false);
+        });
+        return false;
+    }
+
+    private void finish(Exchange exchange, SourceUnit unit) {
+        try {
+            unit.settled().join();
+            deadLetters.flush(); // its dead letters are on disk before the source commits
+            report.fileCommitted();
+        } catch (RuntimeException failed) {
+            exchange.setException(failed.getCause() != null ? failed.getCause() : failed);
+        }
+    }
+}

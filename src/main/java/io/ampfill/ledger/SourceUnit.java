@@ -1,0 +1,95 @@
+package io.ampfill.ledger;
+
+import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One source of records read in order (a file today; a table cursor or a Kafka partition later), and how
+ * far it is settled. A record is settled when Amplitude acknowledged it or it was dead-lettered. Records
+ * settle out of order (devices run in parallel), so the unit keeps a watermark: every record with an
+ * ordinal below {@link #committedOrdinal()} is settled, which is the position a resume may start from.
+ */
+public final class SourceUnit {
+    private final String name;
+    private final CompletableFuture<SourceUnit> settled = new CompletableFuture<>();
+
+    private long added;
+    private long settledCount;
+    private boolean readComplete;
+    // bit i stands for ordinal base + i
+    private long base;
+    private BitSet settledBits = new BitSet();
+    private long committed;
+
+    SourceUnit(String name) {
+        this.name = name;
+    }
+
+    /** The name the user knows this source by (a file name), used in dead-letter records and the report. */
+    public String name() {
+        return name;
+    }
+
+    /** Reserves the next ordinal for a record just read. Called by the one thread that reads this unit. */
+    public synchronized long nextOrdinal() {
+        return added++;
+    }
+
+    public synchronized void settle(long ordinal) {
+        int bit = Math.toIntExact(ordinal - base);
+        if (ordinal < committed || settledBits.get(bit)) {
+            throw new IllegalStateException(name + ": record " + ordinal + " settled twice");
+        }
+        settledBits.set(bit);
+        settledCount++;
+        if (ordinal == committed) {
+            advanceWatermark();
+        }
+        completeIfSettled();
+    }
+
+    /** The reader reached the end: once every record read so far settles, the unit is settled. */
+    public synchronized void readComplete() {
+        readComplete = true;
+        completeIfSettled();
+    }
+
+    /** Every record before this ordinal is settled. */
+    public synchronized long committedOrdinal() {
+        return committed;
+    }
+
+    public synchronized long outstanding() {
+        return added - settledCount;
+    }
+
+    /** Completes when every record of the unit was read and settled; completes exceptionally on a fatal stop. */
+    public CompletableFuture<SourceUnit> settled() {
+        return settled;
+    }
+
+    void fail(Throwable cause) {
+        settled.completeExceptionally(cause);
+    }
+
+    private void advanceWatermark() {
+        int next = settledBits.nextClearBit(Math.toIntExact(committed - base));
+        committed = base + next;
+        // keep the bit set small on long files: drop the settled prefix now and then
+        if (committed - base > 65_536) {
+            settledBits = settledBits.get(Math.toIntExact(committed - base), Math.max(settledBits.length(), next));
+            base = committed;
+        }
+    }
+
+    private void completeIfSettled() {
+        if (readComplete && settledCount == added && !settled.isDone()) {
+            settled.complete(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,126 @@
+package io.ampfill.report;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The counts a run ends with: read, delivered, dead-lettered by reason, requests, retries by cause, speed. */
+public final class RunReport {
+    private final long startedAt = System.nanoTime();
+    private final LongAdder recordsRead = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder eventsSent = new LongAdder();
+    private final LongAdder longStrings = new LongAdder();
+    private final LongAdder files = new LongAdder();
+    private final Map<String, LongAdder> deadLettered = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
+    private volatile long finishedAt;
+
+    public void recordsRead(int n) {
+        recordsRead.add(n);
+    }
+
+    public void fileCommitted() {
+        files.increment();
+    }
+
+    public void delivered(int n) {
+        delivered.add(n);
+    }
+
+    public void requestSent(int events) {
+        requests.increment();
+        eventsSent.add(events);
+    }
+
+    public void longStrings(int n) {
+        longStrings.add(n);
+    }
+
+    /** The reason is grouped by its kind: quoted values and what follows a colon are left out. */
+    public void deadLettered(String reason) {
+        deadLettered.computeIfAbsent(kindOf(reason), k -> new LongAdder()).increment();
+    }
+
+    public void retry(String cause) {
+        retries.computeIfAbsent(cause, k -> new LongAdder()).increment();
+    }
+
+    public void finish() {
+        if (finishedAt == 0) {
+            finishedAt = System.nanoTime();
+        }
+    }
+
+    public long recordsRead() {
+        return recordsRead.sum();
+    }
+
+    public long delivered() {
+        return delivered.sum();
+    }
+
+    public long requests() {
+        return requests.sum();
+    }
+
+    public long deadLettered() {
+        return deadLettered.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    public Map<String, Long> deadLetteredByReason() {
+        return sums(deadLettered);
+    }
+
+    public Map<String, Long> retriesByCause() {
+        return sums(retries);
+    }
+
+    public Duration elapsed() {
+        long end = finishedAt == 0 ? System.nanoTime() : finishedAt;
+        return Duration.ofNanos(end - startedAt);
+    }
+
+    public String render(String mode) {
+        double seconds = Math.max(elapsed().toNanos() / 1e9, 1e-9);
+        StringBuilder out = new StringBuilder();
+        out.append("ampfill report (").append(mode).append(")\n");
+        line(out, "files completed", String.valueOf(files.sum()));
+        line(out, "records read", String.valueOf(recordsRead()));
+        line(out, "events delivered", String.valueOf(delivered()));
+        line(out, "dead-lettered", String.valueOf(deadLettered()));
+        deadLetteredByReason().forEach((reason, n) -> line(out, "  " + reason, String.valueOf(n)));
+        long sent = eventsSent.sum();
+        line(out, "requests", requests() + (requests() > 0
+                ? String.format(Locale.ROOT, " (%.1f events per request)", (double) sent / requests()) : ""));
+        Map<String, Long> byCause = retriesByCause();
+        line(out, "retries", String.valueOf(byCause.values().stream().mapToLong(Long::longValue).sum()));
+        byCause.forEach((cause, n) -> line(out, "  " + cause, String.valueOf(n)));
+        if (longStrings.sum() > 0) {
+            line(out, "strings over 1024 chars", longStrings.sum() + " (Amplitude cuts them to 1024)");
+        }
+        line(out, "elapsed", String.format(Locale.ROOT, "%.1f s", seconds));
+        line(out, "events/s", String.format(Locale.ROOT, "%.0f", delivered() / seconds));
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, String label, String value) {
+        out.append(String.format(Locale.ROOT, "  %-34s %s%n", label, value));
+    }
+
+    private static Map<String, Long> sums(Map<String, LongAdder> adders) {
+        Map<String, Long> sums = new TreeMap<>();
+        adders.forEach((k, v) -> sums.put(k, v.sum()));
+        return sums;
+    }
+
+    static String kindOf(String reason) {
+        String kind = reason.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"…\"");
+        int colon = kind.indexOf(": ");
+        return colon > 0 ? kind.substring(0, colon) : kind;
+    }
+}

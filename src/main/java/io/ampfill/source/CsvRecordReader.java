@@ -1,0 +1,233 @@
+package io.ampfill.source;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a .csv file whose header row names Amplitude fields (RFC 4180 quoting). Each row becomes an object of
+ * its non-empty cells, all as strings: typing them is the event mapper's job. A column {@code event_properties.NAME}
+ * (likewise user_properties, groups, group_properties) sets NAME inside that object; a plain {@code event_properties}
+ * column holds the object as JSON text, left as a string for the mapper, unless the row also has dotted columns
+ * for it: then it is parsed here and the dotted cells win on the same name. Rows whose cells are all empty are
+ * skipped like blank lines. A record's line is the line its row starts on (the header is line 1).
+ */
+final class CsvRecordReader implements RecordReader {
+    private static final CsvMapper CSV = new CsvMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final List<String> PROPERTY_OBJECTS = List.of("event_properties", "user_properties", "groups", "group_properties");
+
+    private final LenientUtf8Reader text;
+    private CsvParser parser;
+    /** One per header cell; null where the header cell is empty. */
+    private Column[] columns;
+    private final List<String> cells = new ArrayList<>();
+    private long rowLine;
+    private boolean finished;
+
+    /** Where a column's cells go: a top-level field, or a field inside one of the property objects. */
+    private record Column(String object, String field) {
+        static Column named(String name) {
+            String trimmed = name.strip();
+            if (trimmed.isEmpty()) {
+                return null;
+            }
+            int dot = trimmed.indexOf('.');
+            if (dot > 0 && dot < trimmed.length() - 1 && PROPERTY_OBJECTS.contains(trimmed.substring(0, dot))) {
+                return new Column(trimmed.substring(0, dot), trimmed.substring(dot + 1));
+            }
+            return new Column(null, trimmed);
+        }
+    }
+
+    CsvRecordReader(InputStream in) {
+        this.text = new LenientUtf8Reader(in);
+    }
+
+    @Override
+    public boolean readChunk(List<SourceRecord> out, int max) throws IOException {
+        int added = 0;
+        try {
+            if (columns == null && !finished) {
+                readHeader(out);
+            }
+            while (!finished && added < max) {
+                if (!readRow()) {
+                    finished = true;
+                } else if (text.invalidBefore(parser.currentLocation().getCharOffset())) {
+                    out.add(SourceRecord.unparsable(rowLine, csvLine(cells), "not valid UTF-8"));
+                    added++;
+                } else if (!allEmpty(cells)) {
+                    out.add(toRecord());
+                    added++;
+                }
+            }
+        } catch (UnreadableInputException e) {
+            out.add(SourceRecord.unparsable(errorLine(), null, e.reason()));
+            finished = true;
+        } catch (JacksonException e) {
+            if (e.getCause() instanceof UnreadableInputException unreadable) {
+                out.add(SourceRecord.unparsable(errorLine(), null, unreadable.reason()));
+            } else {
+                out.add(SourceRecord.unparsable(errorLine(), null, "not valid CSV from here on: " + JsonErrorText.of(e)));
+            }
+            finished = true;
+        }
+        return !finished;
+    }
+
+    private void readHeader(List<SourceRecord> out) throws IOException {
+        parser = CSV.getFactory().createParser(text);
+        parser.setSchema(CsvSchema.emptySchema());
+        do {
+            if (!readRow()) {
+                finished = true;
+                return;
+            }
+        } while (allEmpty(cells));
+        if (text.invalidBefore(parser.currentLocation().getCharOffset())) {
+            out.add(SourceRecord.unparsable(rowLine, csvLine(cells), "not valid CSV from here on: the header row is not valid UTF-8"));
+            finished = true;
+            return;
+        }
+        columns = new Column[cells.size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = Column.named(cells.get(i));
+        }
+    }
+
+    /** Reads the next row's cells into {@link #cells}; false at the end of the file. */
+    private boolean readRow() throws IOException {
+        JsonToken token = parser.nextToken();
+        if (token == null) {
+            return false;
+        }
+        cells.clear();
+        rowLine = -1;
+        while ((token = parser.nextToken()) == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NULL) {
+            if (rowLine < 0) {
+                rowLine = parser.currentTokenLocation().getLineNr();
+            }
+            cells.add(token == JsonToken.VALUE_NULL ? "" : parser.getText());
+        }
+        if (rowLine < 0) {
+            rowLine = parser.currentTokenLocation().getLineNr();
+        }
+        return true;
+    }
+
+    private SourceRecord toRecord() {
+        ObjectNode row = NODES.objectNode();
+        for (int i = 0; i < cells.size(); i++) {
+            String cell = cells.get(i);
+            if (cell.isEmpty()) {
+                continue;
+            }
+            if (i >= columns.length) {
+                // empty trailing cells (a trailing comma) lose nothing and are ignored above; a filled one means the row is misaligned
+                return SourceRecord.unparsable(rowLine, csvLine(cells), "row has " + cells.size() + " cells, header has " + columns.length);
+            }
+            Column column = columns[i];
+            if (column == null) {
+                return SourceRecord.unparsable(rowLine, csvLine(cells), "cell " + (i + 1) + " has no column name in the header");
+            }
+            String problem = column.object == null ? putTopLevel(row, column.field, cell) : putNested(row, column, cell);
+            if (problem != null) {
+                return SourceRecord.unparsable(rowLine, csvLine(cells), problem);
+            }
+        }
+        return DeadLetterInput.recordOf(rowLine, row);
+    }
+
+    private static String putTopLevel(ObjectNode row, String name, String cell) {
+        if (row.get(name) instanceof ObjectNode dotted) {
+            // dotted cells came first: add the JSON cell's fields they did not set
+            ObjectNode parsed = parseObject(cell);
+            if (parsed == null) {
+                return name + " is not a JSON object";
+            }
+            for (var field : parsed.properties()) {
+                dotted.putIfAbsent(field.getKey(), field.getValue());
+            }
+            return null;
+        }
+        row.put(name, cell);
+        return null;
+    }
+
+    private static String putNested(ObjectNode row, Column column, String cell) {
+        JsonNode existing = row.get(column.object);
+        ObjectNode object;
+        if (existing instanceof ObjectNode o) {
+            object = o;
+        } else if (existing != null) {
+            // the JSON cell came first: parse it so the dotted cells can join it
+            object = parseObject(existing.asText());
+            if (object == null) {
+                return column.object + " is not a JSON object";
+            }
+            row.set(column.object, object);
+        } else {
+            object = row.putObject(column.object);
+        }
+        object.put(column.field, cell);
+        return null;
+    }
+
+    private static ObjectNode parseObject(String json) {
+        try {
+            return RecordReaders.JSON.readTree(json) instanceof ObjectNode o ? o : null;
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    private static boolean allEmpty(List<String> cells) {
+        for (int i = 0; i < cells.size(); i++) {
+            if (!cells.get(i).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The row written back as CSV, as the raw text of an error record (the parser does not keep the original). */
+    private static String csvLine(List<String> cells) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            if (i > 0) {
+                line.append(',');
+            }
+            String cell = cells.get(i);
+            if (cell.indexOf(',') >= 0 || cell.indexOf('"') >= 0 || cell.indexOf('\n') >= 0 || cell.indexOf('\r') >= 0) {
+                line.append('"').append(cell.replace("\"", "\"\"")).append('"');
+            } else {
+                line.append(cell);
+            }
+        }
+        return line.toString();
+    }
+
+    private long errorLine() {
+        return parser == null ? 1 : Math.max(1, parser.currentLocation().getLineNr());
+    }
+
+    @Override
+    public void close() throws IOException {
+        finished = true;
+        if (parser != null) {
+            parser.close();
+        }
+        text.close();
+    }
+}

@@ -1,0 +1,12 @@
+package io.ampfill.source;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+
+/** Reads one input file record by record, a chunk at a time, without holding more than the chunk in memory. */
+public interface RecordReader extends Closeable {
+
+    /** Appends up to max records to out; returns false once the input is exhausted (records may still have been appended on that call). */
+    boolean readChunk(List<SourceRecord> out, int max) throws IOException;
+}

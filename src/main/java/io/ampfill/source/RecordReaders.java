@@ -1,0 +1,61 @@
+package io.ampfill.source;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Opens the right streaming reader for a file in the drop folder, chosen by its name; .gz files are decompressed as they are read. */
+public final class RecordReaders {
+    /** Shared by every reader: thread-safe, and fails on trailing content so that "{} x" is not taken for "{}". */
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final String NOT_AN_OBJECT = "not a JSON object";
+
+    private enum Format { NDJSON, JSON, CSV }
+
+    private RecordReaders() {
+    }
+
+    /** Whether the file's name is one this tool reads: .json .ndjson .jsonl .csv, each optionally + .gz, in any case. */
+    public static boolean supports(String fileName) {
+        return formatOf(fileName) != null;
+    }
+
+    public static RecordReader open(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        Format format = formatOf(name);
+        if (format == null) {
+            throw new IllegalArgumentException("not a supported input file (.json .ndjson .jsonl .csv, optionally .gz): " + name);
+        }
+        InputStream in = Files.newInputStream(file);
+        if (name.toLowerCase(Locale.ROOT).endsWith(".gz")) {
+            in = new GunzippedInput(in);
+        }
+        return switch (format) {
+            case NDJSON -> new NdjsonReader(in);
+            case JSON -> new JsonDocumentReader(in);
+            case CSV -> new CsvRecordReader(in);
+        };
+    }
+
+    private static Format formatOf(String fileName) {
+        String name = fileName.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".gz")) {
+            name = name.substring(0, name.length() - 3);
+        }
+        if (name.endsWith(".ndjson") || name.endsWith(".jsonl")) {
+            return Format.NDJSON;
+        }
+        if (name.endsWith(".json")) {
+            return Format.JSON;
+        }
+        if (name.endsWith(".csv")) {
+            return Format.CSV;
+        }
+        return null;
+    }
+}

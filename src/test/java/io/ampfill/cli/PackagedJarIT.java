@@ -1,0 +1,61 @@
+package io.ampfill.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The quick start as a user runs it: the packaged jar, from another folder, over a copy of samples/. */
+class PackagedJarIT {
+    @TempDir
+    Path work;
+
+    @Test
+    void the_packaged_jar_dry_runs_the_samples_and_leaves_them_untouched() throws Exception {
+        Path inbox = Files.createDirectories(work.resolve("samples/inbox"));
+        try (Stream<Path> samples = Files.list(Path.of("samples/inbox"))) {
+            for (Path sample : samples.toList()) {
+                Files.copy(sample, inbox.resolve(sample.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        List<String> before = listing(inbox);
+
+        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dbackfill.inbox=samples/inbox", "-Dbackfill.file-min-age=0s",
+                "-jar", Path.of("target/ampfill.jar").toAbsolutePath().toString())
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .start();
+        run.getOutputStream().close();
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(run.exitValue()).as(output).isZero();
+        assertThat(output).contains("dry run").contains("records read                       1002")
+                .contains("events delivered                   1000").contains("dead-lettered                      2");
+        assertThat(listing(inbox)).isEqualTo(before);
+        assertThat(work.resolve("data/done")).doesNotExist();
+        assertThat(Files.readAllLines(work.resolve("data/dead-letter/01-web-events.ndjson.rejected.ndjson"))).hasSize(2);
+    }
+
+    private static List<String> listing(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> {
+                try {
+                    return p.getFileName() + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.ampfill.e2e;
+
+import io.ampfill.cli.AmpfillApp;
+import io.ampfill.emulator.AmplitudeEmulator;
+import io.ampfill.report.RunReport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Runs the real application (Camel Main, the routes of routes/, application.properties) in this JVM. */
+final class Backfill {
+    final Path inbox;
+    final Path deadLetters;
+    final Path done;
+    final Map<String, String> settings = new HashMap<>();
+    int exitCode;
+    String out;
+    String err;
+    RunReport report;
+
+    Backfill(Path workDir, AmplitudeEmulator emulator) throws IOException {
+        inbox = Files.createDirectories(workDir.resolve("inbox"));
+        deadLetters = workDir.resolve("dead-letter");
+        done = workDir.resolve("done");
+        settings.put("backfill.inbox", inbox.toString());
+        settings.put("backfill.dead-letter-dir", deadLetters.toString());
+        settings.put("backfill.done-dir", done.toString());
+        settings.put("backfill.file-min-age", "0s");
+        settings.put("backfill.poll-delay", "100ms");
+        if (emulator != null) {
+            settings.put("amplitude.api-key", "test-key-0123456789");
+            settings.put("amplitude.endpoint", emulator.batchUrl());
+        }
+    }
+
+    Backfill set(String name, String value) {
+        settings.put(name, value);
+        return this;
+    }
+
+    /** Writes a file into the inbox, aged so the read lock takes it at once. */
+    Path drop(String name, String content) throws IOException {
+        return drop(name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Path drop(String name, byte[] content) throws IOException {
+        Path file = inbox.resolve(name);
+        Files.write(file, content);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(60)));
+        return file;
+    }
+
+    int run() {
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        AmpfillApp app = new AmpfillApp(new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+                new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+        exitCode = app.run(settings);
+        out = outBytes.toString(StandardCharsets.UTF_8);
+        err = errBytes.toString(StandardCharsets.UTF_8);
+        report = app.lastReport();
+        return exitCode;
+    }
+}

@@ -1,0 +1,270 @@
+package io.ampfill.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ampfill.emulator.AmplitudeEmulator;
+import io.ampfill.emulator.EmulatorSettings;
+import io.ampfill.emulator.Fault;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.ampfill.e2e.Events.assertDeliveredInOrder;
+import static io.ampfill.e2e.FileBackfillTest.files;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One test per row of the answer table (amplitude-contract.md), through the real routes against the emulator. */
+class DeliveryAnswersTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+    AmplitudeEmulator emulator;
+
+    @AfterEach
+    void stopEmulator() {
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    private Backfill backfill(EmulatorSettings settings, int devices, int perDevice) throws IOException {
+        emulator = AmplitudeEmulator.start(settings);
+        Backfill backfill = new Backfill(work, emulator)
+                .set("amplitude.retry.base", "10ms")
+                .set("amplitude.retry.max-backoff", "200ms");
+        List<String> parts = Events.timeOrderedFiles(devices, perDevice, 1);
+        backfill.drop("events.ndjson", parts.get(0));
+        return backfill;
+    }
+
+    private static List<JsonNode> deadLetters(Backfill backfill, String file) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(backfill.deadLetters.resolve(file + ".rejected.ndjson"))) {
+            lines.add(JSON.readTree(line));
+        }
+        return lines;
+    }
+
+    @Test
+    void resends_the_valid_events_when_a_400_lists_invalid_ones() throws IOException {
+        Backfill backfill = backfill(new EmulatorSettings().silencedDevices(Events.device(3)), 10, 20);
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        for (int d = 0; d < 10; d++) {
+            assertThat(Events.seqs(emulator, Events.device(d))).hasSize(d == 3 ? 0 : 20);
+        }
+        assertThat(emulator.ingestedCount()).isEqualTo(180);
+        List<JsonNode> rejected = deadLetters(backfill, "events.ndjson");
+        assertThat(rejected).hasSize(20).allSatisfy(r -> {
+            assertThat(r.path("reason").asText()).isEqualTo("Amplitude refused the event (400 event silenced, device silenced)");
+            assertThat(r.path("record").path("device_id").asText()).isEqualTo(Events.device(3));
+            assertThat(r.path("record").path("insert_id").asText()).startsWith("af-");
+        });
+        assertThat(rejected).extracting(r -> r.path("record").path("event_properties").path("seq").asInt())
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20).boxed().toList());
+        assertThat(files(backfill.done)).containsExactly("events.ndjson");
+    }
+
+    @Test
+    void stops_on_a_wrong_api_key_with_one_clear_line_and_leaves_the_input_alone() throws IOException {
+        Backfill backfill = backfill(new EmulatorSettings().expectedApiKey("the-right-key-42"), 5, 10);
+        backfill.set("amplitude.api-key", "wrong-key-7f3e9a1b2c");
+
+        assertThat(backfill.run()).isEqualTo(1);
+
+        assertThat(backfill.err).contains("Amplitude refused the API key");
+        assertThat(backfill.out + backfill.err).doesNotContain("wrong-key-7f3e9a1b2c").doesNotContain("the-right-key-42");
+        assertThat(backfill.err.lines().filter(l -> l.startsWith("ampfill: stopped"))).hasSize(1);
+        assertThat(files(backfill.inbox)).containsExactly("events.ndjson");
+        assertThat(backfill.done).doesNotExist();
+        assertThat(backfill.deadLetters).doesNotExist();
+        assertThat(emulator.ingestedCount()).isZero();
+    }
+
+    @Test
+    void stops_on_403() throws IOException {
+        Backfill backfill = backfill(new EmulatorSettings(), 5, 10);
+        emulator.script(Fault.status(403));
+
+        assertThat(backfill.run()).isEqualTo(1);
+
+        assertThat(backfill.err).contains("403");
+        assertThat(files(backfill.inbox)).containsExactly("events.ndjson");
+        assertThat(backfill.deadLetters).doesNotExist();
+    }
+
+    @Test
+    void splits_a_413_in_halves_until_the_requests_pass() throws IOException {
+        Backfill backfill = backfill(new EmulatorSettings().maxEventsPerRequest(30), 40, 10);
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 40, 10);
+        assertThat(emulator.duplicateCount()).isZero();
+        assertThat(backfill.report.retriesByCause()).containsKey("413");
+    }
+
+    @Test
+    void dead_letters_a_single_event_that_is_still_too_large() throws IOException {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings().maxBodyBytes(4000));
+        Backfill backfill = new Backfill(work, emulator);
+        String big = "x".repeat(5000);
+        backfill.drop("events.ndjson", Events.ndjsonLine(0, 0) + "\n"
+                + "{\"event_type\":\"Big\",\"device_id\":\"device-0000\",\"time\":1700000000500,\"event_properties\":{\"blob\":\"" + big + "\"}}\n"
+                + Events.ndjsonLine(0, 1) + "\n");
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertThat(Events.seqs(emulator, Events.device(0))).containsExactly(0, 1);
+        List<JsonNode> rejected = deadLetters(backfill, "events.ndjson");
+        assertThat(rejected).hasSize(1);
+        assertThat(rejected.get(0).path("reason").asText()).contains("too large");
+        assertThat(rejected.get(0).path("line").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void waits_and_resends_when_a_device_is_throttled_keeping_its_order() throws IOException {
+        // the server allows 100 events/s per device, ampfill is set to 300: it is answered 429 and slows down
+        Backfill backfill = backfill(new EmulatorSettings().deviceEps(100).burstSeconds(1), 3, 400);
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 3, 400);
+        assertThat(emulator.answerCounts()).containsKey(429);
+        assertThat(backfill.report.retriesByCause()).containsKey("429 throttled");
+    }
+
+    @Test
+    void honours_retry_after_on_a_429() throws IOException {
+        Backfill backfill = backfill(new EmulatorSettings().retryAfterHeader(true), 2, 5);
+        emulator.script(Fault.throttle());
+        long start = System.nanoTime();
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertDeliveredInOrder(emulator, 2, 5);
+    }
+
+    @Test
+    void pauses_only_the_device_over_its_daily_quota_while_the_others_finish() throws Exception {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings().dailyQuota(100).quotaWindow(Duration.ofSeconds(3)));
+        Backfill backfill = new Backfill(work, emulator).set("amplitude.quota-pause", "300ms");
+        StringBuilder lines = new StringBuilder();
+        for (int seq = 0; seq < 150; seq++) {
+            lines.append(Events.ndjsonLine(0, seq)).append('\n'); // the heavy device: 150 events, quota 100
+            if (seq < 20) {
+                for (int d = 1; d < 20; d++) {
+                    lines.append(Events.ndjsonLine(d, seq)).append('\n');
+                }
+            }
+        }
+        backfill.drop("events.ndjson", lines.toString());
+
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
+        try {
+            waitForTheOthers(backfill, run);
+        } finally {
+            if (!run.isDone()) {
+                emulator.reset(); // lets a failed run end instead of outliving the test
+            }
+        }
+    }
+
+    private void waitForTheOthers(Backfill backfill, CompletableFuture<Integer> run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (othersIngested() < 19 * 20 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        // every other device is through while the heavy one still waits for its quota to free
+        assertThat(othersIngested()).isEqualTo(19 * 20);
+        assertThat(Events.seqs(emulator, Events.device(0)).size()).isLessThanOrEqualTo(100);
+        assertThat(run.isDone()).isFalse();
+
+        assertThat(run.get(30, TimeUnit.SECONDS)).as(backfill.err).isZero();
+        assertThat(Events.seqs(emulator, Events.device(0))).hasSize(150);
+        for (int d = 0; d < 20; d++) {
+            List<Integer> seqs = Events.seqs(emulator, Events.device(d));
+            assertThat(seqs).isSorted().doesNotHaveDuplicates();
+        }
+        assertThat(backfill.report.retriesByCause()).containsKey("429 daily quota");
+        assertThat(backfill.deadLetters).doesNotExist();
+    }
+
+    private long othersIngested() {
+        long n = 0;
+        for (int d = 1; d < 20; d++) {
+            n += Events.seqs(emulator, Events.device(d)).size();
+        }
+        return n;
+    }
+
+    @Test
+    void resends_on_500_502_503_504_until_accepted() throws IOException {
+        Backfill backfill = backfill(new EmulatorSettings(), 5, 10);
+        emulator.script(Fault.status(500), Fault.status(502), Fault.status(503), Fault.status(504));
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 5, 10);
+        assertThat(backfill.report.retriesByCause()).containsKeys("500", "502", "503", "504");
+    }
+
+    @Test
+    void resends_after_a_reset_connection() throws IOException {
+        Backfill backfill = backfill(new EmulatorSettings(), 5, 10);
+        emulator.script(Fault.reset(), Fault.reset());
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 5, 10);
+        assertThat(backfill.report.retriesByCause()).containsKey("connection error");
+    }
+
+    @Test
+    void resends_after_a_timeout_and_amplitude_drops_the_copy() throws IOException {
+        Backfill backfill = backfill(new EmulatorSettings(), 5, 10);
+        backfill.set("amplitude.response-timeout", "500ms");
+        emulator.script(Fault.slow(Duration.ofMillis(1500)));
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 5, 10);
+        assertThat(backfill.report.retriesByCause()).containsKey("timeout");
+    }
+
+    @Test
+    void resends_after_a_500_that_had_ingested_and_nothing_is_doubled() throws IOException {
+        Backfill backfill = backfill(new EmulatorSettings(), 5, 10);
+        emulator.script(Fault.ingestThen500());
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 5, 10);
+        assertThat(emulator.duplicateCount()).isEqualTo(50);
+    }
+
+    @Test
+    void dead_letters_a_batch_that_keeps_failing_past_give_up_after() throws IOException {
+        Backfill backfill = backfill(new EmulatorSettings().status503Rate(1.0), 2, 5);
+        backfill.set("amplitude.retry.give-up-after", "300ms");
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertThat(emulator.ingestedCount()).isZero();
+        List<JsonNode> rejected = deadLetters(backfill, "events.ndjson");
+        assertThat(rejected).hasSize(10).allSatisfy(r ->
+                assertThat(r.path("reason").asText()).startsWith("gave up after 300ms").contains("503"));
+    }
+}

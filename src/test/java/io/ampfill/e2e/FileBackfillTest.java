@@ -1,0 +1,191 @@
+package io.ampfill.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ampfill.emulator.AmplitudeEmulator;
+import io.ampfill.emulator.EmulatorSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+
+import static io.ampfill.e2e.Events.assertDeliveredInOrder;
+import static io.ampfill.e2e.Events.ndjsonLine;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The drop folder, end to end: the real routes against the emulator. */
+class FileBackfillTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+    AmplitudeEmulator emulator;
+
+    @BeforeEach
+    void startEmulator() {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings().deviceEps(1000));
+    }
+
+    @AfterEach
+    void stopEmulator() {
+        emulator.close();
+    }
+
+    @Test
+    void delivers_20000_events_of_200_devices_in_four_files_once_and_in_order() throws IOException {
+        Backfill backfill = new Backfill(work, emulator);
+        List<String> parts = Events.timeOrderedFiles(200, 100, 4);
+        for (int i = 0; i < parts.size(); i++) {
+            backfill.drop("events-" + i + ".ndjson", parts.get(i));
+        }
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 200, 100);
+        assertThat(emulator.duplicateCount()).isZero();
+        assertThat(backfill.report.delivered()).isEqualTo(20_000);
+        assertThat(backfill.out).contains("events delivered", "20000");
+        assertThat(files(backfill.inbox)).isEmpty();
+        assertThat(files(backfill.done)).containsExactly("events-0.ndjson", "events-1.ndjson", "events-2.ndjson", "events-3.ndjson");
+        assertThat(backfill.deadLetters).doesNotExist();
+    }
+
+    @Test
+    void the_same_records_dropped_again_under_other_names_add_nothing() throws IOException {
+        List<String> parts = Events.timeOrderedFiles(50, 20, 2);
+        Backfill first = new Backfill(work.resolve("first"), emulator);
+        first.drop("a.ndjson", parts.get(0));
+        first.drop("b.ndjson", parts.get(1));
+        assertThat(first.run()).isZero();
+        assertThat(emulator.ingestedCount()).isEqualTo(1000);
+
+        Backfill again = new Backfill(work.resolve("again"), emulator);
+        again.drop("export-copy-2.ndjson", parts.get(1));
+        again.drop("export-copy-1.jsonl", parts.get(0));
+        assertThat(again.run()).isZero();
+
+        assertThat(emulator.ingestedCount()).isEqualTo(1000);
+        assertThat(emulator.duplicateCount()).isEqualTo(1000);
+    }
+
+    @Test
+    void a_folder_mixing_json_jsonl_csv_and_gzipped_ndjson_arrives_whole() throws IOException {
+        Backfill backfill = new Backfill(work, emulator);
+        // device 0..3 each get seq 0..3, one seq per file, so order across files is checked too
+        backfill.drop("1-events.json", "[" + ndjsonLine(0, 0) + ",\n" + ndjsonLine(1, 0) + "]\n" + "");
+        backfill.drop("1b-one.json", ndjsonLine(2, 0));
+        backfill.drop("1c-one.json", ndjsonLine(3, 0));
+        backfill.drop("2-events.jsonl", ndjsonLine(0, 1) + "\n" + ndjsonLine(1, 1) + "\n" + ndjsonLine(2, 1) + "\n" + ndjsonLine(3, 1) + "\n");
+        StringBuilder csv = new StringBuilder("event_type,device_id,time,event_properties.seq,user_properties\n");
+        for (int d = 0; d < 4; d++) {
+            csv.append("Played Song,").append(Events.device(d)).append(',').append(Events.BASE_TIME + 2000)
+                    .append(",2,\"{\"\"plan\"\":\"\"gold\"\"}\"\n");
+        }
+        backfill.drop("3-events.csv", csv.toString());
+        StringBuilder ndjson = new StringBuilder();
+        for (int d = 0; d < 4; d++) {
+            ndjson.append(ndjsonLine(d, 3)).append('\n');
+        }
+        backfill.drop("4-events.ndjson.gz", gzip(ndjson.toString()));
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 4, 4);
+        JsonNode fromCsv = emulator.ingestedEvents(Events.device(0)).get(2);
+        assertThat(fromCsv.path("time").asLong()).isEqualTo(Events.BASE_TIME + 2000);
+        assertThat(fromCsv.path("user_properties").path("plan").asText()).isEqualTo("gold");
+    }
+
+    @Test
+    void delivers_every_valid_event_and_dead_letters_each_bad_line_with_its_reason() throws IOException {
+        Backfill backfill = new Backfill(work, emulator);
+        String lines = String.join("\n",
+                ndjsonLine(0, 0),
+                "{not json",
+                ndjsonLine(0, 1),
+                "[1,2,3]",
+                "{\"event_type\":\"Played Song\",\"device_id\":\"device-0000\"}",
+                "{\"event_type\":\"Played Song\",\"device_id\":\"null\",\"time\":1700000000000}",
+                "{\"device_id\":\"device-0001\",\"time\":1700000000000}",
+                "{\"event_type\":\"Played Song\",\"device_id\":\"abc\",\"time\":1700000000000}",
+                ndjsonLine(0, 2),
+                "{\"event_type\":\"Played Song\",\"device_id\":\"device-0002\",\"time\":\"yesterday\"}",
+                "{\"event_type\":\"Played Song\",\"device_id\":\"device-0002\",\"time\":1700000000000,\"event_properties\":[1]}",
+                ndjsonLine(0, 3)) + "\n";
+        byte[] bytes = lines.getBytes(StandardCharsets.UTF_8);
+        byte[] withBadUtf8 = new byte[bytes.length + 4];
+        System.arraycopy(bytes, 0, withBadUtf8, 0, bytes.length);
+        withBadUtf8[bytes.length] = '"';
+        withBadUtf8[bytes.length + 1] = (byte) 0xC3;
+        withBadUtf8[bytes.length + 2] = '"';
+        withBadUtf8[bytes.length + 3] = '\n';
+        backfill.drop("mixed.ndjson", withBadUtf8);
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 1, 4);
+        List<JsonNode> rejected = new ArrayList<>();
+        for (String line : Files.readAllLines(backfill.deadLetters.resolve("mixed.ndjson.rejected.ndjson"))) {
+            rejected.add(JSON.readTree(line));
+        }
+        assertThat(rejected).extracting(r -> r.path("line").asInt()).containsExactly(2, 4, 5, 6, 7, 8, 10, 11, 13);
+        assertThat(rejected).allSatisfy(r -> {
+            assertThat(r.path("source").asText()).isEqualTo("mixed.ndjson");
+            assertThat(r.path("reason").asText()).isNotBlank();
+            assertThat(r.has("record") || r.has("raw")).isTrue();
+        });
+        assertThat(rejected.get(0).path("reason").asText()).startsWith("not valid JSON");
+        assertThat(rejected.get(0).path("raw").asText()).isEqualTo("{not json");
+        assertThat(rejected.get(1).path("reason").asText()).isEqualTo("not a JSON object");
+        assertThat(rejected.get(2).path("reason").asText()).contains("time");
+        assertThat(rejected.get(3).path("reason").asText()).contains("placeholder");
+        assertThat(rejected.get(4).path("reason").asText()).contains("event_type");
+        assertThat(rejected.get(5).path("reason").asText()).contains("shorter than 5");
+        assertThat(rejected.get(8).path("reason").asText()).contains("UTF-8");
+        assertThat(backfill.report.deadLettered()).isEqualTo(9);
+        assertThat(files(backfill.deadLetters)).containsExactly("mixed.ndjson.rejected.ndjson");
+    }
+
+    @Test
+    void a_dry_run_without_api_key_uses_the_emulator_and_leaves_the_inbox_as_it_was() throws IOException {
+        Backfill backfill = new Backfill(work, null);
+        List<String> parts = Events.timeOrderedFiles(10, 10, 1);
+        Path file = backfill.drop("events.ndjson", parts.get(0));
+        long modified = Files.getLastModifiedTime(file).toMillis();
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertThat(backfill.out).contains("dry run").contains("events delivered").contains("100");
+        assertThat(files(backfill.inbox)).containsExactly("events.ndjson");
+        assertThat(Files.getLastModifiedTime(file).toMillis()).isEqualTo(modified);
+        assertThat(backfill.done).doesNotExist();
+        assertThat(emulator.requestCount()).isZero();
+    }
+
+    static List<String> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+}

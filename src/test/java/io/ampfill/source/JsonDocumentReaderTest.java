@@ -1,0 +1,68 @@
+package io.ampfill.source;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.ampfill.source.SourceFiles.readAll;
+import static io.ampfill.source.SourceFiles.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JsonDocumentReaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void reads_a_single_object() throws Exception {
+        Path file = write(dir, "one.json", "\n  {\"event_type\": \"a\",\n   \"n\": 1}\n");
+        assertThat(readAll(file)).singleElement().satisfies(r -> {
+            assertThat(r.line()).isEqualTo(2);
+            assertThat(r.value().get("event_type").asText()).isEqualTo("a");
+        });
+    }
+
+    @Test
+    void streams_an_array_of_objects_with_each_elements_starting_line() throws Exception {
+        Path file = write(dir, "many.json", "[\n  {\"n\": 1},\n  {\"n\": 2,\n   \"m\": {\"x\": [1, 2]}},\n\n  {\"n\": 3}\n]\n");
+        List<SourceRecord> records = readAll(file);
+        assertThat(records).extracting(SourceRecord::line).containsExactly(2L, 3L, 6L);
+        assertThat(records).extracting(r -> r.value().get("n").asInt()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void reports_an_element_that_is_not_an_object_and_goes_on() throws Exception {
+        Path file = write(dir, "mixed.json", "[{\"n\":1},\n42,\n[1,2],\n\"s\",\n{\"n\":5}]");
+        List<SourceRecord> records = readAll(file);
+        assertThat(records).extracting(SourceRecord::error)
+                .containsExactly(null, "not a JSON object", "not a JSON object", "not a JSON object", null);
+        assertThat(records.get(2).raw()).isEqualTo("[1,2]");
+        assertThat(records.get(4).line()).isEqualTo(5);
+    }
+
+    @Test
+    void ends_the_file_at_a_syntax_error_with_one_error_record() throws Exception {
+        Path file = write(dir, "broken.json", "[{\"n\":1},\n{\"n\":2},\n{\"n\" 3},\n{\"n\":4}]");
+        List<SourceRecord> records = readAll(file);
+        assertThat(records).hasSize(3);
+        assertThat(records.get(2)).satisfies(r -> {
+            assertThat(r.error()).startsWith("not valid JSON from here on: ").doesNotContain("Source");
+            assertThat(r.raw()).isNull();
+            assertThat(r.line()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void reads_several_top_level_objects_one_after_the_other() throws Exception {
+        Path file = write(dir, "seq.json", "{\"n\":1}\n{\"n\":2}\n");
+        assertThat(readAll(file)).extracting(r -> r.value().get("n").asInt()).containsExactly(1, 2);
+    }
+
+    @Test
+    void reads_an_empty_file_or_empty_array_as_no_records() throws Exception {
+        assertThat(readAll(write(dir, "empty.json", ""))).isEmpty();
+        assertThat(readAll(write(dir, "blank.json", "  \n"))).isEmpty();
+        assertThat(readAll(write(dir, "array.json", "[]"))).isEmpty();
+    }
+}
