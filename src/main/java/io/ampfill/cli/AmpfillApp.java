@@ -38,7 +38,10 @@ public final class AmpfillApp {
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
         overrides.forEach(main::addOverrideProperty);
         main.configure().withRoutesIncludePattern(routesIncludePattern(Path.of("routes")));
-        AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed);
+        AmpfillConfiguration[] holder = new AmpfillConfiguration[1];
+        AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed, main.configure(),
+                () -> printOutcome(holder[0]));
+        holder[0] = configuration;
         main.configure().addConfiguration(configuration);
         try {
             main.run();
@@ -58,14 +61,21 @@ public final class AmpfillApp {
             return FATAL;
         }
         lastReport = configuration.report();
-        lastReport.finish();
+        return configuration.runControl().fatalMessage() != null ? FATAL : OK;
+    }
+
+    /** The report, and the one line that says why a run stopped; printed once Camel has stopped. */
+    private void printOutcome(AmpfillConfiguration configuration) {
+        RunReport report = configuration.report();
+        report.finish();
+        out.print(report.render(configuration.dryRun() ? "dry run against the built-in emulator"
+                : "sent to " + configuration.endpoint()));
+        out.flush();
         String fatal = configuration.runControl().fatalMessage();
-        out.print(lastReport.render(configuration.dryRun() ? "dry run against the built-in emulator" : "sent to Amplitude"));
         if (fatal != null) {
             err.println("ampfill: stopped: " + fatal);
-            return FATAL;
+            err.flush();
         }
-        return OK;
     }
 
     /** The report of the last run, for tests and the benchmark. */

@@ -10,13 +10,18 @@ import io.ampfill.event.EventIntake;
 import io.ampfill.event.EventMapper;
 import io.ampfill.event.MappingSettings;
 import io.ampfill.ledger.AckLedger;
+import io.ampfill.ledger.CheckpointStore;
+import io.ampfill.ledger.Checkpointer;
+import io.ampfill.ledger.JdbcCheckpointStore;
 import io.ampfill.ledger.SettledGate;
 import io.ampfill.report.RunReport;
 import io.ampfill.source.FileSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +38,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     static final String DRY_RUN_KEY = "dry-run-no-key";
 
     private final Runnable completed;
+    private final org.apache.camel.main.MainConfigurationProperties mainConfiguration;
     private AmplitudeEmulator emulator;
     private DeviceLanes lanes;
     private DeadLetterStore deadLetters;
@@ -41,8 +47,19 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     private boolean dryRun;
     private String endpoint;
 
-    AmpfillConfiguration(Runnable completed) {
+    private Checkpointer checkpointer;
+
+    private final Runnable stopped;
+
+    /**
+     * @param completed ends a run-once (Camel Main's completed())
+     * @param stopped   runs once Camel has stopped, inside the shutdown hook on SIGTERM: the last words of the run
+     */
+    AmpfillConfiguration(Runnable completed, org.apache.camel.main.MainConfigurationProperties mainConfiguration,
+                         Runnable stopped) {
         this.completed = completed;
+        this.mainConfiguration = mainConfiguration;
+        this.stopped = stopped;
     }
 
     @Override
@@ -100,14 +117,40 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         deadLetters = new DeadLetterStore(Path.of(settings.string("backfill.dead-letter-dir")));
         runControl = new RunControl(settings.bool("backfill.run-once"), ledger, deadLetters, report);
         runControl.onFinish(completed);
+        // a dry run records no position: a later real run would skip what was never sent
+        CheckpointStore store = dryRun ? CheckpointStore.NONE : JdbcCheckpointStore.open(
+                settings.string("backfill.state.url"), settings.optional("backfill.state.user"),
+                settings.optional("backfill.state.password"));
+        checkpointer = new Checkpointer(ledger, store, settings.duration("backfill.checkpoint-interval"));
+        Path inbox = Path.of(settings.string("backfill.inbox"));
+        store.retainOnly(filesIn(inbox)); // files gone from the inbox were completed: their checkpoints are stale
+
+        int shutdownSeconds = (int) Math.max(1, settings.duration("backfill.shutdown-timeout").toSeconds());
+        context.getShutdownStrategy().setTimeout(shutdownSeconds);
+        mainConfiguration.setShutdownTimeout(shutdownSeconds);
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    runControl.stopping();
+                } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                    // inside the shutdown hook on SIGTERM: the JVM may halt as soon as this returns
+                    lanes.close();
+                    checkpointer.close();
+                    deadLetters.close();
+                    stopped.run();
+                }
+            }
+        });
         lanes = new DeviceLanes(delivery,
                 new CamelBatchPoster(context.createProducerTemplate(), "direct:post-batch", apiKey), runControl);
         runControl.lanes(lanes);
 
         context.getRegistry().bind("runControl", runControl);
-        context.getRegistry().bind("fileSource", new FileSource(ledger, settings.integer("backfill.chunk-size")));
+        context.getRegistry().bind("fileSource", new FileSource(ledger, store, settings.integer("backfill.chunk-size"),
+                runControl::isStopping));
         context.getRegistry().bind("eventIntake", new EventIntake(new EventMapper(mapping), deadLetters, lanes, report));
-        context.getRegistry().bind("settledGate", new SettledGate(deadLetters, report));
+        context.getRegistry().bind("settledGate", new SettledGate(deadLetters, checkpointer, report));
 
         if (dryRun) {
             LOG.info("dry run: no amplitude.api-key set, so events go to the built-in emulator at {};"
@@ -115,6 +158,21 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         } else {
             LOG.info("sending to {}", endpoint);
         }
+    }
+
+    private static java.util.List<String> filesIn(Path inbox) {
+        if (!java.nio.file.Files.isDirectory(inbox)) {
+            return java.util.List.of();
+        }
+        try (var files = java.nio.file.Files.list(inbox)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        } catch (java.io.IOException e) {
+            throw new Settings.BadSettingException("cannot list backfill.inbox " + inbox + ": " + e.getMessage());
+        }
+    }
+
+    String endpoint() {
+        return endpoint;
     }
 
     boolean dryRun() {
@@ -140,6 +198,9 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         }
         if (deadLetters != null) {
             deadLetters.close();
+        }
+        if (checkpointer != null) {
+            checkpointer.close();
         }
         if (emulator != null) {
             emulator.close();

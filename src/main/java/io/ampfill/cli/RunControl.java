@@ -24,6 +24,7 @@ public final class RunControl implements DeliveryListener {
     private final AtomicBoolean finishing = new AtomicBoolean();
     private volatile DeviceLanes lanes;
     private volatile String fatal;
+    private volatile boolean stopping;
     private volatile Runnable onFinish = () -> { };
 
     public RunControl(boolean runOnce, AckLedger ledger, DeadLetterStore deadLetters, RunReport report) {
@@ -48,9 +49,21 @@ public final class RunControl implements DeliveryListener {
         }
     }
 
+    /** The run is stopping (Ctrl-C, SIGTERM, run-once done): sources stop reading, what was read is delivered. */
+    void stopping() {
+        stopping = true;
+    }
+
+    public boolean isStopping() {
+        return stopping;
+    }
+
     /** A source could not be read at all (not a bad record: those are dead-lettered): stop, input untouched. */
     public void sourceFailed(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (cause instanceof io.ampfill.ledger.SettledGate.ReadStoppedException) {
+            return; // stopping mid-file is not a failure: the next run resumes from the checkpoint
+        }
         if (fatal == null) {
             String file = exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
             fatal("cannot read " + (file == null ? "the source" : file) + ": "

@@ -1,5 +1,7 @@
 package io.ampfill.ledger;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,7 +15,12 @@ public final class AckLedger {
     private volatile Throwable fatal;
 
     public SourceUnit open(String name) {
-        SourceUnit unit = new SourceUnit(name);
+        return open(name, "", 0);
+    }
+
+    /** Opens a unit that starts at {@code start}: records before it were settled by an earlier run. */
+    public SourceUnit open(String name, String fingerprint, long start) {
+        SourceUnit unit = new SourceUnit(name, fingerprint, start);
         Throwable stopped = fatal;
         if (stopped != null) {
             unit.fail(stopped);
@@ -22,6 +29,18 @@ public final class AckLedger {
         open.add(unit);
         unit.settled().whenComplete((u, e) -> open.remove(unit));
         return unit;
+    }
+
+    /** The positions that moved since they were last taken, for the checkpoint store. */
+    public List<CheckpointStore.Checkpoint> movedCheckpoints() {
+        List<CheckpointStore.Checkpoint> moved = new ArrayList<>();
+        for (SourceUnit unit : open) {
+            CheckpointStore.Checkpoint c = unit.checkpointIfMoved();
+            if (c != null) {
+                moved.add(c);
+            }
+        }
+        return moved;
     }
 
     /** Units read or being read whose records are not all settled yet. */

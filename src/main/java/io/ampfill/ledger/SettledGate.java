@@ -2,6 +2,7 @@ package io.ampfill.ledger;
 
 import io.ampfill.deadletter.DeadLetterStore;
 import io.ampfill.report.RunReport;
+import io.ampfill.source.FileSource;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -11,20 +12,22 @@ import org.apache.camel.support.AsyncProcessorSupport;
  * The last step of a source route: the exchange (and so the file, whose move to done/ Camel performs on
  * completion) completes only when every record of the unit is acknowledged or dead-lettered. It is
  * asynchronous, so the file consumer reads the next file while this one's events are still in flight,
- * and a crash before that point leaves the file in the inbox.
+ * and a crash before that point leaves the file in the inbox, with its checkpoint.
  */
 public final class SettledGate extends AsyncProcessorSupport implements AsyncProcessor {
     private final DeadLetterStore deadLetters;
+    private final Checkpointer checkpointer;
     private final RunReport report;
 
-    public SettledGate(DeadLetterStore deadLetters, RunReport report) {
+    public SettledGate(DeadLetterStore deadLetters, Checkpointer checkpointer, RunReport report) {
         this.deadLetters = deadLetters;
+        this.checkpointer = checkpointer;
         this.report = report;
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        SourceUnit unit = exchange.getProperty(io.ampfill.source.FileSource.UNIT, SourceUnit.class);
+        SourceUnit unit = exchange.getProperty(FileSource.UNIT, SourceUnit.class);
         unit.readComplete();
         if (unit.settled().isDone()) {
             finish(exchange, unit);
@@ -42,9 +45,22 @@ public final class SettledGate extends AsyncProcessorSupport implements AsyncPro
         try {
             unit.settled().join();
             deadLetters.flush(); // its dead letters are on disk before the source commits
-            report.fileCommitted();
+            checkpointer.save(unit);
+            if (unit.readCut()) {
+                // stopping mid-file: what was read is delivered and checkpointed, the file stays for the next run
+                exchange.setException(new ReadStoppedException(unit));
+            } else {
+                report.fileCommitted();
+            }
         } catch (RuntimeException failed) {
             exchange.setException(failed.getCause() != null ? failed.getCause() : failed);
+        }
+    }
+
+    /** The run stopped before the end of a source; not an error: the next run resumes it. */
+    public static final class ReadStoppedException extends RuntimeException {
+        public ReadStoppedException(SourceUnit unit) {
+            super("stopped reading " + unit.name() + " at record " + unit.committedOrdinal() + "; the next run resumes there");
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SourceUnit {
     private final String name;
+    private final String fingerprint;
     private final CompletableFuture<SourceUnit> settled = new CompletableFuture<>();
 
     private long added;
@@ -20,9 +21,18 @@ public final class SourceUnit {
     private long base;
     private BitSet settledBits = new BitSet();
     private long committed;
+    private long checkpointed;
+    private volatile boolean readCut;
 
-    SourceUnit(String name) {
+    /** A unit that resumes: the first {@code start} records were settled by an earlier run. */
+    SourceUnit(String name, String fingerprint, long start) {
         this.name = name;
+        this.fingerprint = fingerprint;
+        this.added = start;
+        this.settledCount = start;
+        this.base = start;
+        this.committed = start;
+        this.checkpointed = start;
     }
 
     /** The name the user knows this source by (a file name), used in dead-letter records and the report. */
@@ -52,6 +62,29 @@ public final class SourceUnit {
     public synchronized void readComplete() {
         readComplete = true;
         completeIfSettled();
+    }
+
+    /** What tells this source from another under the same name (a file's size and modification time). */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /** Reading stopped before the end (the run is stopping): once settled, the unit is checkpointed, not committed. */
+    public void cutReading() {
+        readCut = true;
+    }
+
+    public boolean readCut() {
+        return readCut;
+    }
+
+    /** The position to store if it moved since it was last stored, else null. */
+    synchronized CheckpointStore.Checkpoint checkpointIfMoved() {
+        if (committed == checkpointed) {
+            return null;
+        }
+        checkpointed = committed;
+        return new CheckpointStore.Checkpoint(name, fingerprint, Long.toString(committed));
     }
 
     /** Every record before this ordinal is settled. */

@@ -1,6 +1,7 @@
 package io.ampfill.source;
 
 import io.ampfill.ledger.AckLedger;
+import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.SourceUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
@@ -14,46 +15,75 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.BooleanSupplier;
 
 /**
  * The file-drop source, as the file route uses it: opens a picked-up file as a {@link SourceUnit} of the
  * ledger and hands its records on in chunks, so the route costs one exchange per chunk, not per record.
+ * A file with a checkpoint (a killed run sent part of it) resumes after its committed position; the
+ * records before it are read past, not sent again.
  */
 public final class FileSource {
     /** The exchange property that carries the unit from the split to the settle step. */
     public static final String UNIT = "ampfillUnit";
 
     private final AckLedger ledger;
+    private final CheckpointStore checkpoints;
     private final int chunkSize;
+    private final BooleanSupplier stopping;
 
-    public FileSource(AckLedger ledger, int chunkSize) {
+    public FileSource(AckLedger ledger, CheckpointStore checkpoints, int chunkSize, BooleanSupplier stopping) {
         this.ledger = ledger;
+        this.checkpoints = checkpoints;
         this.chunkSize = chunkSize;
+        this.stopping = stopping;
     }
 
     /** Registers the file and returns its records as a lazy sequence of chunks (closed by the splitter). */
     public Iterator<List<SourceRecord>> open(Exchange exchange) throws IOException {
         GenericFile<?> file = exchange.getIn().getBody(GenericFile.class);
         Path path = ((File) file.getFile()).toPath();
-        SourceUnit unit = ledger.open(file.getRelativeFilePath());
+        String name = file.getRelativeFilePath();
+        String fingerprint = fingerprint(file);
+        long start = checkpoints.load(name)
+                .filter(c -> c.fingerprint().equals(fingerprint))
+                .map(c -> Long.parseLong(c.position()))
+                .orElse(0L);
+        SourceUnit unit = ledger.open(name, fingerprint, start);
         exchange.setProperty(UNIT, unit);
-        return new Chunks(RecordReaders.open(path), chunkSize);
+        return new Chunks(RecordReaders.open(path), chunkSize, start, unit, stopping);
+    }
+
+    /** Size and modification time: a different file dropped under the same name starts from the beginning. */
+    static String fingerprint(GenericFile<?> file) {
+        return file.getFileLength() + "@" + file.getLastModified();
     }
 
     private static final class Chunks implements Iterator<List<SourceRecord>>, Closeable {
         private final RecordReader reader;
         private final int size;
+        private final SourceUnit unit;
+        private final BooleanSupplier stopping;
+        private long toSkip;
         private List<SourceRecord> next;
         private boolean more = true;
 
-        Chunks(RecordReader reader, int size) {
+        Chunks(RecordReader reader, int size, long skip, SourceUnit unit, BooleanSupplier stopping) {
             this.reader = reader;
             this.size = size;
+            this.toSkip = skip;
+            this.unit = unit;
+            this.stopping = stopping;
         }
 
         @Override
         public boolean hasNext() {
             while (next == null && more) {
+                if (stopping.getAsBoolean()) {
+                    unit.cutReading(); // what was read is delivered and checkpointed; the rest waits for the next run
+                    close();
+                    return false;
+                }
                 List<SourceRecord> chunk = new ArrayList<>(size);
                 try {
                     more = reader.readChunk(chunk, size);
@@ -62,6 +92,11 @@ public final class FileSource {
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
+                }
+                if (toSkip > 0) {
+                    int skipped = (int) Math.min(toSkip, chunk.size());
+                    chunk.subList(0, skipped).clear();
+                    toSkip -= skipped;
                 }
                 next = chunk.isEmpty() ? null : chunk;
             }
@@ -79,8 +114,12 @@ public final class FileSource {
         }
 
         @Override
-        public void close() throws IOException {
-            reader.close();
+        public void close() {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -1,0 +1,83 @@
+package io.ampfill.ledger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes the ledger's committed positions to the checkpoint store now and then, so a killed run resumes
+ * near where it stopped. Between two saves a crash only costs a resend of what settled since the last
+ * one, and insert_ids make that resend harmless.
+ */
+public final class Checkpointer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
+
+    private final AckLedger ledger;
+    private final CheckpointStore store;
+    private final ScheduledExecutorService timer;
+    private boolean closed;
+
+    public Checkpointer(AckLedger ledger, CheckpointStore store, Duration interval) {
+        this.ledger = ledger;
+        this.store = store;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ampfill-checkpoints");
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = Math.max(10, interval.toMillis());
+        timer.scheduleWithFixedDelay(this::saveQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    public CheckpointStore store() {
+        return store;
+    }
+
+    /** Saves every position that moved; called on a timer, when a unit settles, and when the run stops. */
+    public synchronized void save() {
+        if (!closed) {
+            save(ledger.movedCheckpoints());
+        }
+    }
+
+    /** The final position of a unit that just settled, before its source is committed or left for a resume. */
+    public synchronized void save(SourceUnit unit) {
+        CheckpointStore.Checkpoint c = closed ? null : unit.checkpointIfMoved();
+        if (c != null) {
+            save(List.of(c));
+        }
+    }
+
+    private void save(List<CheckpointStore.Checkpoint> moved) {
+        store.save(moved);
+    }
+
+    private void saveQuietly() {
+        try {
+            save();
+        } catch (RuntimeException e) {
+            // the next save tries again; meanwhile a crash only means a larger resend
+            LOG.warn("checkpoint not saved: {}", e.getMessage());
+        }
+    }
+
+    /** Saves what moved and closes the store (an embedded database is flushed to disk); later calls do nothing. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        timer.shutdownNow();
+        try {
+            save();
+        } finally {
+            closed = true;
+            store.close();
+        }
+    }
+}

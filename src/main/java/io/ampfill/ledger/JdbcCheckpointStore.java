@@ -1,0 +1,149 @@
+package io.ampfill.ledger;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checkpoints in a JDBC database: an embedded H2 file by default, PostgreSQL (or another server) for a
+ * shared deployment. One table, written by one thread at a time; an update-then-insert keeps the SQL
+ * portable across H2, PostgreSQL and MariaDB.
+ */
+public final class JdbcCheckpointStore implements CheckpointStore {
+    static final String TABLE = "ampfill_checkpoint";
+
+    private final Connection connection;
+
+    private JdbcCheckpointStore(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Opens (and creates if needed) the store; errors name the URL without its credentials. */
+    public static JdbcCheckpointStore open(String url, String user, String password) {
+        try {
+            Connection connection = DriverManager.getConnection(embeddedClosedByUs(url), user, password);
+            connection.setAutoCommit(true);
+            try (Statement create = connection.createStatement()) {
+                create.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (source VARCHAR(1000) PRIMARY KEY,"
+                        + " fingerprint VARCHAR(200) NOT NULL, position VARCHAR(1000) NOT NULL, updated_at TIMESTAMP NOT NULL)");
+            }
+            return new JdbcCheckpointStore(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the state store " + withoutSecrets(url) + ": "
+                    + withoutSecrets(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * An embedded H2 database closes itself in its own shutdown hook, which may run before ampfill's
+     * last checkpoint on SIGTERM; ampfill closes it instead.
+     */
+    static String embeddedClosedByUs(String url) {
+        return url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")
+                ? url + ";DB_CLOSE_ON_EXIT=FALSE" : url;
+    }
+
+    @Override
+    public synchronized Optional<Checkpoint> load(String source) {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT fingerprint, position FROM " + TABLE + " WHERE source = ?")) {
+            select.setString(1, source);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(new Checkpoint(source, row.getString(1), row.getString(2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("read", e);
+        }
+    }
+
+    @Override
+    public synchronized void save(Collection<Checkpoint> checkpoints) {
+        if (checkpoints.isEmpty()) {
+            return;
+        }
+        Timestamp now = Timestamp.from(Instant.now());
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE " + TABLE + " SET fingerprint = ?, position = ?, updated_at = ? WHERE source = ?");
+             PreparedStatement insert = connection.prepareStatement(
+                     "INSERT INTO " + TABLE + " (source, fingerprint, position, updated_at) VALUES (?, ?, ?, ?)")) {
+            connection.setAutoCommit(false);
+            for (Checkpoint c : checkpoints) {
+                update.setString(1, c.fingerprint());
+                update.setString(2, c.position());
+                update.setTimestamp(3, now);
+                update.setString(4, c.source());
+                if (update.executeUpdate() == 0) {
+                    insert.setString(1, c.source());
+                    insert.setString(2, c.fingerprint());
+                    insert.setString(3, c.position());
+                    insert.setTimestamp(4, now);
+                    insert.executeUpdate();
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // the failure below says what matters
+            }
+            throw failure("write", e);
+        } finally {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is broken; the next call reports it
+            }
+        }
+    }
+
+    @Override
+    public synchronized void retainOnly(Collection<String> sources) {
+        Set<String> keep = new HashSet<>(sources);
+        try (Statement all = connection.createStatement();
+             ResultSet rows = all.executeQuery("SELECT source FROM " + TABLE);
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE source = ?")) {
+            List<String> stale = new ArrayList<>();
+            while (rows.next()) {
+                if (!keep.contains(rows.getString(1))) {
+                    stale.add(rows.getString(1));
+                }
+            }
+            for (String source : stale) {
+                delete.setString(1, source);
+                delete.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw failure("clean", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // nothing left to keep
+        }
+    }
+
+    private static IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("cannot " + what + " the state store: " + withoutSecrets(e.getMessage()), e);
+    }
+
+    /** JDBC URLs and driver messages may carry password=...; they never reach output whole. */
+    static String withoutSecrets(String text) {
+        return text == null ? "" : text.replaceAll("(?i)(password|pwd)=[^;&\\s]*", "$1=****");
+    }
+}

@@ -1,0 +1,149 @@
+package io.ampfill.e2e;
+
+import io.ampfill.emulator.AmplitudeEmulator;
+import io.ampfill.emulator.EmulatorSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static io.ampfill.e2e.Events.assertDeliveredInOrder;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A run killed at any moment and started again ends with every event in Amplitude once, in order per
+ * device, having resent only what was in flight. The packaged jar runs in a child JVM; the emulator,
+ * in this one, sees every attempt.
+ */
+class CrashResumeIT {
+    private static final int DEVICES = 1000;
+    private static final int PER_DEVICE = 100;
+    private static final int WINDOW = 10_000;
+
+    @TempDir
+    Path work;
+    AmplitudeEmulator emulator;
+    Path inbox;
+    Map<String, String> settings = new HashMap<>();
+
+    @BeforeEach
+    void prepare() throws IOException {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings());
+        inbox = Files.createDirectories(work.resolve("data/inbox"));
+        List<String> parts = Events.timeOrderedFiles(DEVICES, PER_DEVICE, 5);
+        for (int i = 0; i < parts.size(); i++) {
+            Path file = inbox.resolve(String.format("hour-%02d.ndjson", i));
+            Files.writeString(file, parts.get(i), StandardCharsets.UTF_8);
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(60)));
+        }
+        settings.put("amplitude.api-key", "crash-test-key-0123456789");
+        settings.put("amplitude.endpoint", emulator.batchUrl());
+        // slow enough per device that a kill lands mid-delivery
+        settings.put("amplitude.device-eps", "40");
+        settings.put("backfill.max-in-flight-events", String.valueOf(WINDOW));
+        settings.put("backfill.checkpoint-interval", "200ms");
+        settings.put("backfill.file-min-age", "0s");
+        settings.put("backfill.poll-delay", "100ms");
+    }
+
+    @AfterEach
+    void stop() {
+        emulator.close();
+    }
+
+    @Test
+    void three_kill_9s_at_random_moments_lose_nothing_and_double_nothing() throws Exception {
+        Random moments = new Random(4);
+        int kills = 0;
+        while (kills < 3) {
+            Process run = ChildRun.start(work, settings);
+            // a random moment while events are flowing: after 1,000 to 20,000 more have arrived, however fast the machine is
+            long target = emulator.ingestedCount() + 1_000 + moments.nextInt(19_000);
+            if (!waitUntilIngested(run, target)) {
+                break; // it finished before the kill: nothing left to interrupt
+            }
+            long before = emulator.ingestedCount();
+            run.destroyForcibly(); // SIGKILL: no shutdown hook, no last checkpoint
+            assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            kills++;
+            System.out.printf("kill %d: %d of %d events ingested, %d resent so far%n",
+                    kills, before, DEVICES * PER_DEVICE, emulator.duplicateCount());
+        }
+        assertThat(kills).as("the run was killed three times before it could finish").isEqualTo(3);
+
+        Process last = ChildRun.start(work, settings);
+        assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(last.exitValue()).as(logs()).isZero();
+
+        assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);
+        long resent = emulator.duplicateCount();
+        System.out.printf("after 3 kills: %d events ingested once, %d resent (bound: %d per kill)%n",
+                emulator.ingestedCount(), resent, 2 * WINDOW);
+        // a kill loses at most the in-flight window, plus what settled since the last checkpoint
+        assertThat(resent).isLessThanOrEqualTo(3L * 2 * WINDOW);
+        assertThat(names(inbox)).isEmpty();
+        assertThat(names(work.resolve("data/done"))).hasSize(5);
+    }
+
+    @Test
+    void after_a_sigterm_the_restart_resends_nothing() throws Exception {
+        Process run = ChildRun.start(work, settings);
+        assertThat(waitUntilIngested(run, 15_000)).as("still running when stopped").isTrue();
+        run.destroy(); // SIGTERM: stop reading, deliver what was read, checkpoint, exit
+        assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        long afterStop = emulator.ingestedCount();
+        assertThat(afterStop).isLessThan((long) DEVICES * PER_DEVICE);
+        assertThat(emulator.duplicateCount()).isZero();
+
+        Process restart = ChildRun.start(work, settings);
+        assertThat(restart.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(restart.exitValue()).as(logs()).isZero();
+
+        assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);
+        System.out.printf("sigterm after %d events; restart resent %d%n", afterStop, emulator.duplicateCount());
+        assertThat(emulator.duplicateCount()).as("events sent twice across the stop").isZero();
+    }
+
+    /** True once the emulator has ingested {@code target} events while the run still runs; false if it ended first. */
+    private boolean waitUntilIngested(Process run, long target) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (emulator.ingestedCount() < target) {
+            if (run.waitFor(5, TimeUnit.MILLISECONDS) || System.nanoTime() > deadline) {
+                return false;
+            }
+        }
+        return run.isAlive();
+    }
+
+    private String logs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.list(work)) {
+            for (Path log : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+                all.append("== ").append(log.getFileName()).append('\n').append(Files.readString(log));
+            }
+        }
+        return all.toString();
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.ampfill.ledger;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SourceUnitTest {
+    @Test
+    void commits_only_the_prefix_whose_records_are_all_settled() {
+        SourceUnit unit = new AckLedger().open("f.ndjson");
+        for (int i = 0; i < 5; i++) {
+            unit.nextOrdinal();
+        }
+        unit.settle(1);
+        unit.settle(2);
+        assertThat(unit.committedOrdinal()).isZero();
+        unit.settle(0);
+        assertThat(unit.committedOrdinal()).isEqualTo(3);
+        unit.settle(4);
+        assertThat(unit.committedOrdinal()).isEqualTo(3);
+        unit.readComplete();
+        assertThat(unit.settled()).isNotDone();
+        unit.settle(3);
+        assertThat(unit.committedOrdinal()).isEqualTo(5);
+        assertThat(unit.settled()).isCompleted();
+    }
+
+    @Test
+    void keeps_the_watermark_right_over_a_long_file() {
+        SourceUnit unit = new AckLedger().open("long.ndjson");
+        int n = 300_000;
+        for (int i = 0; i < n; i++) {
+            unit.nextOrdinal();
+        }
+        for (int i = 0; i < n; i += 2) {
+            unit.settle(i + 1);
+            unit.settle(i);
+        }
+        assertThat(unit.committedOrdinal()).isEqualTo(n);
+        assertThat(unit.outstanding()).isZero();
+    }
+
+    @Test
+    void resumes_after_the_position_an_earlier_run_committed() {
+        SourceUnit unit = new AckLedger().open("f.ndjson", "10@1", 7);
+        assertThat(unit.nextOrdinal()).isEqualTo(7);
+        unit.readComplete();
+        unit.settle(7);
+        assertThat(unit.settled()).isCompleted();
+        assertThat(unit.checkpointIfMoved().position()).isEqualTo("8");
+        assertThat(unit.checkpointIfMoved()).isNull();
+    }
+
+    @Test
+    void refuses_to_settle_a_record_twice() {
+        SourceUnit unit = new AckLedger().open("f.ndjson");
+        unit.nextOrdinal();
+        unit.settle(0);
+        assertThatThrownBy(() -> unit.settle(0)).isInstanceOf(IllegalStateException.class);
+    }
+}
