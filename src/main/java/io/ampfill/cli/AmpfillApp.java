@@ -25,6 +25,7 @@ public final class AmpfillApp {
     private final PrintStream out;
     private final PrintStream err;
     private RunReport lastReport;
+    private volatile Main running;
 
     public AmpfillApp(PrintStream out, PrintStream err) {
         this.out = out;
@@ -34,6 +35,7 @@ public final class AmpfillApp {
     /** Runs with these settings on top of application.properties (the command line and tests use it). */
     public int run(Map<String, String> overrides) {
         Main main = new Main();
+        running = main;
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
         overrides.forEach(main::addOverrideProperty);
@@ -75,6 +77,14 @@ public final class AmpfillApp {
         if (fatal != null) {
             err.println("ampfill: stopped: " + fatal);
             err.flush();
+        }
+    }
+
+    /** Ends a watching run as Ctrl-C would: stop reading, deliver what was read, checkpoint, report. */
+    public void stop() {
+        Main main = running;
+        if (main != null) {
+            main.completed();
         }
     }
 

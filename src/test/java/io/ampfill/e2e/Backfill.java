@@ -59,10 +59,20 @@ final class Backfill {
         return file;
     }
 
+    private volatile AmpfillApp app;
+
+    /** Stops a watching run (backfill.run-once=false) as Ctrl-C would. */
+    void stop() {
+        while (app == null) {
+            Thread.onSpinWait();
+        }
+        app.stop();
+    }
+
     int run() {
         ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
         ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        AmpfillApp app = new AmpfillApp(new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+        app = new AmpfillApp(new PrintStream(outBytes, true, StandardCharsets.UTF_8),
                 new PrintStream(errBytes, true, StandardCharsets.UTF_8));
         exitCode = app.run(settings);
         out = outBytes.toString(StandardCharsets.UTF_8);

@@ -2,6 +2,7 @@ package io.ampfill.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -14,8 +15,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
@@ -170,6 +174,66 @@ class FileBackfillTest {
         assertThat(Files.getLastModifiedTime(file).toMillis()).isEqualTo(modified);
         assertThat(backfill.done).doesNotExist();
         assertThat(emulator.requestCount()).isZero();
+    }
+
+    @Test
+    void a_fixed_dead_letter_file_dropped_back_into_the_inbox_is_delivered() throws IOException {
+        Backfill first = new Backfill(work.resolve("first"), emulator);
+        first.drop("events.ndjson", ndjsonLine(0, 0) + "\n"
+                + "{\"event_type\":\"Played Song\",\"device_id\":\"device-0000\",\"time\":1700000001}\n"
+                + "{\"event_type\":\"Played Song\",\"device_id\":\"device-0000\",\"time\":\n");
+        assertThat(first.run()).isZero();
+        Path rejected = first.deadLetters.resolve("events.ndjson.rejected.ndjson");
+        // a person fixes the record of the first line and the raw text of the second, nothing else
+        List<String> lines = Files.readAllLines(rejected);
+        assertThat(lines).hasSize(2);
+        ObjectNode seconds = (ObjectNode) JSON.readTree(lines.get(0));
+        ((ObjectNode) seconds.get("record")).put("time", 1700000001000L).putObject("event_properties").put("seq", 1);
+        ObjectNode cutShort = (ObjectNode) JSON.readTree(lines.get(1));
+        cutShort.put("raw", cutShort.get("raw").asText() + "1700000002000,\"event_properties\":{\"seq\":2}}");
+        String fixed = JSON.writeValueAsString(seconds) + "\n" + JSON.writeValueAsString(cutShort) + "\n";
+
+        Backfill retry = new Backfill(work.resolve("retry"), emulator);
+        retry.drop("events.ndjson.rejected.ndjson", fixed);
+        assertThat(retry.run()).as(retry.err).isZero();
+
+        assertThat(Events.seqs(emulator, Events.device(0))).containsExactly(0, 1, 2);
+        assertThat(retry.deadLetters).doesNotExist();
+    }
+
+    @Test
+    void watching_the_inbox_takes_files_dropped_later_and_never_half_written_ones() throws Exception {
+        Backfill backfill = new Backfill(work, emulator)
+                .set("backfill.run-once", "false")
+                .set("backfill.file-min-age", "1s");
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
+        try {
+            backfill.drop("a.ndjson", ndjsonLine(0, 0) + "\n" + ndjsonLine(1, 0) + "\n");
+            awaitIngested(2);
+
+            // written in two halves while ampfill watches: it must wait for the whole file
+            Path b = backfill.inbox.resolve("b.ndjson");
+            Files.writeString(b, ndjsonLine(0, 1) + "\n" + ndjsonLine(1, 1) + "\n");
+            Thread.sleep(600);
+            Files.writeString(b, ndjsonLine(0, 2) + "\n" + ndjsonLine(1, 2) + "\n", StandardOpenOption.APPEND);
+            awaitIngested(6);
+        } finally {
+            backfill.stop();
+        }
+        assertThat(run.get(30, TimeUnit.SECONDS)).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 2, 3);
+        assertThat(files(backfill.done)).containsExactly("a.ndjson", "b.ndjson");
+        assertThat(Files.readAllLines(backfill.done.resolve("b.ndjson"))).hasSize(4);
+        assertThat(backfill.report.recordsRead()).isEqualTo(6);
+    }
+
+    private void awaitIngested(long n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (emulator.ingestedCount() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(emulator.ingestedCount()).isEqualTo(n);
     }
 
     static List<String> files(Path dir) throws IOException {
