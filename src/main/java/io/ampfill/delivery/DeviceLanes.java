@@ -3,10 +3,11 @@ package io.ampfill.delivery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -248,58 +249,64 @@ public final class DeviceLanes implements AutoCloseable {
 
     private void send(Request request) {
         List<OutboundEvent> all = request.events();
-        ArrayDeque<List<OutboundEvent>> parts = new ArrayDeque<>();
-        parts.push(all);
-        Map<OutboundEvent, Boolean> done = new IdentityHashMap<>();
+        // parts are [from, to) ranges of the request; a 413 splits a range in two, first half first
+        ArrayDeque<int[]> parts = new ArrayDeque<>();
+        parts.push(new int[]{0, all.size()});
+        BitSet done = new BitSet(all.size());
         BatchAnswer last = new BatchAnswer.Acknowledged();
-        List<OutboundEvent> failedPart = List.of();
+        int[] failed = {0, 0};
         while (!parts.isEmpty()) {
-            List<OutboundEvent> part = parts.pop();
+            int[] range = parts.pop();
+            List<OutboundEvent> part = all.subList(range[0], range[1]);
             BatchAnswer answer = post(part);
             if (answer instanceof BatchAnswer.Acknowledged) {
                 listener.delivered(part.size());
                 for (OutboundEvent e : part) {
-                    done.put(e, Boolean.TRUE);
                     e.settle();
                 }
+                done.set(range[0], range[1]);
                 continue;
             }
             if (answer instanceof BatchAnswer.Split) {
                 listener.retry(answer.cause());
                 if (part.size() == 1) {
-                    OutboundEvent e = part.get(0);
-                    deadLetter(e, "Amplitude refused the event as too large (413 Payload too large)");
-                    done.put(e, Boolean.TRUE);
+                    deadLetter(part.get(0), "Amplitude refused the event as too large (413 Payload too large)");
+                    done.set(range[0]);
                 } else {
-                    int half = part.size() / 2;
-                    parts.push(part.subList(half, part.size()));
-                    parts.push(part.subList(0, half));
+                    int half = range[0] + part.size() / 2;
+                    parts.push(new int[]{half, range[1]});
+                    parts.push(new int[]{range[0], half});
                 }
                 continue;
             }
             if (answer instanceof BatchAnswer.RejectListed rejected) {
                 rejected.reasons().forEach((index, reason) -> {
-                    OutboundEvent e = part.get(index);
-                    deadLetter(e, reason);
-                    done.put(e, Boolean.TRUE);
+                    deadLetter(part.get(index), reason);
+                    done.set(range[0] + index);
                 });
             }
             last = answer;
-            failedPart = part;
+            failed = range;
             break;
         }
-        settleRequest(request, done, last, failedPart);
+        settleRequest(request, done, last, failed);
     }
 
     private BatchAnswer post(List<OutboundEvent> part) {
         listener.requestSent(part.size());
-        List<String> deviceIds = new ArrayList<>(part.size());
-        for (OutboundEvent e : part) {
-            deviceIds.add(e.deviceId());
-        }
         try {
             HttpAnswer answer = poster.post(body(part));
-            return AnswerClassifier.classify(answer, deviceIds);
+            return AnswerClassifier.classify(answer, new AbstractList<>() {
+                @Override
+                public String get(int index) {
+                    return part.get(index).deviceId();
+                }
+
+                @Override
+                public int size() {
+                    return part.size();
+                }
+            });
         } catch (Exception noAnswer) {
             return AnswerClassifier.classify(noAnswer);
         }
@@ -334,16 +341,11 @@ public final class DeviceLanes implements AutoCloseable {
      * Back on the lanes: acknowledged and dead-lettered events leave, the others return to the head of
      * their lane in their order, and the answer decides when each lane may go again.
      */
-    private void settleRequest(Request request, Map<OutboundEvent, Boolean> done, BatchAnswer answer,
-                               List<OutboundEvent> failedPart) {
+    private void settleRequest(Request request, BitSet done, BatchAnswer answer, int[] failedPart) {
         if (answer instanceof BatchAnswer.Fatal fatal) {
             listener.fatal(fatal.message());
         } else if (!(answer instanceof BatchAnswer.Acknowledged)) {
             listener.retry(answer.cause());
-        }
-        Map<OutboundEvent, Integer> indexInFailedPart = new IdentityHashMap<>();
-        for (int i = 0; i < failedPart.size(); i++) {
-            indexInFailedPart.put(failedPart.get(i), i);
         }
         List<OutboundEvent> gaveUp = new ArrayList<>();
         lock.lock();
@@ -353,15 +355,21 @@ public final class DeviceLanes implements AutoCloseable {
                 stopped = true;
             }
             int settledHere = 0;
+            int position = 0;
             for (Map.Entry<Lane, List<OutboundEvent>> entry : request.batches.entrySet()) {
                 Lane lane = entry.getKey();
                 List<OutboundEvent> unsent = new ArrayList<>();
+                List<Integer> unsentIndexInFailedPart = new ArrayList<>();
                 for (OutboundEvent e : entry.getValue()) {
-                    if (done.containsKey(e)) {
+                    if (done.get(position)) {
                         settledHere++;
                     } else {
                         unsent.add(e);
+                        if (position >= failedPart[0] && position < failedPart[1]) {
+                            unsentIndexInFailedPart.add(position - failedPart[0]);
+                        }
                     }
+                    position++;
                 }
                 if (unsent.isEmpty()) {
                     lane.succeeded();
@@ -369,7 +377,7 @@ public final class DeviceLanes implements AutoCloseable {
                     // nothing goes out any more; the events stay unsettled so their source does not commit
                     returnToHead(lane, unsent);
                 } else {
-                    long delay = laneDelay(lane, unsent, answer, indexInFailedPart, now);
+                    long delay = laneDelay(lane, unsent, answer, unsentIndexInFailedPart, now);
                     if (delay < 0) {
                         gaveUp.addAll(unsent);
                         settledHere += unsent.size();
@@ -409,7 +417,7 @@ public final class DeviceLanes implements AutoCloseable {
 
     /** How long a lane with unsent events waits (nanos), or -1 when it has tried longer than amplitude.retry.give-up-after. */
     private long laneDelay(Lane lane, List<OutboundEvent> unsent, BatchAnswer answer,
-                           Map<OutboundEvent, Integer> indexInFailedPart, long now) {
+                           List<Integer> indexesInFailedPart, long now) {
         if (answer instanceof BatchAnswer.RejectListed) {
             return 0; // the valid events go straight back out
         }
@@ -423,10 +431,7 @@ public final class DeviceLanes implements AutoCloseable {
             }
             throttled = tooMany.namesNobody()
                     || isNamed(lane, unsent, tooMany.throttledDevices(), tooMany.throttledUsers())
-                    || unsent.stream().anyMatch(e -> {
-                        Integer index = indexInFailedPart.get(e);
-                        return index != null && tooMany.throttledEvents().contains(index);
-                    });
+                    || indexesInFailedPart.stream().anyMatch(tooMany.throttledEvents()::contains);
             if (!throttled) {
                 return 0; // refused only because another device in the same request was over its rate
             }
