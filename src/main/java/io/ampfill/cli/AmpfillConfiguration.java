@@ -16,6 +16,10 @@ import io.ampfill.ledger.JdbcCheckpointStore;
 import io.ampfill.ledger.SettledGate;
 import io.ampfill.report.RunReport;
 import io.ampfill.source.FileSource;
+import io.ampfill.source.jdbc.JdbcSettingException;
+import io.ampfill.source.jdbc.JdbcSource;
+import io.ampfill.source.jdbc.JdbcSourceSettings;
+import io.ampfill.source.jdbc.UsersSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
@@ -48,6 +52,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     private String endpoint;
 
     private Checkpointer checkpointer;
+    private JdbcSource jdbcSource;
 
     private final Runnable stopped;
 
@@ -68,8 +73,8 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         Settings settings = new Settings(properties);
 
         String source = settings.string("backfill.source");
-        if (!source.equals("file")) {
-            throw new Settings.BadSettingException("backfill.source must be file, got \"" + source + "\"");
+        if (!source.equals("file") && !source.equals("jdbc")) {
+            throw new Settings.BadSettingException("backfill.source must be file or jdbc, got \"" + source + "\"");
         }
         String apiKey = settings.optional("amplitude.api-key");
         dryRun = apiKey.isEmpty();
@@ -83,7 +88,8 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         Properties computed = new Properties();
         computed.put("amplitude.endpoint", endpoint);
         computed.put("backfill.dry-run", String.valueOf(dryRun));
-        computed.put("backfill.file-source-enabled", "true");
+        computed.put("backfill.file-source-enabled", String.valueOf(source.equals("file")));
+        computed.put("backfill.jdbc-source-enabled", String.valueOf(source.equals("jdbc")));
         // Camel resolves a relative move against the inbox; the setting is relative to the working directory
         computed.put("backfill.file-move", doneDir.toString().replace('\\', '/') + "/${file:name}");
         computed.put("backfill.file-min-age", String.valueOf(settings.duration("backfill.file-min-age").toMillis()));
@@ -123,7 +129,10 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 settings.optional("backfill.state.password"));
         checkpointer = new Checkpointer(ledger, store, settings.duration("backfill.checkpoint-interval"));
         Path inbox = Path.of(settings.string("backfill.inbox"));
-        store.retainOnly(filesIn(inbox)); // files gone from the inbox were completed: their checkpoints are stale
+        if (source.equals("file")) {
+            // files gone from the inbox were completed: their checkpoints are stale
+            store.retainOnly(FileSource.checkpointKey(""), filesIn(inbox).stream().map(FileSource::checkpointKey).toList());
+        }
 
         int shutdownSeconds = (int) Math.max(1, settings.duration("backfill.shutdown-timeout").toSeconds());
         context.getShutdownStrategy().setTimeout(shutdownSeconds);
@@ -150,6 +159,10 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         context.getRegistry().bind("fileSource", new FileSource(ledger, store, settings.integer("backfill.chunk-size"),
                 runControl::isStopping));
         context.getRegistry().bind("eventIntake", new EventIntake(new EventMapper(mapping), deadLetters, lanes, report));
+        if (source.equals("jdbc")) {
+            jdbcSource = openJdbcSource(properties, ledger, store);
+            context.getRegistry().bind("jdbcSource", jdbcSource);
+        }
         context.getRegistry().bind("settledGate", new SettledGate(deadLetters, checkpointer, report));
 
         if (dryRun) {
@@ -157,6 +170,17 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                     + " nothing leaves this machine and no input file is moved", endpoint);
         } else {
             LOG.info("sending to {}", endpoint);
+        }
+    }
+
+    private JdbcSource openJdbcSource(PropertiesComponent properties, AckLedger ledger, CheckpointStore store) {
+        try {
+            return new JdbcSource(JdbcSourceSettings.from(properties::resolveProperty),
+                    UsersSettings.from(properties::resolveProperty), ledger, store, runControl::isStopping);
+        } catch (JdbcSettingException bad) {
+            throw new Settings.BadSettingException(bad.getMessage());
+        } catch (Exception failed) {
+            throw new Settings.BadSettingException("cannot read from backfill.jdbc.url: " + failed.getMessage());
         }
     }
 
@@ -201,6 +225,9 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         }
         if (checkpointer != null) {
             checkpointer.close();
+        }
+        if (jdbcSource != null) {
+            jdbcSource.close();
         }
         if (emulator != null) {
             emulator.close();

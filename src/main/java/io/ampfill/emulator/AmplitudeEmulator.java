@@ -146,6 +146,16 @@ public final class AmplitudeEmulator implements AutoCloseable {
         }
     }
 
+    /** Every event ingested, all devices together, in ingest order (not copies: do not change them). */
+    public List<ObjectNode> ingestedEventsInOrder() {
+        ingestLock.lock();
+        try {
+            return ledger.eventsInOrder();
+        } finally {
+            ingestLock.unlock();
+        }
+    }
+
     /** Copies of one device key's ingested events, in ingest order. Empty when events are not kept. */
     public List<ObjectNode> ingestedEvents(String deviceKey) {
         ingestLock.lock();

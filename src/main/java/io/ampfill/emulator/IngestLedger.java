@@ -21,6 +21,7 @@ final class IngestLedger {
     static final String USER_KEY_PREFIX = "user:";
 
     private final Map<String, DeviceLog> logs = new LinkedHashMap<>();
+    private final List<ObjectNode> inOrder = new ArrayList<>();
 
     /** @return how many events were dropped as duplicates */
     int ingest(ArrayNode events) {
@@ -38,6 +39,7 @@ final class IngestLedger {
                 log.insertIds.add(id);
             }
             log.events.add(event);
+            inOrder.add(event);
         }
         return duplicates;
     }
@@ -65,7 +67,13 @@ final class IngestLedger {
         return copy;
     }
 
+    /** Every ingested event across devices, in the order they were ingested (read-only view of a copy). */
+    List<ObjectNode> eventsInOrder() {
+        return List.copyOf(inOrder);
+    }
+
     void clear() {
+        inOrder.clear();
         logs.clear();
     }
 

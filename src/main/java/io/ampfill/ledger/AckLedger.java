@@ -14,13 +14,17 @@ public final class AckLedger {
     private final Set<SourceUnit> open = ConcurrentHashMap.newKeySet();
     private volatile Throwable fatal;
 
+    /** A unit whose position its source keeps itself (nothing goes to the checkpoint store). */
     public SourceUnit open(String name) {
-        return open(name, "", 0);
+        return open(name, null, "", 0);
     }
 
-    /** Opens a unit that starts at {@code start}: records before it were settled by an earlier run. */
-    public SourceUnit open(String name, String fingerprint, long start) {
-        SourceUnit unit = new SourceUnit(name, fingerprint, start);
+    /**
+     * Opens a unit that starts at {@code start}: records before it were settled by an earlier run. Its
+     * position is checkpointed under {@code checkpointKey}.
+     */
+    public SourceUnit open(String name, String checkpointKey, String fingerprint, long start) {
+        SourceUnit unit = new SourceUnit(name, checkpointKey, fingerprint, start);
         Throwable stopped = fatal;
         if (stopped != null) {
             unit.fail(stopped);

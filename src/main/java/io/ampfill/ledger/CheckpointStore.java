@@ -17,8 +17,8 @@ public interface CheckpointStore extends AutoCloseable {
 
     void save(Collection<Checkpoint> checkpoints);
 
-    /** Forgets every source not in the given set (files that have since moved to done, say). */
-    void retainOnly(Collection<String> sources);
+    /** Forgets every source whose key starts with the prefix and is not in the given set (files since moved to done, say). */
+    void retainOnly(String prefix, Collection<String> sources);
 
     @Override
     void close();
@@ -35,7 +35,7 @@ public interface CheckpointStore extends AutoCloseable {
         }
 
         @Override
-        public void retainOnly(Collection<String> sources) {
+        public void retainOnly(String prefix, Collection<String> sources) {
         }
 
         @Override

@@ -109,14 +109,14 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public synchronized void retainOnly(Collection<String> sources) {
+    public synchronized void retainOnly(String prefix, Collection<String> sources) {
         Set<String> keep = new HashSet<>(sources);
         try (Statement all = connection.createStatement();
              ResultSet rows = all.executeQuery("SELECT source FROM " + TABLE);
              PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE source = ?")) {
             List<String> stale = new ArrayList<>();
             while (rows.next()) {
-                if (!keep.contains(rows.getString(1))) {
+                if (rows.getString(1).startsWith(prefix) && !keep.contains(rows.getString(1))) {
                     stale.add(rows.getString(1));
                 }
             }

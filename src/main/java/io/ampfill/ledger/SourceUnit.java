@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SourceUnit {
     private final String name;
+    private final String checkpointKey;
     private final String fingerprint;
     private final CompletableFuture<SourceUnit> settled = new CompletableFuture<>();
 
@@ -24,9 +25,13 @@ public final class SourceUnit {
     private long checkpointed;
     private volatile boolean readCut;
 
-    /** A unit that resumes: the first {@code start} records were settled by an earlier run. */
-    SourceUnit(String name, String fingerprint, long start) {
+    /**
+     * A unit that resumes: the first {@code start} records were settled by an earlier run.
+     * A null checkpoint key: the unit's source keeps its own position (a database page, say).
+     */
+    SourceUnit(String name, String checkpointKey, String fingerprint, long start) {
         this.name = name;
+        this.checkpointKey = checkpointKey;
         this.fingerprint = fingerprint;
         this.added = start;
         this.settledCount = start;
@@ -80,11 +85,11 @@ public final class SourceUnit {
 
     /** The position to store if it moved since it was last stored, else null. */
     synchronized CheckpointStore.Checkpoint checkpointIfMoved() {
-        if (committed == checkpointed) {
+        if (checkpointKey == null || committed == checkpointed) {
             return null;
         }
         checkpointed = committed;
-        return new CheckpointStore.Checkpoint(name, fingerprint, Long.toString(committed));
+        return new CheckpointStore.Checkpoint(checkpointKey, fingerprint, Long.toString(committed));
     }
 
     /** Every record before this ordinal is settled. */

@@ -45,13 +45,19 @@ public final class FileSource {
         Path path = ((File) file.getFile()).toPath();
         String name = file.getRelativeFilePath();
         String fingerprint = fingerprint(file);
-        long start = checkpoints.load(name)
+        String key = checkpointKey(name);
+        long start = checkpoints.load(key)
                 .filter(c -> c.fingerprint().equals(fingerprint))
                 .map(c -> Long.parseLong(c.position()))
                 .orElse(0L);
-        SourceUnit unit = ledger.open(name, fingerprint, start);
+        SourceUnit unit = ledger.open(name, key, fingerprint, start);
         exchange.setProperty(UNIT, unit);
         return new Chunks(RecordReaders.open(path), chunkSize, start, unit, stopping);
+    }
+
+    /** Files' positions are stored under "file:" and their name relative to the inbox. */
+    public static String checkpointKey(String relativeName) {
+        return "file:" + relativeName;
     }
 
     /** Size and modification time: a different file dropped under the same name starts from the beginning. */

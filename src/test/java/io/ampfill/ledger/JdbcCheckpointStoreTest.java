@@ -64,7 +64,7 @@ class JdbcCheckpointStoreTest {
             assertThat(reopened.load("a.ndjson")).contains(new CheckpointStore.Checkpoint("a.ndjson", "10@1", "9"));
             assertThat(reopened.load("b.ndjson").orElseThrow().position()).isEqualTo("7");
             assertThat(reopened.load("c.ndjson")).isEmpty();
-            reopened.retainOnly(List.of("b.ndjson"));
+            reopened.retainOnly("", List.of("b.ndjson"));
             assertThat(reopened.load("a.ndjson")).isEmpty();
             assertThat(reopened.load("b.ndjson")).isPresent();
         }

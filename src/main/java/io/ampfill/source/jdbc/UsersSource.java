@@ -190,11 +190,13 @@ public final class UsersSource implements AutoCloseable {
                 problem = problem != null ? problem : created.name() + " is " + e.getMessage();
             }
             ObjectNode userProperties = NODES.objectNode();
-            for (Column property : properties) {
+            for (int i = 0; i < properties.size(); i++) {
+                Column property = properties.get(i);
                 try {
                     JsonNode value = ColumnValues.json(row, selected.indexOf(property) + 1, property.kind());
                     if (value != null) {
-                        userProperties.set(property.name(), value);
+                        // named as the user wrote it in the setting, not as the database stores it (H2: upper case)
+                        userProperties.set(settings.propertiesColumns().get(i), value);
                     }
                 } catch (ColumnValues.BadValue e) {
                     problem = problem != null ? problem : property.name() + " is " + e.getMessage();

@@ -1,0 +1,219 @@
+package io.ampfill.source.jdbc;
+
+import io.ampfill.ledger.AckLedger;
+import io.ampfill.ledger.CheckpointStore;
+import io.ampfill.ledger.SourceUnit;
+import io.ampfill.source.SourceRecord;
+
+import java.io.Closeable;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The database source as the jdbc route uses it: pre-existing users first, then the events table, page
+ * after page in cursor order. Each page is a unit of the ledger. The cursor stored in the checkpoint
+ * store is the last cursor of the newest page whose records, and every earlier page's, are all
+ * acknowledged or dead-lettered; a restart reads after it, so a committed row is never read again.
+ *
+ * <p>The users' signup events must reach Amplitude before their other events, which go through other
+ * lanes (by device): so the events phase starts only once every signup is acknowledged.
+ */
+public final class JdbcSource implements AutoCloseable {
+    /** A page handed to the route: its records and the ledger unit they settle. */
+    public record PageChunk(List<SourceRecord> records, SourceUnit unit) {
+    }
+
+    /** Reads pages after a position; the users source and the events table both fit. */
+    interface PageReader extends AutoCloseable {
+        JdbcTableReader.Page read(Object after) throws Exception;
+
+        String name();
+
+        @Override
+        void close();
+    }
+
+    /** One source read in cursor order, with the position read so far and the pages waiting to commit. */
+    private final class Phase {
+        final PageReader reader;
+        final String key;
+        Object lastRead;
+        final ArrayDeque<Pending> pending = new ArrayDeque<>();
+
+        Phase(PageReader reader) {
+            this.reader = reader;
+            this.key = "jdbc:" + reader.name();
+            this.lastRead = checkpoints.load(key).map(c -> (Object) CursorPosition.parse(c.position())).orElse(null);
+        }
+    }
+
+    private record Pending(SourceUnit unit, CursorPosition cursor) {
+    }
+
+    private final AckLedger ledger;
+    private final CheckpointStore checkpoints;
+    private final BooleanSupplier stopping;
+    private final Phase users;
+    private final Phase events;
+    private final String password;
+
+    public JdbcSource(JdbcSourceSettings eventSettings, Optional<UsersSettings> userSettings, AckLedger ledger,
+                      CheckpointStore checkpoints, BooleanSupplier stopping) throws Exception {
+        this.ledger = ledger;
+        this.checkpoints = checkpoints;
+        this.stopping = stopping;
+        this.password = eventSettings.password();
+        JdbcTableReader table = new JdbcTableReader(eventSettings.dataSource(), eventSettings);
+        this.events = new Phase(reader(table::readPage, table.sourceName(), table));
+        if (userSettings.isPresent()) {
+            UsersSource source = UsersSource.open(userSettings.get(),
+                    userSettings.get().csv() == null ? eventSettings.dataSource() : null);
+            this.users = new Phase(reader(source::readPage, source.sourceName(), source));
+        } else {
+            this.users = null;
+        }
+    }
+
+    private interface Read {
+        JdbcTableReader.Page read(Object after) throws Exception;
+    }
+
+    private static PageReader reader(Read read, String name, AutoCloseable closeable) {
+        return new PageReader() {
+            @Override
+            public JdbcTableReader.Page read(Object after) throws Exception {
+                return read.read(after);
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    closeable.close();
+                } catch (Exception ignored) {
+                    // read-only connection: nothing to lose
+                }
+            }
+        };
+    }
+
+    /** The pre-existing users added since the last run, as signup records, page by page (none without backfill.users.*). */
+    public Iterator<PageChunk> userPages() {
+        return users == null ? java.util.Collections.emptyIterator() : new Pages(users);
+    }
+
+    /**
+     * The event rows added since the last position, read lazily page by page. Ends at the first page
+     * that is not full, or when the run is stopping. (The splitter looks one page ahead, so reading
+     * must not wait for anything the current page has yet to deliver.)
+     */
+    public Iterator<PageChunk> eventPages() {
+        return new Pages(events);
+    }
+
+    /** True when everything read so far is committed: a run-once may end after a poll that found nothing new. */
+    public synchronized boolean caughtUp() {
+        return (users == null || users.pending.isEmpty()) && events.pending.isEmpty();
+    }
+
+    @Override
+    public void close() {
+        events.reader.close();
+        if (users != null) {
+            users.reader.close();
+        }
+    }
+
+    /** Registers a page read from a phase: a unit of the ledger, and a cursor to commit once it settles. */
+    private PageChunk register(Phase phase, JdbcTableReader.Page page) {
+        SourceUnit unit = ledger.open(phase.reader.name());
+        synchronized (this) {
+            phase.pending.addLast(new Pending(unit, page.lastCursor()));
+        }
+        phase.lastRead = page.lastCursor();
+        unit.settled().whenComplete((u, failure) -> {
+            if (failure == null) {
+                commitSettled(phase);
+            }
+        });
+        return new PageChunk(page.records(), unit);
+    }
+
+    /** The route handed every record of the page to delivery: once they settle, the page commits. */
+    public void handedOver(PageChunk chunk) {
+        chunk.unit().readComplete();
+    }
+
+    /** Stores the cursor of the newest page that, with every page before it, is settled. */
+    private synchronized void commitSettled(Phase phase) {
+        CursorPosition committed = null;
+        while (!phase.pending.isEmpty() && phase.pending.peekFirst().unit().settled().isDone()) {
+            committed = phase.pending.pollFirst().cursor();
+        }
+        if (committed != null) {
+            checkpoints.save(List.of(new CheckpointStore.Checkpoint(phase.key, "", committed.toText())));
+        }
+        notifyAll();
+    }
+
+    /** Before any event goes out, every signup is acknowledged: it travels in another lane than the user's events. */
+    public synchronized void awaitUsersSettled() throws InterruptedException {
+        while (users != null && !users.pending.isEmpty() && !stopping.getAsBoolean()) {
+            wait(100);
+        }
+    }
+
+    private final class Pages implements Iterator<PageChunk>, Closeable {
+        private final Phase phase;
+        private PageChunk next;
+        private boolean done;
+
+        Pages(Phase phase) {
+            this.phase = phase;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && !done) {
+                if (stopping.getAsBoolean()) {
+                    done = true;
+                    break;
+                }
+                try {
+                    JdbcTableReader.Page page = phase.reader.read(phase.lastRead);
+                    if (!page.records().isEmpty()) {
+                        next = register(phase, page);
+                    }
+                    done = !page.full();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot read " + phase.reader.name() + ": "
+                            + SecretText.mask(String.valueOf(e.getMessage()), password), e);
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public PageChunk next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            PageChunk chunk = next;
+            next = null;
+            return chunk;
+        }
+
+        @Override
+        public void close() {
+            done = true;
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.ampfill.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ampfill.emulator.AmplitudeEmulator;
+import io.ampfill.emulator.EmulatorSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.ampfill.e2e.Events.assertDeliveredInOrder;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The database source end to end: rows of a table (TIMESTAMPTZ time, JSON properties) arrive once and in
+ * order per device, a second run sends only the rows added since, and pre-existing users get a signup
+ * event before their other events. PostgreSQL and MariaDB tests skip where the server is not reachable.
+ */
+class JdbcBackfillTest {
+    private static final int DEVICES = 500;
+    private static final int PER_DEVICE = 200;
+
+    @TempDir
+    Path work;
+    AmplitudeEmulator emulator;
+    String table = "events_" + UUID.randomUUID().toString().substring(0, 8);
+
+    record Database(String url, String user, String json, String instant, String name) {
+    }
+
+    static Database database(String kind, Path work) {
+        return switch (kind) {
+            case "h2" -> new Database("jdbc:h2:file:" + work.resolve("source").toAbsolutePath() + ";MODE=Regular",
+                    "sa", "JSON", "TIMESTAMP WITH TIME ZONE", "H2");
+            case "postgresql" -> new Database("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "JSONB", "TIMESTAMPTZ", "PostgreSQL");
+            default -> new Database("jdbc:mariadb://127.0.0.1:3306/test", "root", "JSON", "TIMESTAMP(3) NULL", "MariaDB");
+        };
+    }
+
+    @BeforeEach
+    void start() {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings());
+    }
+
+    @AfterEach
+    void stop() {
+        emulator.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgresql", "mariadb"})
+    void rows_arrive_once_in_order_and_a_second_run_sends_only_new_rows(String kind) throws Exception {
+        Database db = database(kind, work);
+        assumeTrue(reachable(db), db.name() + " not reachable at " + db.url() + ": skipped");
+        try (Connection c = connect(db)) {
+            exec(c, "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40),"
+                    + " happened_at " + db.instant() + ", props " + db.json() + ")");
+            insertEvents(c, db, 0, PER_DEVICE);
+        }
+        try {
+            Backfill first = jdbcBackfill(db, "first");
+            assertThat(first.run()).as(first.err).isZero();
+            assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);
+            JsonNode one = emulator.ingestedEvents(Events.device(7)).get(3);
+            assertThat(one.path("time").asLong()).isEqualTo(Events.BASE_TIME + 3 * 1000L);
+            assertThat(one.path("insert_id").asText()).isNotBlank();
+
+            try (Connection c = connect(db)) {
+                insertEvents(c, db, PER_DEVICE, 2); // 1,000 rows added after the first run
+            }
+            Backfill second = jdbcBackfill(db, "second");
+            assertThat(second.run()).as(second.err).isZero();
+
+            assertThat(second.report.delivered()).isEqualTo(2L * DEVICES);
+            assertThat(emulator.duplicateCount()).isZero();
+            assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE + 2);
+        } finally {
+            try (Connection c = connect(db)) {
+                exec(c, "DROP TABLE " + table);
+            }
+        }
+    }
+
+    @Test
+    void each_pre_existing_user_gets_a_signup_event_at_their_creation_time_before_their_other_events() throws Exception {
+        Database db = database("h2", work);
+        int users = 10_000;
+        try (Connection c = connect(db)) {
+            exec(c, "CREATE TABLE users (user_id VARCHAR(40) PRIMARY KEY, created_at TIMESTAMP WITH TIME ZONE, plan VARCHAR(20))",
+                    "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, device_id VARCHAR(40), user_id VARCHAR(40),"
+                            + " event_type VARCHAR(40), happened_at TIMESTAMP WITH TIME ZONE)");
+            try (PreparedStatement u = c.prepareStatement("INSERT INTO users VALUES (?, ?, ?)");
+                 PreparedStatement e = c.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < users; i++) {
+                    u.setString(1, "user-" + i);
+                    u.setTimestamp(2, Timestamp.from(Instant.ofEpochMilli(Events.BASE_TIME - 86_400_000L + i)));
+                    u.setString(3, i % 2 == 0 ? "gold" : "free");
+                    u.addBatch();
+                    e.setLong(1, i);
+                    e.setString(2, "phone-of-user-" + i);
+                    e.setString(3, "user-" + i);
+                    e.setString(4, "Opened App");
+                    e.setTimestamp(5, Timestamp.from(Instant.ofEpochMilli(Events.BASE_TIME + i)));
+                    e.addBatch();
+                }
+                u.executeBatch();
+                e.executeBatch();
+            }
+        }
+        Backfill backfill = jdbcBackfill(db, "users")
+                .set("backfill.map.event_properties", "")
+                .set("backfill.users.table", "users")
+                .set("backfill.users.properties-columns", "plan");
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        List<com.fasterxml.jackson.databind.node.ObjectNode> inOrder = emulator.ingestedEventsInOrder();
+        Map<String, Integer> signupAt = new HashMap<>();
+        Map<String, Integer> firstEventAt = new HashMap<>();
+        for (int i = 0; i < inOrder.size(); i++) {
+            JsonNode event = inOrder.get(i);
+            String user = event.path("user_id").asText();
+            if (event.path("event_type").asText().equals("Signed Up")) {
+                assertThat(signupAt.put(user, i)).as("one signup for " + user).isNull();
+                int n = Integer.parseInt(user.substring(5));
+                assertThat(event.path("time").asLong()).isEqualTo(Events.BASE_TIME - 86_400_000L + n);
+                assertThat(event.path("user_properties").path("plan").asText()).isIn("gold", "free");
+            } else {
+                firstEventAt.putIfAbsent(user, i);
+            }
+        }
+        assertThat(signupAt).hasSize(users);
+        assertThat(firstEventAt).hasSize(users);
+        firstEventAt.forEach((user, at) -> assertThat(signupAt.get(user)).as(user).isLessThan(at));
+    }
+
+    private Backfill jdbcBackfill(Database db, String run) throws IOException {
+        return new Backfill(work.resolve(run), emulator)
+                .set("backfill.state.url", "jdbc:h2:file:" + work.resolve("state/ampfill").toAbsolutePath())
+                .set("backfill.source", "jdbc")
+                .set("backfill.jdbc.url", db.url())
+                .set("backfill.jdbc.user", db.user())
+                .set("backfill.jdbc.table", table)
+                .set("backfill.jdbc.cursor-column", "id")
+                .set("backfill.map.time", "happened_at")
+                .set("backfill.map.event_properties", "props");
+    }
+
+    /** Device d's n-th event is row n * DEVICES + d: rows interleave devices, as a log table does. */
+    private void insertEvents(Connection c, Database db, int fromSeq, int count) throws SQLException {
+        boolean mariadb = db.name().equals("MariaDB");
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?, "
+                + (db.name().equals("H2") ? "? FORMAT JSON" : db.name().equals("PostgreSQL") ? "CAST(? AS JSONB)" : "?") + ")")) {
+            int batch = 0;
+            for (int seq = fromSeq; seq < fromSeq + count; seq++) {
+                for (int d = 0; d < DEVICES; d++) {
+                    insert.setLong(1, (long) seq * DEVICES + d);
+                    insert.setString(2, Events.device(d));
+                    insert.setString(3, "Played Song");
+                    Timestamp at = Timestamp.from(Instant.ofEpochMilli(Events.BASE_TIME + seq * 1000L));
+                    if (mariadb) {
+                        insert.setString(4, at.toInstant().toString().replace("T", " ").replace("Z", ""));
+                    } else {
+                        insert.setTimestamp(4, at);
+                    }
+                    insert.setString(5, "{\"seq\":" + seq + "}");
+                    insert.addBatch();
+                    if (++batch % 5000 == 0) {
+                        insert.executeBatch();
+                    }
+                }
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static Connection connect(Database db) throws SQLException {
+        Connection c = DriverManager.getConnection(db.url(), db.user(), "");
+        if (db.name().equals("MariaDB")) {
+            exec(c, "SET time_zone = '+00:00'");
+        }
+        return c;
+    }
+
+    private static void exec(Connection c, String... sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String one : sql) {
+                s.execute(one);
+            }
+        }
+    }
+
+    private static boolean reachable(Database db) {
+        try (Connection ignored = DriverManager.getConnection(db.url(), db.user(), "")) {
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+}
