@@ -30,6 +30,8 @@ RESULTS=()      # table rows
 NOTES=()        # lines printed under the table
 EMULATOR_PID=
 EMULATOR_URL=
+MEASURED_PID=   # the process being measured, and the skew probe: stopped if this script ends early
+PROBE_PID=
 
 # calc EXPR [DECIMALS]: floating-point arithmetic with awk
 calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
@@ -117,7 +119,18 @@ stop_emulator() {
     EMULATOR_PID=
   fi
 }
-trap stop_emulator EXIT
+cleanup() {
+  local p i
+  for p in $MEASURED_PID $PROBE_PID; do
+    kill "$p" 2>/dev/null || continue
+    # ampfill shuts down gracefully on SIGTERM, waiting for its in-flight events: an aborted benchmark does not
+    for ((i = 0; i < 20; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null || true
+  done
+  stop_emulator
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # CPU seconds (user+sys) the emulator has used so far
 emulator_cpu() {
@@ -130,20 +143,19 @@ emulator_cpu() {
 
 # ---- measuring one process -------------------------------------------------------------------------------------
 
-# measure OUT ERR CMD...: runs CMD (one java process) with stdout and stderr to files. Sets WALL, CPU_USER, CPU_SYS,
+# measure DIR OUT ERR CMD...: runs CMD (one java process) in DIR, stdout and stderr to files. Sets WALL, CPU_USER, CPU_SYS,
 # RSS_KB and RC; and JIT_CPU and GC_CPU from a per-thread sampler, whose totals per thread group go to threads.txt
 # beside OUT (the sampler reads /proc every 0.25 s, so a thread's last quarter second can be missing).
 measure() {
-  local out=$1 err=$2; shift 2
-  local dir t0 t1 timing gnu=0 waiter pid= hwm=0 v i
-  dir=$(dirname "$out")
+  local dir=$1 out=$2 err=$3; shift 3
+  local t0 t1 timing gnu=0 waiter pid= hwm=0 v i
   timing=$dir/timing.txt
   : >"$dir/thread-samples.txt"
   RC=0
   t0=$(date +%s%N)
   if /usr/bin/time --version 2>&1 | grep -q GNU; then
     gnu=1
-    /usr/bin/time -f '%U %S %M' -o "$timing" "$@" >"$out" 2>"$err" &
+    (cd "$dir" && exec /usr/bin/time -f '%U %S %M' -o "$timing" "$@" >"$out" 2>"$err") &
     waiter=$!
     for ((i = 0; i < 100; i++)); do
       read -r pid _ <"/proc/$waiter/task/$waiter/children" 2>/dev/null || true
@@ -153,7 +165,7 @@ measure() {
   else
     # no GNU time: the subshell's `times` gives its only child's user and sys time; VmHWM is polled for the peak RSS
     rm -f "$timing.pid"
-    ( "$@" >"$out" 2>"$err" & echo $! >"$timing.pid"; wait $! && rc=0 || rc=$?; times >"$timing"; exit $rc ) &
+    (cd "$dir" && { "$@" >"$out" 2>"$err" & echo $! >"$timing.pid"; wait $! && rc=0 || rc=$?; times >"$timing"; exit $rc; }) &
     waiter=$!
     for ((i = 0; i < 100; i++)); do
       pid=$(cat "$timing.pid" 2>/dev/null || true)
@@ -161,6 +173,7 @@ measure() {
       sleep 0.02
     done
   fi
+  MEASURED_PID=$pid
   while [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; do
     sample_threads "$pid" >>"$dir/thread-samples.txt"
     if ((!gnu)); then
@@ -171,6 +184,7 @@ measure() {
   done
   wait "$waiter" || RC=$?
   t1=$(date +%s%N)
+  MEASURED_PID=
   if ((gnu)); then
     read -r CPU_USER CPU_SYS RSS_KB < <(tail -n 1 "$timing")
   else
@@ -236,14 +250,12 @@ run_ampfill() {
   emu_before=$(emulator_cpu)
   log "run $label: $(basename "$data") -> $EMULATOR_URL"
   # the working folder is the run folder, so no application.properties or routes/ of the checkout is picked up
-  (cd "$run" && measure app.out app.err java "${EXTRA_OPTS[@]}" "${jfr[@]}" "$@" \
-      -Damplitude.api-key=bench -Damplitude.endpoint="$EMULATOR_URL/batch" \
-      -Dbackfill.inbox=inbox -Dbackfill.file-min-age=0s \
-      -Dbackfill.done-dir=done -Dbackfill.dead-letter-dir=dead-letter \
-      -jar "$JAR"
-    echo "$WALL $CPU_USER $CPU_SYS $RSS_KB $RC $JIT_CPU $GC_CPU" >measured)
-  local wall user sys rss rc jit gc
-  read -r wall user sys rss rc jit gc <"$run/measured"
+  measure "$run" "$run/app.out" "$run/app.err" java "${EXTRA_OPTS[@]}" "${jfr[@]}" "$@" \
+    -Damplitude.api-key=bench -Damplitude.endpoint="$EMULATOR_URL/batch" \
+    -Dbackfill.inbox=inbox -Dbackfill.file-min-age=0s \
+    -Dbackfill.done-dir=done -Dbackfill.dead-letter-dir=dead-letter \
+    -jar "$JAR"
+  local wall=$WALL user=$CPU_USER sys=$CPU_SYS rss=$RSS_KB rc=$RC jit=$JIT_CPU gc=$GC_CPU
   EMU_CPU=$(calc "$(emulator_cpu) - $emu_before" 1)
   local report=$run/app.out
   local delivered requests per_request retries elapsed
@@ -336,7 +348,8 @@ run_skew_limited() {
   bench_tool StatsProbe --url "$EMULATOR_URL" --device "$(meta "$data" heavy_device)" \
     --light-events "$(meta "$data" light_events)" --heavy-events "$(meta "$data" heavy_events)" \
     --t0-millis "$t0" --timeout-s 180 >"$probe_out" 2>&1 &
-  local probe=$!
+  PROBE_PID=$!
+  local probe=$PROBE_PID
   run_ampfill skew-limited "$data"          # ampfill at its default 300 events/s per device
   local i
   for ((i = 0; i < 100; i++)); do kill -0 $probe 2>/dev/null || break; sleep 0.1; done
@@ -345,6 +358,7 @@ run_skew_limited() {
     NOTES+=("skew-limited: the emulator had not ingested every event 10 s after ampfill ended")
   fi
   wait $probe 2>/dev/null || true
+  PROBE_PID=
   NOTES+=("skew-limited (emulator and ampfill at 300 events/s per device; seconds since ampfill was started):")
   local line
   while IFS= read -r line; do NOTES+=("  $line"); done <"$probe_out"
@@ -367,7 +381,7 @@ run_ceiling() {
   mkdir -p "$run"
   emu_before=$(emulator_cpu)
   log "run ceiling: $CEILING_THREADS threads posting 1,000-event bodies of data set a"
-  measure "$run/out" "$run/err" java -cp "$BENCH_CLASSES" io.ampfill.bench.CeilingClient --url "$EMULATOR_URL/batch" \
+  measure "$run" "$run/out" "$run/err" java -cp "$BENCH_CLASSES" io.ampfill.bench.CeilingClient --url "$EMULATOR_URL/batch" \
     --data "$data" --threads "$CEILING_THREADS" --events-per-request 1000 --passes "$CEILING_PASSES"
   EMU_CPU=$(calc "$(emulator_cpu) - $emu_before" 1)
   [[ $RC == 0 ]] || { cat "$run/err" >&2; log "ceiling client failed"; }
@@ -391,6 +405,7 @@ main() {
     case $s in start|a|b|c|skew-limited|ceiling|big) ;; *) usage ;; esac
   done
   mkdir -p "$CACHE"
+  CACHE=$(cd "$CACHE" && pwd)   # runs change folder
   ensure_jar
   ensure_bench_classes
   EMULATOR_MODE=
