@@ -12,11 +12,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class AmplitudeEmulator implements AutoCloseable {
 
     private static final String BATCH_PATH = "/batch";
+    private static final String STATS_PATH = "/stats";
     private static final int ACCEPT_BACKLOG = 512;
     /** eps_threshold reported by a scripted throttle when no device rate is configured: Amplitude's documented limit. */
     private static final double DOCUMENTED_EPS_THRESHOLD = 1000;
@@ -60,6 +64,8 @@ public final class AmplitudeEmulator implements AutoCloseable {
     /** Guards the ledger, the buckets and the quotas, so a request is admitted and ingested as one step. */
     private final ReentrantLock ingestLock = new ReentrantLock();
     private final IngestLedger ledger = new IngestLedger();
+    /** Events accepted per device_id when events are not kept but device buckets or quotas are on (the ledger counts otherwise). */
+    private final Map<String, Long> acceptedPerDevice = new HashMap<>();
     private final RateBuckets deviceBuckets;
     private final RateBuckets userBuckets;
     private final RollingQuota deviceQuota;
@@ -131,6 +137,23 @@ public final class AmplitudeEmulator implements AutoCloseable {
         return ingested.sum();
     }
 
+    /**
+     * Events ingested for one device_id: from the ledger when events are kept, else counted while device buckets or
+     * quotas are on. Empty otherwise, as the lock-free benchmark path keeps nothing per device.
+     */
+    public OptionalLong ingestedCount(String deviceId) {
+        ingestLock.lock();
+        try {
+            if (settings.keepEvents()) {
+                return OptionalLong.of(ledger.count(deviceId));
+            }
+            boolean countsDevices = deviceBuckets != null || deviceQuota != null;
+            return countsDevices ? OptionalLong.of(acceptedPerDevice.getOrDefault(deviceId, 0L)) : OptionalLong.empty();
+        } finally {
+            ingestLock.unlock();
+        }
+    }
+
     /** Events dropped because their insert_id was already ingested for their device. */
     public long duplicateCount() {
         return duplicates.sum();
@@ -183,6 +206,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
         ingestLock.lock();
         try {
             ledger.clear();
+            acceptedPerDevice.clear();
             if (deviceBuckets != null) deviceBuckets.clear();
             if (userBuckets != null) userBuckets.clear();
             if (deviceQuota != null) deviceQuota.clear();
@@ -198,6 +222,10 @@ public final class AmplitudeEmulator implements AutoCloseable {
 
     private void handle(HttpExchange exchange) {
         try {
+            if ("GET".equals(exchange.getRequestMethod()) && STATS_PATH.equals(exchange.getRequestURI().getPath())) {
+                send(exchange, EmulatorAnswer.json(200, stats(exchange.getRequestURI().getRawQuery()), JSON));
+                return;
+            }
             if (!"POST".equals(exchange.getRequestMethod()) || !BATCH_PATH.equals(exchange.getRequestURI().getPath())) {
                 exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
                 send(exchange, EmulatorAnswer.NOT_FOUND);
@@ -332,6 +360,9 @@ public final class AmplitudeEmulator implements AutoCloseable {
                 if (deviceQuota != null) deviceQuota.record(perDevice, now);
                 if (userQuota != null) userQuota.record(perUser, now);
                 int dropped = settings.keepEvents() ? ledger.ingest(events) : 0;
+                if (!settings.keepEvents() && countDevices) {
+                    perDevice.forEach((device, n) -> acceptedPerDevice.merge(device, (long) n, Long::sum));
+                }
                 ingested.add(eventCount - dropped);
                 duplicates.add(dropped);
                 return EmulatorAnswer.accepted(eventCount, payloadBytes, System.currentTimeMillis());
@@ -340,6 +371,41 @@ public final class AmplitudeEmulator implements AutoCloseable {
             ingestLock.unlock();
         }
         return tooManyRequests(events, throttledDevices, throttledUsers, overQuotaDevices, overQuotaUsers);
+    }
+
+    /**
+     * GET /stats: what was ingested so far, so a benchmark in another process can watch a run. With
+     * {@code ?device=ID}, also that device's count (null when the emulator keeps no per-device count).
+     */
+    private ObjectNode stats(String rawQuery) {
+        ObjectNode stats = JSON.createObjectNode();
+        stats.put("ingested", ingestedCount());
+        stats.put("duplicates", duplicateCount());
+        stats.put("requests", requestCount());
+        String device = queryParameter(rawQuery, "device");
+        if (device != null) {
+            stats.put("device", device);
+            OptionalLong count = ingestedCount(device);
+            if (count.isPresent()) {
+                stats.put("device_ingested", count.getAsLong());
+            } else {
+                stats.putNull("device_ingested");
+            }
+        }
+        return stats;
+    }
+
+    private static String queryParameter(String rawQuery, String name) {
+        if (rawQuery == null) {
+            return null;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private static Map<String, Integer> eventsPerId(ArrayNode events, String idField) {

@@ -4,7 +4,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the emulator on its own, so a benchmark can load it from another process:
- * {@code --port N} (default 8080), {@code --device-eps X}, {@code --keep-events true|false}, {@code --threads N}.
+ * {@code --port N} (default 8080; 0 picks a free port, printed on the first line), {@code --device-eps X},
+ * {@code --keep-events true|false}, {@code --threads N}. {@code GET /stats[?device=ID]} tells that process what was ingested.
  */
 public final class EmulatorMain {
 

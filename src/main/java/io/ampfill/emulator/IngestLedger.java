@@ -58,6 +58,11 @@ final class IngestLedger {
         return copy;
     }
 
+    int count(String deviceKey) {
+        DeviceLog log = logs.get(deviceKey);
+        return log == null ? 0 : log.events.size();
+    }
+
     List<ObjectNode> events(String deviceKey) {
         DeviceLog log = logs.get(deviceKey);
         List<ObjectNode> copy = new ArrayList<>();

@@ -349,6 +349,53 @@ class AmplitudeEmulatorTest {
         assertThat(emulator.ingestedCount()).isZero();
     }
 
+    // ---- stats ----
+
+    @Test
+    void reports_what_it_ingested_and_one_devices_count_at_get_stats() throws Exception {
+        start(new EmulatorSettings().keepEvents(false).deviceEps(1000));
+        post(batch(event("device-one", "a1"), event("device-two", "b1"), event("device-one", "a2")));
+        post(batch(event("device-one", "a3")));
+
+        JsonNode stats = getJson("/stats?device=device-one");
+        JsonNode other = getJson("/stats?device=device-three");
+
+        assertThat(stats.path("ingested").asLong()).isEqualTo(4);
+        assertThat(stats.path("requests").asLong()).isEqualTo(2);
+        assertThat(stats.path("device").asText()).isEqualTo("device-one");
+        assertThat(stats.path("device_ingested").asLong()).isEqualTo(3);
+        assertThat(other.path("device_ingested").isNumber()).isTrue();
+        assertThat(other.path("device_ingested").asLong()).isZero();
+        assertThat(emulator.requestCount()).as("a stats request is not a /batch request").isEqualTo(2);
+    }
+
+    @Test
+    void counts_a_device_without_its_duplicates_when_it_keeps_events() throws Exception {
+        start();
+        post(batch(event("device-one", "a1"), event("device-one", "a1"), event("device-one", "a2")));
+
+        JsonNode stats = getJson("/stats?device=device-one");
+
+        assertThat(stats.path("ingested").asLong()).isEqualTo(2);
+        assertThat(stats.path("duplicates").asLong()).isEqualTo(1);
+        assertThat(stats.path("device_ingested").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void keeps_no_per_device_count_on_the_lock_free_path() throws Exception {
+        start(new EmulatorSettings().keepEvents(false));
+        post(batch(event("device-one", "a1")));
+
+        JsonNode withDevice = getJson("/stats?device=device-one");
+        JsonNode plain = getJson("/stats");
+
+        assertThat(withDevice.path("ingested").asLong()).isEqualTo(1);
+        assertThat(withDevice.has("device_ingested")).isTrue();
+        assertThat(withDevice.path("device_ingested").isNull()).isTrue();
+        assertThat(plain.has("device")).isFalse();
+        assertThat(emulator.ingestedCount("device-one")).isEmpty();
+    }
+
     // ---- rate buckets and quotas ----
 
     @Test
@@ -617,6 +664,13 @@ class AmplitudeEmulatorTest {
             }
         }
         return statuses;
+    }
+
+    private JsonNode getJson(String pathAndQuery) throws IOException, InterruptedException {
+        URI uri = URI.create(emulator.batchUrl()).resolve(pathAndQuery);
+        HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return json(response);
     }
 
     private HttpResponse<String> post(String body) throws IOException, InterruptedException {

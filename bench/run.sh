@@ -1,0 +1,425 @@
+#!/usr/bin/env bash
+# ampfill benchmark: runs the packaged jar against the standalone emulator, one process per data set, and prints
+# events/s, CPU per million events, requests, events per request and peak RSS. See "Benchmark" in README.md.
+#
+#   bench/run.sh [start|a|b|c|skew-limited|ceiling|big|all ...]   (no argument: all; big takes several minutes)
+#
+# Environment:
+#   AMPFILL_BENCH_DIR        cache for data sets and run folders (default /tmp/ampfill-bench)
+#   AMPFILL_BENCH_JAVA_OPTS  extra JVM options for ampfill (e.g. -XX:+UseParallelGC)
+#   AMPFILL_BENCH_JFR=1      record each ampfill run with JFR and print its hotspots (the figures then include JFR's cost)
+#   AMPFILL_BENCH_CEILING_THREADS  threads of the ceiling client (default 8, as amplitude.max-concurrent-requests)
+#   AMPFILL_BENCH_BIG_BYTES  size of the big NDJSON file (default 2147483648)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${AMPFILL_BENCH_DIR:-/tmp/ampfill-bench}
+JAR=$ROOT/target/ampfill.jar
+BENCH_CLASSES=$ROOT/target/bench-classes
+EVENTS=200000
+DEVICES=5000
+HEAVY_EVENTS=6000
+BIG_BYTES=${AMPFILL_BENCH_BIG_BYTES:-2147483648}
+BIG_DEVICES=50000
+CEILING_THREADS=${AMPFILL_BENCH_CEILING_THREADS:-8}
+CEILING_PASSES=5
+read -r -a EXTRA_OPTS <<<"${AMPFILL_BENCH_JAVA_OPTS:-}"
+CLK_TCK=$(getconf CLK_TCK)
+
+RESULTS=()      # table rows
+NOTES=()        # lines printed under the table
+EMULATOR_PID=
+EMULATOR_URL=
+MEASURED_PID=   # the process being measured, and the skew probe: stopped if this script ends early
+PROBE_PID=
+
+# calc EXPR [DECIMALS]: floating-point arithmetic with awk
+calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+usage() { # the comment at the top of this file
+  awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"
+  exit 2
+}
+
+# ---- build -----------------------------------------------------------------------------------------------------
+
+ensure_jar() {
+  if [[ ! -f $JAR ]] || [[ -n $(find "$ROOT/src/main" "$ROOT/routes" "$ROOT/pom.xml" "$ROOT/application.properties" \
+                                    -newer "$JAR" -print -quit) ]]; then
+    log "building $JAR (missing or older than the sources)"
+    (cd "$ROOT" && mvn -B -q -DskipTests package)
+  fi
+}
+
+ensure_bench_classes() {
+  local sources=("$ROOT"/src/test/java/io/ampfill/bench/*.java)
+  if [[ ! -d $BENCH_CLASSES ]] || [[ -n $(find "${sources[@]}" -newer "$BENCH_CLASSES" -print -quit) ]]; then
+    log "compiling the bench tools"
+    mkdir -p "$BENCH_CLASSES"
+    javac -nowarn -d "$BENCH_CLASSES" "${sources[@]}"
+    touch "$BENCH_CLASSES"
+  fi
+}
+
+bench_tool() { local tool=$1; shift; java -cp "$BENCH_CLASSES" "io.ampfill.bench.$tool" "$@"; }
+
+# ---- data sets -------------------------------------------------------------------------------------------------
+
+# prints the path of a data set, writing it first if it is not cached
+dataset() {
+  local name=$1 file
+  case $name in
+    a) file=$CACHE/data/a-time-order.ndjson ;;
+    b) file=$CACHE/data/b-by-device.ndjson ;;
+    c) file=$CACHE/data/c-skew.ndjson ;;
+    big) file=$CACHE/data/big-$BIG_BYTES.ndjson ;;
+  esac
+  if [[ ! -f $file || ! -f $file.meta ]]; then
+    mkdir -p "$CACHE/data"
+    local started=$SECONDS
+    log "writing data set $name to $file"
+    case $name in
+      a) bench_tool DataSetWriter --shape time --devices $DEVICES --events $EVENTS --out "$file" >&2 ;;
+      b) bench_tool DataSetWriter --shape device --devices $DEVICES --events $EVENTS --out "$file" >&2 ;;
+      c) bench_tool DataSetWriter --shape skew --devices $DEVICES --events $EVENTS --heavy-events $HEAVY_EVENTS \
+           --out "$file" >&2 ;;
+      big) bench_tool DataSetWriter --shape time --devices $BIG_DEVICES --bytes "$BIG_BYTES" --out "$file" >&2 ;;
+    esac
+    log "data set $name written in $((SECONDS - started)) s"
+  fi
+  echo "$file"
+}
+
+meta() { sed -n "s/^$2=//p" "$1.meta"; }
+
+# ---- emulator --------------------------------------------------------------------------------------------------
+
+start_emulator() {
+  stop_emulator
+  local out=$CACHE/emulator.log
+  java -cp "$JAR" io.ampfill.emulator.EmulatorMain --port 0 --keep-events false "$@" >"$out" 2>&1 &
+  EMULATOR_PID=$!
+  local i
+  for ((i = 0; i < 200; i++)); do
+    EMULATOR_URL=$(sed -n 's|^Amplitude emulator listening on \(http://[^/]*\)/batch$|\1|p' "$out")
+    [[ -n $EMULATOR_URL ]] && break
+    kill -0 "$EMULATOR_PID" 2>/dev/null || { cat "$out" >&2; echo "emulator did not start" >&2; exit 1; }
+    sleep 0.05
+  done
+  [[ -n $EMULATOR_URL ]] || { echo "emulator did not say where it listens" >&2; exit 1; }
+  log "emulator $* at $EMULATOR_URL (pid $EMULATOR_PID)"
+}
+
+stop_emulator() {
+  if [[ -n $EMULATOR_PID ]]; then
+    kill "$EMULATOR_PID" 2>/dev/null || true
+    wait "$EMULATOR_PID" 2>/dev/null || true
+    EMULATOR_PID=
+  fi
+}
+cleanup() {
+  local p i
+  for p in $MEASURED_PID $PROBE_PID; do
+    kill "$p" 2>/dev/null || continue
+    # ampfill shuts down gracefully on SIGTERM, waiting for its in-flight events: an aborted benchmark does not
+    for ((i = 0; i < 20; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null || true
+  done
+  stop_emulator
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# CPU seconds (user+sys) the emulator has used so far
+emulator_cpu() {
+  local stat
+  stat=$(<"/proc/$EMULATOR_PID/stat")
+  stat=${stat##*) }              # fields from the 3rd on; utime and stime are the 14th and 15th
+  read -r -a f <<<"$stat"
+  calc "(${f[11]} + ${f[12]}) / $CLK_TCK"
+}
+
+# ---- measuring one process -------------------------------------------------------------------------------------
+
+# measure DIR OUT ERR CMD...: runs CMD (one java process) in DIR, stdout and stderr to files. Sets WALL, CPU_USER, CPU_SYS,
+# RSS_KB and RC; and JIT_CPU and GC_CPU from a per-thread sampler, whose totals per thread group go to threads.txt
+# beside OUT (the sampler reads /proc every 0.25 s, so a thread's last quarter second can be missing).
+measure() {
+  local dir=$1 out=$2 err=$3; shift 3
+  local t0 t1 timing gnu=0 waiter pid= hwm=0 v i
+  timing=$dir/timing.txt
+  : >"$dir/thread-samples.txt"
+  RC=0
+  t0=$(date +%s%N)
+  if /usr/bin/time --version 2>&1 | grep -q GNU; then
+    gnu=1
+    (cd "$dir" && exec /usr/bin/time -f '%U %S %M' -o "$timing" "$@" >"$out" 2>"$err") &
+    waiter=$!
+    for ((i = 0; i < 100; i++)); do
+      read -r pid _ <"/proc/$waiter/task/$waiter/children" 2>/dev/null || true
+      [[ -n $pid ]] && break
+      sleep 0.02
+    done
+  else
+    # no GNU time: the subshell's `times` gives its only child's user and sys time; VmHWM is polled for the peak RSS
+    rm -f "$timing.pid"
+    (cd "$dir" && { "$@" >"$out" 2>"$err" & echo $! >"$timing.pid"; wait $! && rc=0 || rc=$?; times >"$timing"; exit $rc; }) &
+    waiter=$!
+    for ((i = 0; i < 100; i++)); do
+      pid=$(cat "$timing.pid" 2>/dev/null || true)
+      [[ -n $pid ]] && break
+      sleep 0.02
+    done
+  fi
+  MEASURED_PID=$pid
+  while [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; do
+    sample_threads "$pid" >>"$dir/thread-samples.txt"
+    if ((!gnu)); then
+      v=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$pid/status" 2>/dev/null || true)
+      [[ -n $v ]] && ((v > hwm)) && hwm=$v
+    fi
+    sleep 0.25
+  done
+  wait "$waiter" || RC=$?
+  t1=$(date +%s%N)
+  MEASURED_PID=
+  if ((gnu)); then
+    read -r CPU_USER CPU_SYS RSS_KB < <(tail -n 1 "$timing")
+  else
+    local user sys
+    read -r user sys < <(tail -n 1 "$timing")
+    CPU_USER=$(to_seconds "$user"); CPU_SYS=$(to_seconds "$sys"); RSS_KB=$hwm
+    rm -f "$timing.pid"
+  fi
+  rm -f "$timing"
+  WALL=$(calc "($t1 - $t0) / 1000000000")
+  read -r JIT_CPU GC_CPU < <(summarize_threads "$dir/thread-samples.txt" "$dir/threads.txt")
+}
+
+# one line per thread of PID: tid, CPU ticks (user+sys), name
+sample_threads() {
+  awk '{
+    close_paren = 0
+    for (k = length($0); k > 0; k--) if (substr($0, k, 1) == ")") { close_paren = k; break }
+    name = substr($0, index($0, "(") + 1, close_paren - index($0, "(") - 1)
+    split(substr($0, close_paren + 2), f, " ")        # f[1] is field 3 (state); utime, stime are fields 14, 15
+    n = split(FILENAME, path, "/")
+    print path[n - 1], f[12] + f[13], name
+  }' "/proc/$1"/task/*/stat 2>/dev/null || true
+}
+
+# SAMPLES OUT: each thread's last count, summed per group (pool numbers folded); prints "JIT-seconds GC-seconds"
+summarize_threads() {
+  awk -v tck="$CLK_TCK" -v out="$2" '{
+      tid = $1; ticks = $2; $1 = ""; $2 = ""; sub(/^ +/, "")
+      if (!(tid in last) || ticks >= last[tid]) { last[tid] = ticks; name[tid] = $0 }
+    }
+    END {
+      for (t in last) { g = name[t]; gsub(/#[0-9]+/, "#N", g); gsub(/-[0-9]+$/, "-N", g); sum[g] += last[t] }
+      for (g in sum) {
+        printf "%8.2f  %s\n", sum[g] / tck, g | "sort -rn > \"" out "\""
+        if (g ~ /CompilerThre/) jit += sum[g]
+        if (g ~ /^GC Thread|^G1 |^VM Thread/) gc += sum[g]
+      }
+      printf "%.1f %.1f\n", jit / tck, gc / tck
+    }' "$1"
+}
+
+to_seconds() { # 1m2.345s -> 62.345
+  local m=${1%%m*} s=${1#*m}
+  calc "$m * 60 + ${s%s}" 3
+}
+
+# ---- ampfill runs ----------------------------------------------------------------------------------------------
+
+# run_ampfill LABEL DATAFILE [JVM/-D options...]: one run of the packaged jar over a fresh inbox holding DATAFILE
+run_ampfill() {
+  local label=$1 data=$2; shift 2
+  local run=$CACHE/runs/$label
+  rm -rf "$run"
+  mkdir -p "$run/inbox"
+  # a hard link costs nothing and survives ampfill moving the file to done/; a copy where linking is not possible
+  ln "$data" "$run/inbox/" 2>/dev/null || cp "$data" "$run/inbox/"
+  local jfr=()
+  if [[ ${AMPFILL_BENCH_JFR:-} == 1 ]]; then
+    jfr=("-XX:StartFlightRecording=settings=profile,filename=$run/app.jfr,dumponexit=true")
+  fi
+  local emu_before
+  emu_before=$(emulator_cpu)
+  log "run $label: $(basename "$data") -> $EMULATOR_URL"
+  # the working folder is the run folder, so no application.properties or routes/ of the checkout is picked up
+  measure "$run" "$run/app.out" "$run/app.err" java "${EXTRA_OPTS[@]}" "${jfr[@]}" "$@" \
+    -Damplitude.api-key=bench -Damplitude.endpoint="$EMULATOR_URL/batch" \
+    -Dbackfill.inbox=inbox -Dbackfill.file-min-age=0s \
+    -Dbackfill.done-dir=done -Dbackfill.dead-letter-dir=dead-letter \
+    -jar "$JAR"
+  local wall=$WALL user=$CPU_USER sys=$CPU_SYS rss=$RSS_KB rc=$RC jit=$JIT_CPU gc=$GC_CPU
+  EMU_CPU=$(calc "$(emulator_cpu) - $emu_before" 1)
+  local report=$run/app.out
+  local delivered requests per_request retries elapsed
+  delivered=$(awk '/^  events delivered/ {print $3}' "$report")
+  requests=$(awk '/^  requests/ {print $2}' "$report")
+  per_request=$(sed -n 's/^  requests .*(\([0-9.]*\) events per request).*/\1/p' "$report")
+  retries=$(awk '/^  retries/ {print $2; exit}' "$report")
+  elapsed=$(awk '/^  elapsed/ {print $2}' "$report")
+  if [[ $rc != 0 || -z $delivered ]]; then
+    log "run $label failed (exit $rc); see $run/app.out and $run/app.err"
+    tail -n 20 "$run/app.err" >&2 || true
+  fi
+  local left
+  left=$(find "$run/inbox" -type f | wc -l)
+  [[ $left == 0 ]] || NOTES+=("$label: $left file(s) still in the inbox after the run")
+  add_row "$label" "${delivered:-0}" "$wall" "$user" "$sys" "$rss" "$jit" "$gc" "${requests:--}" "${per_request:--}" \
+    "${retries:--}" "${elapsed:--}" "$EMU_CPU" "$rc"
+  if [[ ${AMPFILL_BENCH_JFR:-} == 1 && -f $run/app.jfr ]]; then
+    bench_tool Hotspots "$run/app.jfr" 40 >"$run/hotspots.txt"
+    NOTES+=("$label: hotspots in $run/hotspots.txt")
+  fi
+}
+
+ROW_FORMAT='%-12s %8s %7s %8s %6s %7s %5s %5s %8s %7s %7s %6s %6s %7s %4s\n'
+
+# add_row LABEL EVENTS WALL USER SYS RSS_KB JIT GC REQUESTS PER_REQUEST RETRIES APP_ELAPSED EMU_CPU EXIT
+add_row() {
+  local label=$1 events=$2 wall=$3 user=$4 sys=$5 rss=$6
+  local eps cpu per_million
+  eps=$(calc "$events / $wall" 0)
+  cpu=$(calc "$user + $sys" 1)
+  per_million=$( ((events >= 1000)) && calc "($user + $sys) * 1000000 / $events" 1 || echo -)
+  # shellcheck disable=SC2059
+  RESULTS+=("$(printf "$ROW_FORMAT" "$label" "$events" "$wall" "$eps" "$cpu" "$per_million" "$7" "$8" "$9" "${10}" \
+    "${11}" "$((rss / 1024))" "${12}" "${13}" "${14}")")
+}
+
+print_table() {
+  echo
+  echo "ampfill benchmark, $(date '+%Y-%m-%d %H:%M'), $(nproc) cores, $(java -version 2>&1 | head -n 1)"
+  # shellcheck disable=SC2059
+  printf "$ROW_FORMAT" "run" "events" "wall s" "events/s" "CPU s" "CPU s/M" "JIT s" "GC s" "requests" "ev/req" \
+    "retries" "RSS MB" "app s" "emu CPU" "exit"
+  local row
+  for row in "${RESULTS[@]}"; do printf '%s\n' "$row"; done
+  echo "wall, events/s: the whole process, JVM start included. CPU s: its user+sys; CPU s/M: per million events."
+  echo "JIT s, GC s: the part of CPU s spent by the JIT compiler and GC threads. RSS MB: peak resident set."
+  echo "app s: ampfill's own elapsed time. emu CPU: CPU seconds the emulator used meanwhile, on the same cores."
+  for row in "${NOTES[@]}"; do echo "$row"; done
+}
+
+# ---- the runs --------------------------------------------------------------------------------------------------
+
+# one emulator, rate limits off, serves all the runs but skew-limited; it is warmed up (JIT) by two passes of the
+# ceiling client first, so the first run measured does not pay for the emulator's warm-up and later ones do not gain
+limits_off() {
+  if [[ -z $EMULATOR_PID || $EMULATOR_MODE != off ]]; then
+    local data
+    data=$(dataset a)
+    start_emulator
+    EMULATOR_MODE=off
+    log "warming up the emulator"
+    bench_tool CeilingClient --url "$EMULATOR_URL/batch" --data "$data" --threads "$CEILING_THREADS" --passes 2 >/dev/null
+  fi
+}
+
+run_set() { # a, b or c with rate limits off, in the emulator and in ampfill
+  local data
+  data=$(dataset "$1")
+  limits_off
+  run_ampfill "$1" "$data" -Damplitude.device-eps=0
+}
+
+run_start() { # the fixed cost: JVM and Camel start and stop around a single event
+  local file=$CACHE/data/one-event.ndjson
+  if [[ ! -f $file ]]; then
+    mkdir -p "$CACHE/data"
+    head -n 1 "$(dataset a)" >"$file"
+  fi
+  limits_off
+  run_ampfill "start" "$file" -Damplitude.device-eps=0
+}
+
+run_skew_limited() {
+  local data
+  data=$(dataset c)
+  start_emulator --device-eps 300; EMULATOR_MODE=limited
+  local t0 probe_out=$CACHE/probe.out
+  t0=$(date +%s%3N)
+  bench_tool StatsProbe --url "$EMULATOR_URL" --device "$(meta "$data" heavy_device)" \
+    --light-events "$(meta "$data" light_events)" --heavy-events "$(meta "$data" heavy_events)" \
+    --t0-millis "$t0" --timeout-s 180 >"$probe_out" 2>&1 &
+  PROBE_PID=$!
+  local probe=$PROBE_PID
+  run_ampfill skew-limited "$data"          # ampfill at its default 300 events/s per device
+  local i
+  for ((i = 0; i < 100; i++)); do kill -0 $probe 2>/dev/null || break; sleep 0.1; done
+  if kill -0 $probe 2>/dev/null; then
+    kill $probe 2>/dev/null || true
+    NOTES+=("skew-limited: the emulator had not ingested every event 10 s after ampfill ended")
+  fi
+  wait $probe 2>/dev/null || true
+  PROBE_PID=
+  NOTES+=("skew-limited (emulator and ampfill at 300 events/s per device; seconds since ampfill was started):")
+  local line
+  while IFS= read -r line; do NOTES+=("  $line"); done <"$probe_out"
+  stop_emulator
+}
+
+run_big() {
+  local data
+  data=$(dataset big)
+  limits_off
+  run_ampfill big "$data" -Xmx256m -Damplitude.device-eps=0
+  NOTES+=("big: $(meta "$data" bytes) bytes of NDJSON through -Xmx256m")
+}
+
+run_ceiling() {
+  local data
+  data=$(dataset a)
+  limits_off
+  local run=$CACHE/runs/ceiling emu_before
+  mkdir -p "$run"
+  emu_before=$(emulator_cpu)
+  log "run ceiling: $CEILING_THREADS threads posting 1,000-event bodies of data set a"
+  measure "$run" "$run/out" "$run/err" java -cp "$BENCH_CLASSES" io.ampfill.bench.CeilingClient --url "$EMULATOR_URL/batch" \
+    --data "$data" --threads "$CEILING_THREADS" --events-per-request 1000 --passes "$CEILING_PASSES"
+  EMU_CPU=$(calc "$(emulator_cpu) - $emu_before" 1)
+  [[ $RC == 0 ]] || { cat "$run/err" >&2; log "ceiling client failed"; }
+  local best
+  best=$(sed -n 's/^ceiling events\/s (best pass): //p' "$run/out")
+  add_row "ceiling" "$((CEILING_PASSES * EVENTS))" "$WALL" "$CPU_USER" "$CPU_SYS" "$RSS_KB" "$JIT_CPU" "$GC_CPU" \
+    "$((CEILING_PASSES * EVENTS / 1000))" 1000.0 - - \
+    "$EMU_CPU" "$RC"
+  NOTES+=("ceiling: $(grep -c '^ceiling pass' "$run/out") passes of $EVENTS events; best pass ${best:-?} events/s" \
+          "  (its row counts all passes and JVM start; the best pass is the figure to compare ampfill with)")
+  local line
+  while IFS= read -r line; do NOTES+=("  $line"); done < <(grep '^ceiling pass' "$run/out")
+}
+
+main() {
+  local sets=("$@")
+  ((${#sets[@]})) || sets=(all)
+  if [[ " ${sets[*]} " == *" all "* ]]; then sets=(start a b c skew-limited ceiling big); fi
+  local s
+  for s in "${sets[@]}"; do
+    case $s in start|a|b|c|skew-limited|ceiling|big) ;; *) usage ;; esac
+  done
+  mkdir -p "$CACHE"
+  CACHE=$(cd "$CACHE" && pwd)   # runs change folder
+  ensure_jar
+  ensure_bench_classes
+  EMULATOR_MODE=
+  for s in "${sets[@]}"; do
+    case $s in
+      a|b|c) run_set "$s" ;;
+      start) run_start ;;
+      skew-limited) run_skew_limited ;;
+      ceiling) run_ceiling ;;
+      big) run_big ;;
+    esac
+  done
+  stop_emulator
+  print_table | tee "$CACHE/results-$(date +%Y%m%d-%H%M%S).txt"
+}
+
+main "$@"
