@@ -39,7 +39,6 @@ public final class AmpfillApp {
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
         overrides.forEach(main::addOverrideProperty);
-        main.configure().withRoutesIncludePattern(routesIncludePattern(Path.of("routes")));
         AmpfillConfiguration[] holder = new AmpfillConfiguration[1];
         AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed, main.configure(),
                 () -> printOutcome(holder[0]));
@@ -93,9 +92,10 @@ public final class AmpfillApp {
         return lastReport;
     }
 
-    static String routesIncludePattern(Path userRoutes) {
+    /** The delivery route, the chosen source's route, and any extra route of the user's. */
+    static String routesIncludePattern(Path userRoutes, String source) {
         List<String> patterns = new ArrayList<>();
-        for (String name : PACKED_ROUTES) {
+        for (String name : List.of("delivery.camel.yaml", source + "-source.camel.yaml")) {
             patterns.add(Files.isRegularFile(userRoutes.resolve(name))
                     ? "file:" + userRoutes.resolve(name) : "classpath:routes/" + name);
         }

@@ -76,6 +76,8 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         if (!source.equals("file") && !source.equals("jdbc")) {
             throw new Settings.BadSettingException("backfill.source must be file or jdbc, got \"" + source + "\"");
         }
+        // only the chosen source's route is loaded: the other one's beans do not exist
+        mainConfiguration.setRoutesIncludePattern(AmpfillApp.routesIncludePattern(Path.of("routes"), source));
         String apiKey = settings.optional("amplitude.api-key");
         dryRun = apiKey.isEmpty();
         endpoint = settings.string("amplitude.endpoint");
@@ -88,8 +90,6 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         Properties computed = new Properties();
         computed.put("amplitude.endpoint", endpoint);
         computed.put("backfill.dry-run", String.valueOf(dryRun));
-        computed.put("backfill.file-source-enabled", String.valueOf(source.equals("file")));
-        computed.put("backfill.jdbc-source-enabled", String.valueOf(source.equals("jdbc")));
         // Camel resolves a relative move against the inbox; the setting is relative to the working directory
         computed.put("backfill.file-move", doneDir.toString().replace('\\', '/') + "/${file:name}");
         computed.put("backfill.file-min-age", String.valueOf(settings.duration("backfill.file-min-age").toMillis()));
