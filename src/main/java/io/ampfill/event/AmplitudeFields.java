@@ -9,13 +9,13 @@ import java.util.Set;
  * Amplitude's field names in one place: what the Batch API takes, what Amplitude's export files call some of
  * them, what export files carry that an upload must not, and the id values Amplitude refuses.
  */
-final class AmplitudeFields {
+public final class AmplitudeFields {
 
     private AmplitudeFields() {
     }
 
     /** Top-level fields the Batch Event Upload API takes; any other top-level field moves into event_properties. */
-    static final Set<String> UPLOAD_FIELDS = Set.of(
+    public static final Set<String> UPLOAD_FIELDS = Set.of(
             "event_type", "user_id", "device_id", "time", "insert_id",
             "event_properties", "user_properties", "groups", "group_properties", "$skip_user_properties_sync",
             "app_version", "platform", "os_name", "os_version", "device_brand", "device_manufacturer", "device_model",
@@ -24,7 +24,7 @@ final class AmplitudeFields {
             "idfa", "idfv", "adid", "android_id", "event_id", "session_id", "plan");
 
     /** Export-file name -> upload name. The upload name wins when a record has both. */
-    static final Map<String, String> EXPORT_NAMES = Map.of(
+    public static final Map<String, String> EXPORT_NAMES = Map.of(
             "$insert_id", "insert_id",
             "event_time", "time",
             "version_name", "app_version",
@@ -39,7 +39,7 @@ final class AmplitudeFields {
             "source_id", "library", "paying", "start_version", "followed_an_identify", "device_family",
             "device_type", "global_user_properties");
 
-    static final List<String> PROPERTY_OBJECTS = List.of("event_properties", "user_properties", "groups", "group_properties");
+    public static final List<String> PROPERTY_OBJECTS = List.of("event_properties", "user_properties", "groups", "group_properties");
 
     /** Id values Amplitude refuses, lower-cased (compared case-insensitively). */
     static final Set<String> REFUSED_IDS = Set.of(

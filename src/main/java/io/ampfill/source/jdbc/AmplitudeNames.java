@@ -1,5 +1,7 @@
 package io.ampfill.source.jdbc;
 
+import io.ampfill.event.AmplitudeFields;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -9,26 +11,18 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The Amplitude field names a column can be named after. A copy of the event mapper's lists (its class is private
- * to the event package); AmplitudeNamesTest fails when the two drift apart. Export-only names (uuid, data,
- * library, ...) are deliberately absent: a database column called "data" is the user's data, so it goes into
- * event_properties rather than being dropped as the mapper drops those fields of an Amplitude export.
+ * The Amplitude field names a column can be named after: the event mapper's own lists. Export-only names
+ * (uuid, data, library, ...) are deliberately not fields here: a database column called "data" is the user's
+ * data, so it goes into event_properties rather than being dropped as the mapper drops those fields of an
+ * Amplitude export.
  */
 final class AmplitudeNames {
-    /** What the Batch Event Upload API takes at the top level. */
-    static final Set<String> UPLOAD_FIELDS = Set.of(
-            "event_type", "user_id", "device_id", "time", "insert_id",
-            "event_properties", "user_properties", "groups", "group_properties", "$skip_user_properties_sync",
-            "app_version", "platform", "os_name", "os_version", "device_brand", "device_manufacturer", "device_model",
-            "carrier", "country", "region", "city", "dma", "language", "location_lat", "location_lng", "ip",
-            "price", "quantity", "revenue", "productId", "revenueType", "currency",
-            "idfa", "idfv", "adid", "android_id", "event_id", "session_id", "plan");
+    static final Set<String> UPLOAD_FIELDS = AmplitudeFields.UPLOAD_FIELDS;
 
     /** Amplitude export names the mapper renames (event_time -> time, ...). */
-    static final Set<String> EXPORT_NAMES = Set.of("$insert_id", "event_time", "version_name", "ip_address", "device_carrier");
+    static final Set<String> EXPORT_NAMES = AmplitudeFields.EXPORT_NAMES.keySet();
 
-    /** Fields that hold a JSON object; a text column of that name holds the object as JSON text. */
-    static final List<String> PROPERTY_OBJECTS = List.of("event_properties", "user_properties", "groups", "group_properties");
+    static final List<String> PROPERTY_OBJECTS = AmplitudeFields.PROPERTY_OBJECTS;
 
     /** Lower-cased name -> Amplitude's spelling, so that H2's EVENT_TYPE and a column "productid" find their field. */
     private static final Map<String, String> BY_LOWER_CASE = Stream.concat(UPLOAD_FIELDS.stream(), EXPORT_NAMES.stream())
@@ -44,13 +38,6 @@ final class AmplitudeNames {
 
     /** The upload name of a field: event_time fills time, and so on. */
     static String uploadName(String field) {
-        return switch (field) {
-            case "$insert_id" -> "insert_id";
-            case "event_time" -> "time";
-            case "version_name" -> "app_version";
-            case "ip_address" -> "ip";
-            case "device_carrier" -> "carrier";
-            default -> field;
-        };
+        return AmplitudeFields.EXPORT_NAMES.getOrDefault(field, field);
     }
 }
