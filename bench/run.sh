@@ -252,7 +252,7 @@ run_ampfill() {
   # the working folder is the run folder, so no application.properties or routes/ of the checkout is picked up
   measure "$run" "$run/app.out" "$run/app.err" java "${EXTRA_OPTS[@]}" "${jfr[@]}" "$@" \
     -Damplitude.api-key=bench -Damplitude.endpoint="$EMULATOR_URL/batch" \
-    -Dbackfill.inbox=inbox -Dbackfill.file-min-age=0s \
+    -Dbackfill.inbox=inbox \
     -Dbackfill.done-dir=done -Dbackfill.dead-letter-dir=dead-letter \
     -jar "$JAR"
   local wall=$WALL user=$CPU_USER sys=$CPU_SYS rss=$RSS_KB rc=$RC jit=$JIT_CPU gc=$GC_CPU
