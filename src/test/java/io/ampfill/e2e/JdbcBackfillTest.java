@@ -151,6 +151,47 @@ class JdbcBackfillTest {
         firstEventAt.forEach((user, at) -> assertThat(signupAt.get(user)).as(user).isLessThan(at));
     }
 
+    @Test
+    void a_bad_row_is_dead_lettered_naming_table_and_key_and_watching_picks_up_new_rows() throws Exception {
+        Database db = database("h2", work);
+        try (Connection c = connect(db)) {
+            exec(c, "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40),"
+                            + " happened_at TIMESTAMP WITH TIME ZONE)",
+                    "INSERT INTO " + table + " VALUES (1, 'device-0000', 'Played Song', TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:20+00')",
+                    "INSERT INTO " + table + " VALUES (2, 'device-0000', NULL, TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:21+00')",
+                    "INSERT INTO " + table + " VALUES (3, 'device-0000', 'Played Song', TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:22+00')");
+        }
+        Backfill backfill = jdbcBackfill(db, "watch")
+                .set("backfill.map.event_properties", "")
+                .set("backfill.run-once", "false");
+        java.util.concurrent.CompletableFuture<Integer> run = java.util.concurrent.CompletableFuture.supplyAsync(backfill::run);
+        try {
+            awaitIngested(2);
+            try (Connection c = connect(db)) {
+                exec(c, "INSERT INTO " + table + " VALUES (4, 'device-0000', 'Paused Song', TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:23+00')");
+            }
+            awaitIngested(3);
+        } finally {
+            backfill.stop();
+        }
+        assertThat(run.get(30, java.util.concurrent.TimeUnit.SECONDS)).as(backfill.err).isZero();
+
+        assertThat(emulator.ingestedEvents(Events.device(0))).extracting(e -> e.path("time").asLong())
+                .containsExactly(1700000000000L, 1700000002000L, 1700000003000L);
+        List<String> rejected = java.nio.file.Files.readAllLines(
+                backfill.deadLetters.resolve("table " + table.toUpperCase(java.util.Locale.ROOT) + ".rejected.ndjson"));
+        assertThat(rejected).hasSize(1);
+        assertThat(rejected.get(0)).contains("event_type").contains("\"line\":2").contains(table.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    private void awaitIngested(long n) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (emulator.ingestedCount() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(emulator.ingestedCount()).isEqualTo(n);
+    }
+
     private Backfill jdbcBackfill(Database db, String run) throws IOException {
         return new Backfill(work.resolve(run), emulator)
                 .set("backfill.state.url", "jdbc:h2:file:" + work.resolve("state/ampfill").toAbsolutePath())
