@@ -205,7 +205,7 @@ class FileBackfillTest {
     void watching_the_inbox_takes_files_dropped_later_and_never_half_written_ones() throws Exception {
         Backfill backfill = new Backfill(work, emulator)
                 .set("backfill.run-once", "false")
-                .set("backfill.file-min-age", "1s");
+                .set("backfill.file-min-age", "2s");
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
         try {
             backfill.drop("a.ndjson", ndjsonLine(0, 0) + "\n" + ndjsonLine(1, 0) + "\n");
