@@ -89,7 +89,9 @@ public final class RunReport {
         double seconds = Math.max(elapsed().toNanos() / 1e9, 1e-9);
         StringBuilder out = new StringBuilder();
         out.append("ampfill report (").append(mode).append(")\n");
-        line(out, "files completed", String.valueOf(files.sum()));
+        if (files.sum() > 0) {
+            line(out, "files completed", String.valueOf(files.sum()));
+        }
         line(out, "records read", String.valueOf(recordsRead()));
         line(out, "events delivered", String.valueOf(delivered()));
         line(out, "dead-lettered", String.valueOf(deadLettered()));
