@@ -180,7 +180,12 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         } catch (JdbcSettingException bad) {
             throw new Settings.BadSettingException(bad.getMessage());
         } catch (Exception failed) {
-            throw new Settings.BadSettingException("cannot read from backfill.jdbc.url: " + failed.getMessage());
+            String message = JdbcCheckpointStore.withoutSecrets(String.valueOf(failed.getMessage()));
+            String password = properties.resolveProperty("backfill.jdbc.password").orElse("");
+            if (password.length() >= 4) {
+                message = message.replace(password, "****"); // a driver may echo it; it never reaches output
+            }
+            throw new Settings.BadSettingException("cannot read from backfill.jdbc.url: " + message);
         }
     }
 

@@ -143,7 +143,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     }
 
     /** JDBC URLs and driver messages may carry password=...; they never reach output whole. */
-    static String withoutSecrets(String text) {
+    public static String withoutSecrets(String text) {
         return text == null ? "" : text.replaceAll("(?i)(password|pwd)=[^;&\\s]*", "$1=****");
     }
 }
