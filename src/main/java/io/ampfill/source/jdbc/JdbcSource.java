@@ -23,6 +23,8 @@ import java.util.function.BooleanSupplier;
  * lanes (by device): so the events phase starts only once every signup is acknowledged.
  */
 public final class JdbcSource implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcSource.class);
+
     /** A page handed to the route: its records and the ledger unit they settle. */
     public record PageChunk(List<SourceRecord> records, SourceUnit unit) {
     }
@@ -69,12 +71,21 @@ public final class JdbcSource implements AutoCloseable {
         this.password = eventSettings.password();
         JdbcTableReader table = new JdbcTableReader(eventSettings.dataSource(), eventSettings);
         this.events = new Phase(reader(table::readPage, table.sourceName(), table));
+        warnAboutRowsWithoutCursor(table.sourceName(), table.rowsWithoutCursor());
         if (userSettings.isPresent()) {
             UsersSource source = UsersSource.open(userSettings.get(),
                     userSettings.get().csv() == null ? eventSettings.dataSource() : null);
             this.users = new Phase(reader(source::readPage, source.sourceName(), source));
+            warnAboutRowsWithoutCursor(source.sourceName(), source.rowsWithoutCursor());
         } else {
             this.users = null;
+        }
+    }
+
+    /** Rows whose cursor is NULL are never in a page; a person must hear of them rather than lose them silently. */
+    private static void warnAboutRowsWithoutCursor(String source, long rows) {
+        if (rows > 0) {
+            LOG.warn("{}: {} rows have no cursor value (NULL) and are not read", source, rows);
         }
     }
 
