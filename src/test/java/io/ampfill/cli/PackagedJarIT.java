@@ -47,6 +47,36 @@ class PackagedJarIT {
         assertThat(Files.readAllLines(work.resolve("data/dead-letter/01-web-events.ndjson.rejected.ndjson"))).hasSize(2);
     }
 
+    @Test
+    void the_packaged_jar_reads_a_database_table() throws Exception {
+        String url = "jdbc:h2:file:" + work.resolve("legacy").toAbsolutePath();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE events (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40),"
+                    + " time BIGINT, props JSON)");
+            s.execute("INSERT INTO events SELECT x, 'device-' || (x % 10 + 10000), 'Played Song', 1700000000000 + x,"
+                    + " '{\"n\":1}' FORMAT JSON FROM SYSTEM_RANGE(1, 1000)");
+        }
+        try (io.ampfill.emulator.AmplitudeEmulator emulator = io.ampfill.emulator.AmplitudeEmulator.start(
+                new io.ampfill.emulator.EmulatorSettings())) {
+            Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Damplitude.api-key=it-key-0123456789", "-Damplitude.endpoint=" + emulator.batchUrl(),
+                    "-Dbackfill.source=jdbc", "-Dbackfill.jdbc.url=" + url, "-Dbackfill.jdbc.user=sa",
+                    "-Dbackfill.jdbc.table=events", "-Dbackfill.map.event_properties=props",
+                    "-jar", Path.of("target/ampfill.jar").toAbsolutePath().toString())
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            run.getOutputStream().close();
+            String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(run.exitValue()).as(output).isZero();
+            assertThat(emulator.ingestedCount()).isEqualTo(1000);
+            assertThat(output).contains("events delivered                   1000");
+        }
+    }
+
     private static List<String> listing(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> {
