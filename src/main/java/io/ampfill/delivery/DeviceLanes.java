@@ -393,13 +393,8 @@ public final class DeviceLanes implements AutoCloseable {
             }
             unsettled -= settledHere;
             freeSenders++;
-            if (stopped) {
-                dispatch.signalAll();
-                space.signalAll();
-            } else {
-                dispatch.signal();
-                space.signalAll();
-            }
+            dispatch.signal();
+            space.signalAll();
         } finally {
             lock.unlock();
         }
