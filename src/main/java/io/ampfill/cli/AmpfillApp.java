@@ -37,7 +37,7 @@ public final class AmpfillApp {
         Main main = new Main();
         running = main;
         main.setDefaultPropertyPlaceholderLocation(
-                "classpath:application.properties;optional=true,file:application.properties;optional=true");
+                "file:application.properties;optional=true,classpath:application.properties;optional=true");
         overrides.forEach(main::addOverrideProperty);
         AmpfillConfiguration[] holder = new AmpfillConfiguration[1];
         AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed, main.configure(),

@@ -48,6 +48,39 @@ class PackagedJarIT {
     }
 
     @Test
+    void the_users_own_settings_and_routes_in_the_working_folder_override_the_packed_ones() throws Exception {
+        Files.writeString(work.resolve("application.properties"),
+                "backfill.inbox = my-inbox\nbackfill.dead-letter-dir = my-rejects\nbackfill.file-min-age = 0s\n");
+        Path inbox = Files.createDirectories(work.resolve("my-inbox"));
+        Files.writeString(inbox.resolve("a.ndjson"), "{\"event_type\":\"x\",\"device_id\":\"null\",\"time\":1700000000000}\n");
+        Files.createDirectories(work.resolve("routes"));
+        Files.writeString(work.resolve("routes/extra.camel.yaml"), """
+                - route:
+                    id: extra
+                    from:
+                      uri: "timer:extra?repeatCount=1&delay=0"
+                      steps:
+                        - setBody:
+                            constant: "ran"
+                        - to: "file:extra-out"
+                """);
+
+        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("target/ampfill.jar").toAbsolutePath().toString())
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .start();
+        run.getOutputStream().close();
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(run.exitValue()).as(output).isZero();
+        assertThat(output).contains("records read                       1");
+        assertThat(Files.readAllLines(work.resolve("my-rejects/a.ndjson.rejected.ndjson"))).hasSize(1);
+        assertThat(work.resolve("extra-out")).isNotEmptyDirectory();
+    }
+
+    @Test
     void the_packaged_jar_reads_a_database_table() throws Exception {
         String url = "jdbc:h2:file:" + work.resolve("legacy").toAbsolutePath();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
