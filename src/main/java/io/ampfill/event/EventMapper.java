@@ -103,7 +103,10 @@ public final class EventMapper {
         if (skipUserPropertiesSync && !event.has(SKIP_SYNC)) {
             event.set(SKIP_SYNC, BooleanNode.TRUE);
         }
-        return new MappedEvent(deviceId, userId, insertId, serialize(event), longStrings(event));
+        byte[] json = serialize(event);
+        // a string over 1024 characters makes the event longer than that: most events need no walk
+        int longStrings = json.length > AmplitudeFields.MAX_STRING_LENGTH ? longStrings(event) : 0;
+        return new MappedEvent(deviceId, userId, insertId, json, longStrings);
     }
 
     /** Copies the fields Amplitude takes into event under their upload names; returns the unknown ones (null if none). */

@@ -1,0 +1,39 @@
+package io.ampfill.event;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Derived insert_ids must never change between versions: a re-run with a newer ampfill must still be
+ * deduplicated by Amplitude against what an older one sent. These ids are pinned.
+ */
+class ContentInsertIdTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void keeps_the_ids_it_derived_before() throws Exception {
+        assertThat(idOf("{\"event_type\":\"Played Song\",\"device_id\":\"device-0001\",\"time\":1700000000000,"
+                + "\"event_properties\":{\"seq\":3,\"price\":4.5,\"big\":12345678901234,\"ok\":true,\"none\":null,"
+                + "\"list\":[1,\"two\",{\"z\":1,\"a\":2}],\"name\":\"Zoë – ☕ 日本\"}}"))
+                .isEqualTo(PINNED_1);
+        assertThat(idOf("{\"user_id\":\"user-42\",\"event_type\":\"$identify\",\"time\":1,"
+                + "\"user_properties\":{\"$set\":{\"plan\":\"gold\",\"n\":10.0}}}"))
+                .isEqualTo(PINNED_2);
+    }
+
+    @Test
+    void does_not_depend_on_key_order_or_number_spelling() throws Exception {
+        assertThat(idOf("{\"a\":1,\"b\":{\"y\":2.0,\"x\":\"s\"}}"))
+                .isEqualTo(idOf("{\"b\":{\"x\":\"s\",\"y\":2},\"a\":1}"));
+    }
+
+    private static String idOf(String json) throws Exception {
+        return ContentInsertId.of((ObjectNode) JSON.readTree(json));
+    }
+
+    static final String PINNED_1 = "af-uim8QEeB2NUIxVQ0U65-97izsdAVDWbh";
+    static final String PINNED_2 = "af-LXtHIl7gPQndrNhfg_h2Dz55FAhhzih0";
+}
