@@ -10,7 +10,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Map;
 
 /**
@@ -38,9 +37,8 @@ final class ContentInsertId {
 
     /** A SHA-256 digest and the buffer the canonical form is written into; one per thread, reused for every event. */
     private static final class CanonicalDigest {
-        private static final Comparator<Map.Entry<String, JsonNode>> BY_KEY = Map.Entry.comparingByKey();
-
         private final MessageDigest sha256;
+        private final byte[] scratch = new byte[20];
         private byte[] buffer = new byte[2048];
         private int used;
 
@@ -76,7 +74,7 @@ final class ContentInsertId {
             } else if (node.isTextual()) {
                 text(node.textValue());
             } else if (node.isInt() || node.isLong()) {
-                text(Long.toString(node.longValue()));
+                integer(node.longValue());
             } else if (node.isNumber()) {
                 text(normalisedNumber(node));
             } else if (node.isNull() || node.isMissingNode()) {
@@ -93,8 +91,15 @@ final class ContentInsertId {
             for (Map.Entry<String, JsonNode> field : object.properties()) {
                 fields[k++] = field;
             }
-            if (fields.length > 1) {
-                Arrays.sort(fields, BY_KEY);
+            // insertion sort: events have a handful of keys, often in order already (cheaper than TimSort here)
+            for (int i = 1; i < fields.length; i++) {
+                Map.Entry<String, JsonNode> field = fields[i];
+                int j = i - 1;
+                while (j >= 0 && fields[j].getKey().compareTo(field.getKey()) > 0) {
+                    fields[j + 1] = fields[j];
+                    j--;
+                }
+                fields[j + 1] = field;
             }
             put('{');
             for (Map.Entry<String, JsonNode> field : fields) {
@@ -104,8 +109,57 @@ final class ContentInsertId {
             put('}');
         }
 
+        /** A whole number as the same bytes as text(Long.toString(v)), without making the string. */
+        private void integer(long v) {
+            if (v == Long.MIN_VALUE) {
+                text(Long.toString(v));
+                return;
+            }
+            byte[] digits = scratch;
+            int at = digits.length;
+            long rest = Math.abs(v);
+            do {
+                digits[--at] = (byte) ('0' + (int) (rest % 10));
+                rest /= 10;
+            } while (rest != 0);
+            if (v < 0) {
+                digits[--at] = '-';
+            }
+            int length = digits.length - at;
+            ensure(length + 2);
+            buffer[used++] = 's';
+            buffer[used++] = (byte) length; // at most 20, one varint byte
+            System.arraycopy(digits, at, buffer, used, length);
+            used += length;
+        }
+
         /** A scalar: tag, UTF-8 length, UTF-8 bytes. Length-prefixed rather than quoted, so no escaping and a bulk copy. */
         private void text(String s) {
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                if (s.charAt(i) >= 0x80) {
+                    utf8Text(s);
+                    return;
+                }
+            }
+            // ASCII, the common case: its UTF-8 bytes are its chars, so no byte[] copy of the string is made
+            ensure(n + 6);
+            byte[] b = buffer;
+            int at = used;
+            b[at++] = 's';
+            int length = n;
+            while (length >= 0x80) {
+                b[at++] = (byte) (length | 0x80);
+                length >>>= 7;
+            }
+            b[at++] = (byte) length;
+            for (int i = 0; i < n; i++) {
+                b[at++] = (byte) s.charAt(i);
+            }
+            used = at;
+        }
+
+        private void utf8Text(String s) {
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
             int length = utf8.length;
             ensure(length + 6);
