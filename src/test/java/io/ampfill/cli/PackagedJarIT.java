@@ -29,17 +29,8 @@ class PackagedJarIT {
         }
         List<String> before = listing(inbox);
 
-        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dbackfill.inbox=samples/inbox", "-Dbackfill.file-min-age=0s",
-                "-jar", Path.of("target/ampfill.jar").toAbsolutePath().toString())
-                .directory(work.toFile())
-                .redirectErrorStream(true)
-                .start();
-        run.getOutputStream().close();
-        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String output = runJarSucceeding("-Dbackfill.inbox=samples/inbox", "-Dbackfill.file-min-age=0s");
 
-        assertThat(run.exitValue()).as(output).isZero();
         assertThat(output).contains("dry run").contains("records read                       1002")
                 .contains("events delivered                   1000").contains("dead-lettered                      2");
         assertThat(listing(inbox)).isEqualTo(before);
@@ -65,16 +56,8 @@ class PackagedJarIT {
                         - to: "file:extra-out"
                 """);
 
-        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target/ampfill.jar").toAbsolutePath().toString())
-                .directory(work.toFile())
-                .redirectErrorStream(true)
-                .start();
-        run.getOutputStream().close();
-        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String output = runJarSucceeding();
 
-        assertThat(run.exitValue()).as(output).isZero();
         assertThat(output).contains("records read                       1");
         assertThat(Files.readAllLines(work.resolve("my-rejects/a.ndjson.rejected.ndjson"))).hasSize(1);
         assertThat(work.resolve("extra-out")).isNotEmptyDirectory();
@@ -92,22 +75,29 @@ class PackagedJarIT {
         }
         try (io.ampfill.emulator.AmplitudeEmulator emulator = io.ampfill.emulator.AmplitudeEmulator.start(
                 new io.ampfill.emulator.EmulatorSettings())) {
-            Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            String output = runJarSucceeding(
                     "-Damplitude.api-key=it-key-0123456789", "-Damplitude.endpoint=" + emulator.batchUrl(),
                     "-Dbackfill.source=jdbc", "-Dbackfill.jdbc.url=" + url, "-Dbackfill.jdbc.user=sa",
-                    "-Dbackfill.jdbc.table=events", "-Dbackfill.map.event_properties=props",
-                    "-jar", Path.of("target/ampfill.jar").toAbsolutePath().toString())
-                    .directory(work.toFile())
-                    .redirectErrorStream(true)
-                    .start();
-            run.getOutputStream().close();
-            String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                    "-Dbackfill.jdbc.table=events", "-Dbackfill.map.event_properties=props");
 
-            assertThat(run.exitValue()).as(output).isZero();
             assertThat(emulator.ingestedCount()).isEqualTo(1000);
             assertThat(output).contains("events delivered                   1000");
         }
+    }
+
+    /** Runs java -jar target/ampfill.jar in the test's folder, as a user would, and returns what it printed. */
+    private String runJarSucceeding(String... options) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(options));
+        command.add("-jar");
+        command.add(Path.of("target/ampfill.jar").toAbsolutePath().toString());
+        Process run = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+        run.getOutputStream().close();
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).as(output).isZero();
+        return output;
     }
 
     private static List<String> listing(Path dir) throws IOException {
