@@ -1,7 +1,7 @@
 package io.ampfill.ledger;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,12 +36,12 @@ public final class AckLedger {
     }
 
     /** The positions that moved since they were last taken, for the checkpoint store. */
-    public List<CheckpointStore.Checkpoint> movedCheckpoints() {
-        List<CheckpointStore.Checkpoint> moved = new ArrayList<>();
+    public Map<SourceUnit, CheckpointStore.Checkpoint> movedCheckpoints() {
+        Map<SourceUnit, CheckpointStore.Checkpoint> moved = new LinkedHashMap<>();
         for (SourceUnit unit : open) {
             CheckpointStore.Checkpoint c = unit.checkpointIfMoved();
             if (c != null) {
-                moved.add(c);
+                moved.put(unit, c);
             }
         }
         return moved;
@@ -58,9 +58,5 @@ public final class AckLedger {
         for (SourceUnit unit : open) {
             unit.fail(cause);
         }
-    }
-
-    public Throwable fatal() {
-        return fatal;
     }
 }

@@ -4,7 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,10 +34,6 @@ public final class Checkpointer implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::saveQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }
 
-    public CheckpointStore store() {
-        return store;
-    }
-
     /** Saves every position that moved; called on a timer, when a unit settles, and when the run stops. */
     public synchronized void save() {
         if (!closed) {
@@ -49,12 +45,15 @@ public final class Checkpointer implements AutoCloseable {
     public synchronized void save(SourceUnit unit) {
         CheckpointStore.Checkpoint c = closed ? null : unit.checkpointIfMoved();
         if (c != null) {
-            save(List.of(c));
+            save(Map.of(unit, c));
         }
     }
 
-    private void save(List<CheckpointStore.Checkpoint> moved) {
-        store.save(moved);
+    private void save(Map<SourceUnit, CheckpointStore.Checkpoint> moved) {
+        if (!moved.isEmpty()) {
+            store.save(moved.values());
+            moved.forEach(SourceUnit::stored);
+        }
     }
 
     private void saveQuietly() {

@@ -83,13 +83,17 @@ public final class SourceUnit {
         return readCut;
     }
 
-    /** The position to store if it moved since it was last stored, else null. */
+    /** The position to store if it moved since it was last stored, else null; see {@link #stored}. */
     synchronized CheckpointStore.Checkpoint checkpointIfMoved() {
         if (checkpointKey == null || committed == checkpointed) {
             return null;
         }
-        checkpointed = committed;
         return new CheckpointStore.Checkpoint(checkpointKey, fingerprint, Long.toString(committed));
+    }
+
+    /** The store holds this position now (marked only after the write succeeded, so a failed save is retried). */
+    synchronized void stored(CheckpointStore.Checkpoint checkpoint) {
+        checkpointed = Math.max(checkpointed, Long.parseLong(checkpoint.position()));
     }
 
     /** Every record before this ordinal is settled. */

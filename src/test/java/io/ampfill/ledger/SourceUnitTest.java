@@ -48,7 +48,10 @@ class SourceUnitTest {
         unit.readComplete();
         unit.settle(7);
         assertThat(unit.settled()).isCompleted();
-        assertThat(unit.checkpointIfMoved().position()).isEqualTo("8");
+        CheckpointStore.Checkpoint position = unit.checkpointIfMoved();
+        assertThat(position.position()).isEqualTo("8");
+        assertThat(unit.checkpointIfMoved()).as("offered again until stored").isEqualTo(position);
+        unit.stored(position);
         assertThat(unit.checkpointIfMoved()).isNull();
     }
 
