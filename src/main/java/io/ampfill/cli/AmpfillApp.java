@@ -39,10 +39,7 @@ public final class AmpfillApp {
         main.setDefaultPropertyPlaceholderLocation(
                 "file:application.properties;optional=true,classpath:application.properties;optional=true");
         overrides.forEach(main::addOverrideProperty);
-        AmpfillConfiguration[] holder = new AmpfillConfiguration[1];
-        AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed, main.configure(),
-                () -> printOutcome(holder[0]));
-        holder[0] = configuration;
+        AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed, main.configure(), this::printOutcome);
         main.configure().addConfiguration(configuration);
         try {
             main.run();

@@ -15,6 +15,7 @@ import io.ampfill.ledger.Checkpointer;
 import io.ampfill.ledger.JdbcCheckpointStore;
 import io.ampfill.ledger.SettledGate;
 import io.ampfill.report.RunReport;
+import io.ampfill.secret.SecretText;
 import io.ampfill.source.FileSource;
 import io.ampfill.source.jdbc.JdbcSettingException;
 import io.ampfill.source.jdbc.JdbcSource;
@@ -30,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * Builds the beans the routes use from application.properties and binds them in Camel's registry.
@@ -54,14 +55,14 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     private Checkpointer checkpointer;
     private JdbcSource jdbcSource;
 
-    private final Runnable stopped;
+    private final Consumer<AmpfillConfiguration> stopped;
 
     /**
      * @param completed ends a run-once (Camel Main's completed())
      * @param stopped   runs once Camel has stopped, inside the shutdown hook on SIGTERM: the last words of the run
      */
     AmpfillConfiguration(Runnable completed, org.apache.camel.main.MainConfigurationProperties mainConfiguration,
-                         Runnable stopped) {
+                         Consumer<AmpfillConfiguration> stopped) {
         this.completed = completed;
         this.mainConfiguration = mainConfiguration;
         this.stopped = stopped;
@@ -87,14 +88,13 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             apiKey = DRY_RUN_KEY;
         }
         Path doneDir = Path.of(settings.string("backfill.done-dir")).toAbsolutePath();
-        Properties computed = new Properties();
-        computed.put("amplitude.endpoint", endpoint);
-        computed.put("backfill.dry-run", String.valueOf(dryRun));
+        // values the routes use, computed from the settings
+        properties.addOverrideProperty("amplitude.endpoint", endpoint);
+        properties.addOverrideProperty("backfill.dry-run", String.valueOf(dryRun));
         // Camel resolves a relative move against the inbox; the setting is relative to the working directory
-        computed.put("backfill.file-move", doneDir.toString().replace('\\', '/') + "/${file:name}");
-        computed.put("backfill.file-min-age", String.valueOf(settings.duration("backfill.file-min-age").toMillis()));
-        computed.put("backfill.poll-delay", String.valueOf(settings.duration("backfill.poll-delay").toMillis()));
-        computed.forEach((name, value) -> properties.addOverrideProperty((String) name, (String) value));
+        properties.addOverrideProperty("backfill.file-move", doneDir.toString().replace('\\', '/') + "/${file:name}");
+        properties.addOverrideProperty("backfill.file-min-age", String.valueOf(settings.duration("backfill.file-min-age").toMillis()));
+        properties.addOverrideProperty("backfill.poll-delay", String.valueOf(settings.duration("backfill.poll-delay").toMillis()));
 
         HttpComponent http = context.getComponent("http", HttpComponent.class);
         http.setConnectTimeout(settings.duration("amplitude.connect-timeout").toMillis());
@@ -147,7 +147,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                     lanes.close();
                     checkpointer.close();
                     deadLetters.close();
-                    stopped.run();
+                    stopped.accept(AmpfillConfiguration.this);
                 }
             }
         });
@@ -180,12 +180,9 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         } catch (JdbcSettingException bad) {
             throw new Settings.BadSettingException(bad.getMessage());
         } catch (Exception failed) {
-            String message = JdbcCheckpointStore.withoutSecrets(String.valueOf(failed.getMessage()));
-            String password = properties.resolveProperty("backfill.jdbc.password").orElse("");
-            if (password.length() >= 4) {
-                message = message.replace(password, "****"); // a driver may echo it; it never reaches output
-            }
-            throw new Settings.BadSettingException("cannot read from backfill.jdbc.url: " + message);
+            // a driver may echo the URL or the password; neither reaches output
+            throw new Settings.BadSettingException("cannot read from backfill.jdbc.url: " + SecretText.mask(
+                    String.valueOf(failed.getMessage()), properties.resolveProperty("backfill.jdbc.password").orElse(null)));
         }
     }
 
@@ -214,10 +211,6 @@ public final class AmpfillConfiguration implements CamelConfiguration {
 
     RunControl runControl() {
         return runControl;
-    }
-
-    AmplitudeEmulator emulator() {
-        return emulator;
     }
 
     /** Stops delivery and the emulator and makes the dead letters durable; called once Camel has stopped. */

@@ -8,7 +8,6 @@ import io.ampfill.ledger.AckLedger;
 import io.ampfill.report.RunReport;
 import org.apache.camel.Exchange;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -20,7 +19,6 @@ public final class RunControl implements DeliveryListener {
     private final AckLedger ledger;
     private final DeadLetterStore deadLetters;
     private final RunReport report;
-    private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicBoolean finishing = new AtomicBoolean();
     private volatile DeviceLanes lanes;
     private volatile String fatal;
@@ -105,14 +103,9 @@ public final class RunControl implements DeliveryListener {
         return fatal;
     }
 
-    public boolean isFinished() {
-        return finished.getCount() == 0;
-    }
-
     private void finish() {
         if (finishing.compareAndSet(false, true)) {
             report.finish();
-            finished.countDown();
             onFinish.run();
         }
     }

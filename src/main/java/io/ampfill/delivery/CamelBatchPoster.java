@@ -1,5 +1,7 @@
 package io.ampfill.delivery;
 
+import io.ampfill.secret.SecretMask;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 

@@ -1,5 +1,7 @@
 package io.ampfill.ledger;
 
+import io.ampfill.secret.SecretText;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -24,9 +26,11 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     static final String TABLE = "ampfill_checkpoint";
 
     private final Connection connection;
+    private final String password;
 
-    private JdbcCheckpointStore(Connection connection) {
+    private JdbcCheckpointStore(Connection connection, String password) {
         this.connection = connection;
+        this.password = password;
     }
 
     /** Opens (and creates if needed) the store; errors name the URL without its credentials. */
@@ -38,10 +42,10 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                 create.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (source VARCHAR(1000) PRIMARY KEY,"
                         + " fingerprint VARCHAR(200) NOT NULL, position VARCHAR(1000) NOT NULL, updated_at TIMESTAMP NOT NULL)");
             }
-            return new JdbcCheckpointStore(connection);
+            return new JdbcCheckpointStore(connection, password);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the state store " + withoutSecrets(url) + ": "
-                    + withoutSecrets(e.getMessage()), e);
+            throw new IllegalStateException("cannot open the state store " + SecretText.mask(url, password) + ": "
+                    + SecretText.mask(e.getMessage(), password), e);
         }
     }
 
@@ -149,12 +153,8 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         }
     }
 
-    private static IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException("cannot " + what + " the state store: " + withoutSecrets(e.getMessage()), e);
+    private IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("cannot " + what + " the state store: " + SecretText.mask(e.getMessage(), password), e);
     }
 
-    /** JDBC URLs and driver messages may carry password=...; they never reach output whole. */
-    public static String withoutSecrets(String text) {
-        return text == null ? "" : text.replaceAll("(?i)(password|pwd)=[^;&\\s]*", "$1=****");
-    }
 }

@@ -1,5 +1,7 @@
 package io.ampfill.source.jdbc;
 
+import io.ampfill.secret.SecretText;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;

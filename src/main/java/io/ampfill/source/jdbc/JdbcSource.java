@@ -1,5 +1,7 @@
 package io.ampfill.source.jdbc;
 
+import io.ampfill.secret.SecretText;
+
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.SourceUnit;
@@ -29,26 +31,17 @@ public final class JdbcSource implements AutoCloseable {
     public record PageChunk(List<SourceRecord> records, SourceUnit unit) {
     }
 
-    /** Reads pages after a position; the users source and the events table both fit. */
-    interface PageReader extends AutoCloseable {
-        JdbcTableReader.Page read(Object after) throws Exception;
-
-        String name();
-
-        @Override
-        void close();
-    }
-
     /** One source read in cursor order, with the position read so far and the pages waiting to commit. */
     private final class Phase {
-        final PageReader reader;
+        final PagedSource reader;
         final String key;
         Object lastRead;
         final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
-        Phase(PageReader reader) {
+        Phase(PagedSource reader) throws Exception {
             this.reader = reader;
-            this.key = "jdbc:" + reader.name();
+            this.key = "jdbc:" + reader.sourceName();
+            warnAboutRowsWithoutCursor(reader.sourceName(), reader.rowsWithoutCursor());
             this.lastRead = checkpoints.load(key).map(c -> (Object) CursorPosition.parse(c.position())).orElse(null);
         }
     }
@@ -69,14 +62,10 @@ public final class JdbcSource implements AutoCloseable {
         this.checkpoints = checkpoints;
         this.stopping = stopping;
         this.password = eventSettings.password();
-        JdbcTableReader table = new JdbcTableReader(eventSettings.dataSource(), eventSettings);
-        this.events = new Phase(reader(table::readPage, table.sourceName(), table));
-        warnAboutRowsWithoutCursor(table.sourceName(), table.rowsWithoutCursor());
+        this.events = new Phase(new JdbcTableReader(eventSettings.dataSource(), eventSettings));
         if (userSettings.isPresent()) {
-            UsersSource source = UsersSource.open(userSettings.get(),
-                    userSettings.get().csv() == null ? eventSettings.dataSource() : null);
-            this.users = new Phase(reader(source::readPage, source.sourceName(), source));
-            warnAboutRowsWithoutCursor(source.sourceName(), source.rowsWithoutCursor());
+            this.users = new Phase(UsersSource.open(userSettings.get(),
+                    userSettings.get().csv() == null ? eventSettings.dataSource() : null));
         } else {
             this.users = null;
         }
@@ -87,33 +76,6 @@ public final class JdbcSource implements AutoCloseable {
         if (rows > 0) {
             LOG.warn("{}: {} rows have no cursor value (NULL) and are not read", source, rows);
         }
-    }
-
-    private interface Read {
-        JdbcTableReader.Page read(Object after) throws Exception;
-    }
-
-    private static PageReader reader(Read read, String name, AutoCloseable closeable) {
-        return new PageReader() {
-            @Override
-            public JdbcTableReader.Page read(Object after) throws Exception {
-                return read.read(after);
-            }
-
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public void close() {
-                try {
-                    closeable.close();
-                } catch (Exception ignored) {
-                    // read-only connection: nothing to lose
-                }
-            }
-        };
     }
 
     /** The pre-existing users added since the last run, as signup records, page by page (none without backfill.users.*). */
@@ -145,7 +107,7 @@ public final class JdbcSource implements AutoCloseable {
 
     /** Registers a page read from a phase: a unit of the ledger, and a cursor to commit once it settles. */
     private PageChunk register(Phase phase, JdbcTableReader.Page page) {
-        SourceUnit unit = ledger.open(phase.reader.name());
+        SourceUnit unit = ledger.open(phase.reader.sourceName());
         synchronized (this) {
             phase.pending.addLast(new Pending(unit, page.lastCursor()));
         }
@@ -199,13 +161,13 @@ public final class JdbcSource implements AutoCloseable {
                     break;
                 }
                 try {
-                    JdbcTableReader.Page page = phase.reader.read(phase.lastRead);
+                    JdbcTableReader.Page page = phase.reader.readPage(phase.lastRead);
                     if (!page.records().isEmpty()) {
                         next = register(phase, page);
                     }
                     done = !page.full();
                 } catch (Exception e) {
-                    throw new IllegalStateException("cannot read " + phase.reader.name() + ": "
+                    throw new IllegalStateException("cannot read " + phase.reader.sourceName() + ": "
                             + SecretText.mask(String.valueOf(e.getMessage()), password), e);
                 }
             }

@@ -1,5 +1,7 @@
 package io.ampfill.source.jdbc;
 
+import io.ampfill.secret.SecretText;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package io.ampfill.source.jdbc;
 
+import io.ampfill.secret.SecretText;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,7 +50,7 @@ import java.util.Set;
  * <p>
  * Not thread-safe: one reader, one thread. It keeps one connection open between pages (reopened after a failure).
  */
-public final class JdbcTableReader implements AutoCloseable {
+public final class JdbcTableReader implements PagedSource {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /**

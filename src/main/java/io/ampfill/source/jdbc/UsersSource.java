@@ -1,5 +1,7 @@
 package io.ampfill.source.jdbc;
 
+import io.ampfill.secret.SecretText;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,7 +43,7 @@ import java.util.Set;
  * </ul>
  * Not thread-safe.
  */
-public final class UsersSource implements AutoCloseable {
+public final class UsersSource implements PagedSource {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final UsersSettings settings;

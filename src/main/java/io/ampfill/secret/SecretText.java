@@ -1,15 +1,16 @@
-package io.ampfill.source.jdbc;
+package io.ampfill.secret;
 
 import java.sql.SQLException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Keeps the database password out of every message: JDBC drivers and DriverManager echo the URL in their errors
- * ("No suitable driver found for jdbc:...?password=..."), and a PostgreSQL or MariaDB URL may carry the password.
+ * Keeps a database password out of every message (the source database's, the state store's): JDBC drivers and
+ * DriverManager echo the URL in their errors ("No suitable driver found for jdbc:...?password=..."), and a
+ * PostgreSQL or MariaDB URL may carry the password.
  */
-final class SecretText {
-    static final String MASK = "****";
+public final class SecretText {
+    public static final String MASK = "****";
     /** password=..., pwd=..., passwd: ... in a URL, a property list or a message. */
     private static final Pattern PASSWORD_PARAMETER =
             Pattern.compile("(?i)\\b(password|passwd|pwd)(\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^&;,\\s)\\]}]*)");
@@ -23,7 +24,7 @@ final class SecretText {
     }
 
     /** The text with the password (when known) and anything that looks like a password parameter masked. */
-    static String mask(String text, String password) {
+    public static String mask(String text, String password) {
         if (text == null) {
             return null;
         }
@@ -41,7 +42,7 @@ final class SecretText {
      * The same failure with every message in it masked: same SQLState, vendor code and stack, and the causes
      * copied the same way (a cause's own message may hold the URL too).
      */
-    static SQLException masked(SQLException e, String password) {
+    public static SQLException masked(SQLException e, String password) {
         SQLException copy = new SQLException(mask(e.getMessage(), password), e.getSQLState(), e.getErrorCode());
         copy.setStackTrace(e.getStackTrace());
         Throwable cause = e.getCause() != null ? e.getCause() : e.getNextException();

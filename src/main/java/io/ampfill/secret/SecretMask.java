@@ -1,4 +1,4 @@
-package io.ampfill.delivery;
+package io.ampfill.secret;
 
 /** How a secret may appear in output: never whole, at most its last two characters to tell keys apart. */
 public final class SecretMask {
