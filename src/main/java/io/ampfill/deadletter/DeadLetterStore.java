@@ -33,10 +33,6 @@ public final class DeadLetterStore implements AutoCloseable {
         this.dir = dir;
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     /** A record that parsed, or the event as it was sent (its JSON bytes). */
     public void write(String source, long line, String reason, JsonNode record) {
         append(source, line, reason, g -> {

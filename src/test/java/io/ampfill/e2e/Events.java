@@ -5,7 +5,6 @@ import io.ampfill.emulator.AmplitudeEmulator;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,15 +57,20 @@ final class Events {
         }
     }
 
+    /** Waits (up to 20 s) until the emulator has ingested exactly n events. */
+    static void awaitIngested(AmplitudeEmulator emulator, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (emulator.ingestedCount() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(emulator.ingestedCount()).isEqualTo(n);
+    }
+
     static List<Integer> seqs(AmplitudeEmulator emulator, String deviceKey) {
         List<Integer> seqs = new ArrayList<>();
         for (JsonNode event : emulator.ingestedEvents(deviceKey)) {
             seqs.add(event.path("event_properties").path("seq").asInt(-1));
         }
         return seqs;
-    }
-
-    static Map<String, List<String>> byDevice(AmplitudeEmulator emulator) {
-        return emulator.ingestedInsertIdsByDevice();
     }
 }

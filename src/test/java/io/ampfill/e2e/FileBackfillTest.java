@@ -209,14 +209,14 @@ class FileBackfillTest {
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
         try {
             backfill.drop("a.ndjson", ndjsonLine(0, 0) + "\n" + ndjsonLine(1, 0) + "\n");
-            awaitIngested(2);
+            Events.awaitIngested(emulator, 2);
 
             // written in two halves while ampfill watches: it must wait for the whole file
             Path b = backfill.inbox.resolve("b.ndjson");
             Files.writeString(b, ndjsonLine(0, 1) + "\n" + ndjsonLine(1, 1) + "\n");
             Thread.sleep(600);
             Files.writeString(b, ndjsonLine(0, 2) + "\n" + ndjsonLine(1, 2) + "\n", StandardOpenOption.APPEND);
-            awaitIngested(6);
+            Events.awaitIngested(emulator, 6);
         } finally {
             backfill.stop();
         }
@@ -226,14 +226,6 @@ class FileBackfillTest {
         assertThat(files(backfill.done)).containsExactly("a.ndjson", "b.ndjson");
         assertThat(Files.readAllLines(backfill.done.resolve("b.ndjson"))).hasSize(4);
         assertThat(backfill.report.recordsRead()).isEqualTo(6);
-    }
-
-    private void awaitIngested(long n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (emulator.ingestedCount() < n && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(emulator.ingestedCount()).isEqualTo(n);
     }
 
     static List<String> files(Path dir) throws IOException {

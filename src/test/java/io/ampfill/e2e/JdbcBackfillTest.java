@@ -166,11 +166,11 @@ class JdbcBackfillTest {
                 .set("backfill.run-once", "false");
         java.util.concurrent.CompletableFuture<Integer> run = java.util.concurrent.CompletableFuture.supplyAsync(backfill::run);
         try {
-            awaitIngested(2);
+            Events.awaitIngested(emulator, 2);
             try (Connection c = connect(db)) {
                 exec(c, "INSERT INTO " + table + " VALUES (4, 'device-0000', 'Paused Song', TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:23+00')");
             }
-            awaitIngested(3);
+            Events.awaitIngested(emulator, 3);
         } finally {
             backfill.stop();
         }
@@ -182,14 +182,6 @@ class JdbcBackfillTest {
                 backfill.deadLetters.resolve("table " + table.toUpperCase(java.util.Locale.ROOT) + ".rejected.ndjson"));
         assertThat(rejected).hasSize(1);
         assertThat(rejected.get(0)).contains("event_type").contains("\"line\":2").contains(table.toUpperCase(java.util.Locale.ROOT));
-    }
-
-    private void awaitIngested(long n) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-        while (emulator.ingestedCount() < n && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(emulator.ingestedCount()).isEqualTo(n);
     }
 
     private Backfill jdbcBackfill(Database db, String run) throws IOException {
