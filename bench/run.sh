@@ -7,6 +7,7 @@
 # Environment:
 #   AMPFILL_BENCH_DIR        cache for data sets and run folders (default /tmp/ampfill-bench)
 #   AMPFILL_BENCH_JAVA_OPTS  extra JVM options for ampfill (e.g. -XX:+UseParallelGC)
+#   AMPFILL_BENCH_PLAIN=1    run `java -jar target/ampfill.jar` with the JVM's defaults instead of bin/ampfill
 #   AMPFILL_BENCH_JFR=1      record each ampfill run with JFR and print its hotspots (the figures then include JFR's cost)
 #   AMPFILL_BENCH_CEILING_THREADS  threads of the ceiling client (default 8, as amplitude.max-concurrent-requests)
 #   AMPFILL_BENCH_BIG_BYTES  size of the big NDJSON file (default 2147483648)
@@ -15,6 +16,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${AMPFILL_BENCH_DIR:-/tmp/ampfill-bench}
 JAR=$ROOT/target/ampfill.jar
+LAUNCHER=$ROOT/bin/ampfill
 BENCH_CLASSES=$ROOT/target/bench-classes
 EVENTS=200000
 DEVICES=5000
@@ -24,6 +26,8 @@ BIG_DEVICES=50000
 CEILING_THREADS=${AMPFILL_BENCH_CEILING_THREADS:-8}
 CEILING_PASSES=5
 read -r -a EXTRA_OPTS <<<"${AMPFILL_BENCH_JAVA_OPTS:-}"
+# settings from the environment would override the benchmark's own (and could point it at the real Amplitude)
+for v in $(compgen -e); do [[ $v == AMPLITUDE_* || $v == BACKFILL_* ]] && unset "$v"; done
 CLK_TCK=$(getconf CLK_TCK)
 
 RESULTS=()      # table rows
@@ -61,6 +65,15 @@ ensure_bench_classes() {
     javac -nowarn -d "$BENCH_CLASSES" "${sources[@]}"
     touch "$BENCH_CLASSES"
   fi
+}
+
+# the launcher makes its class-data archive on its first start: done here, so that no measured run pays for it
+ensure_launcher_archive() {
+  [[ ${AMPFILL_BENCH_PLAIN:-} == 1 ]] && return 0
+  local dir=$CACHE/runs/prepare
+  rm -rf "$dir" && mkdir -p "$dir/inbox"
+  (cd "$dir" && "$LAUNCHER" -Damplitude.api-key= -Dbackfill.inbox=inbox >"$dir/out.txt" 2>&1) \
+    || { cat "$dir/out.txt" >&2; echo "bin/ampfill failed to start" >&2; exit 1; }
 }
 
 bench_tool() { local tool=$1; shift; java -cp "$BENCH_CLASSES" "io.ampfill.bench.$tool" "$@"; }
@@ -250,11 +263,13 @@ run_ampfill() {
   emu_before=$(emulator_cpu)
   log "run $label: $(basename "$data") -> $EMULATOR_URL"
   # the working folder is the run folder, so no application.properties or routes/ of the checkout is picked up
-  measure "$run" "$run/app.out" "$run/app.err" java "${EXTRA_OPTS[@]}" "${jfr[@]}" "$@" \
+  local launch=("$LAUNCHER") tail=()
+  [[ ${AMPFILL_BENCH_PLAIN:-} == 1 ]] && launch=(java) tail=(-jar "$JAR")
+  measure "$run" "$run/app.out" "$run/app.err" "${launch[@]}" "${EXTRA_OPTS[@]}" "${jfr[@]}" "$@" \
     -Damplitude.api-key=bench -Damplitude.endpoint="$EMULATOR_URL/batch" \
     -Dbackfill.inbox=inbox \
     -Dbackfill.done-dir=done -Dbackfill.dead-letter-dir=dead-letter \
-    -jar "$JAR"
+    "${tail[@]}"
   local wall=$WALL user=$CPU_USER sys=$CPU_SYS rss=$RSS_KB rc=$RC jit=$JIT_CPU gc=$GC_CPU
   EMU_CPU=$(calc "$(emulator_cpu) - $emu_before" 1)
   local report=$run/app.out
@@ -295,7 +310,9 @@ add_row() {
 
 print_table() {
   echo
-  echo "ampfill benchmark, $(date '+%Y-%m-%d %H:%M'), $(nproc) cores, $(java -version 2>&1 | head -n 1)"
+  local how="bin/ampfill"
+  [[ ${AMPFILL_BENCH_PLAIN:-} == 1 ]] && how="java -jar with the JVM's defaults"
+  echo "ampfill benchmark, $(date '+%Y-%m-%d %H:%M'), $(nproc) cores, $(java -version 2>&1 | head -n 1), $how${EXTRA_OPTS[*]:+ ${EXTRA_OPTS[*]}}"
   # shellcheck disable=SC2059
   printf "$ROW_FORMAT" "run" "events" "wall s" "events/s" "CPU s" "CPU s/M" "JIT s" "GC s" "requests" "ev/req" \
     "retries" "RSS MB" "app s" "emu CPU" "exit"
@@ -369,6 +386,7 @@ run_big() {
   local data
   data=$(dataset big)
   limits_off
+  # bin/ampfill's own heap is 256 MB; the plain java -jar run gets the same limit here
   run_ampfill big "$data" -Xmx256m -Damplitude.device-eps=0
   NOTES+=("big: $(meta "$data" bytes) bytes of NDJSON through -Xmx256m")
 }
@@ -408,6 +426,7 @@ main() {
   CACHE=$(cd "$CACHE" && pwd)   # runs change folder
   ensure_jar
   ensure_bench_classes
+  ensure_launcher_archive
   EMULATOR_MODE=
   for s in "${sets[@]}"; do
     case $s in

@@ -110,6 +110,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 settings.longValue("amplitude.max-request-bytes"),
                 settings.integer("amplitude.max-concurrent-requests"),
                 settings.longValue("backfill.max-in-flight-events"),
+                settings.longValue("backfill.max-in-flight-bytes"),
                 settings.duration("amplitude.retry.base"),
                 settings.duration("amplitude.retry.max-backoff"),
                 settings.optionalDuration("amplitude.retry.give-up-after"),

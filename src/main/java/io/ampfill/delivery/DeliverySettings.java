@@ -11,6 +11,7 @@ public record DeliverySettings(
         long maxRequestBytes,
         int maxConcurrentRequests,
         long maxInFlightEvents,
+        long maxInFlightBytes,
         Duration retryBase,
         Duration retryMaxBackoff,
         Duration giveUpAfter,
@@ -34,6 +35,9 @@ public record DeliverySettings(
         }
         if (maxInFlightEvents < 1) {
             throw new IllegalArgumentException("backfill.max-in-flight-events must be at least 1, got " + maxInFlightEvents);
+        }
+        if (maxInFlightBytes < 1) {
+            throw new IllegalArgumentException("backfill.max-in-flight-bytes must be at least 1, got " + maxInFlightBytes);
         }
     }
 }

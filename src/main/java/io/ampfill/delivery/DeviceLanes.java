@@ -51,6 +51,8 @@ public final class DeviceLanes implements AutoCloseable {
     private final ArrayDeque<Lane> ready = new ArrayDeque<>();
     private final PriorityQueue<Lane> waiting = new PriorityQueue<>(Comparator.comparingLong(l -> l.wakeAt));
     private long unsettled;
+    /** The JSON bytes of the unsettled events: with the count, what bounds the heap whatever the events' size. */
+    private long unsettledBytes;
     private int freeSenders;
     private boolean stopped;
     private long lastEviction = System.nanoTime();
@@ -82,15 +84,21 @@ public final class DeviceLanes implements AutoCloseable {
 
     /**
      * Hands events, in source order, to their lanes. Blocks while the in-flight window
-     * (backfill.max-in-flight-events) is full, so input is read no faster than it is delivered.
+     * (backfill.max-in-flight-events, backfill.max-in-flight-bytes) is full, so input is read no faster than it
+     * is delivered. A chunk bigger than the window goes in alone when nothing else is in flight.
      */
     public void enqueue(List<OutboundEvent> events) throws InterruptedException {
         if (events.isEmpty()) {
             return;
         }
+        long bytes = 0;
+        for (OutboundEvent event : events) {
+            bytes += event.json().length;
+        }
         lock.lockInterruptibly();
         try {
-            while (!stopped && unsettled > 0 && unsettled + events.size() > settings.maxInFlightEvents()) {
+            while (!stopped && unsettled > 0 && (unsettled + events.size() > settings.maxInFlightEvents()
+                    || unsettledBytes + bytes > settings.maxInFlightBytes())) {
                 space.await();
             }
             if (stopped) {
@@ -109,6 +117,7 @@ public final class DeviceLanes implements AutoCloseable {
                 }
             }
             unsettled += events.size();
+            unsettledBytes += bytes;
             dispatch.signal();
         } finally {
             lock.unlock();
@@ -355,6 +364,7 @@ public final class DeviceLanes implements AutoCloseable {
                 stopped = true;
             }
             int settledHere = 0;
+            long settledBytes = 0;
             int position = 0;
             for (Map.Entry<Lane, List<OutboundEvent>> entry : request.batches.entrySet()) {
                 Lane lane = entry.getKey();
@@ -363,6 +373,7 @@ public final class DeviceLanes implements AutoCloseable {
                 for (OutboundEvent e : entry.getValue()) {
                     if (done.get(position)) {
                         settledHere++;
+                        settledBytes += e.json().length;
                     } else {
                         unsent.add(e);
                         if (position >= failedPart[0] && position < failedPart[1]) {
@@ -381,6 +392,9 @@ public final class DeviceLanes implements AutoCloseable {
                     if (delay < 0) {
                         gaveUp.addAll(unsent);
                         settledHere += unsent.size();
+                        for (OutboundEvent e : unsent) {
+                            settledBytes += e.json().length;
+                        }
                         lane.succeeded();
                     } else {
                         returnToHead(lane, unsent);
@@ -392,6 +406,7 @@ public final class DeviceLanes implements AutoCloseable {
                 }
             }
             unsettled -= settledHere;
+            unsettledBytes -= settledBytes;
             freeSenders++;
             dispatch.signal();
             space.signalAll();

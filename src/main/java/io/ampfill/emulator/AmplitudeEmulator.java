@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -76,6 +77,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
     private final LongAdder ingested = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder requests = new LongAdder();
+    private final LongAccumulator largestBody = new LongAccumulator(Math::max, 0);
     private final Map<Integer, LongAdder> answers = new ConcurrentHashMap<>();
 
     private AmplitudeEmulator(EmulatorSettings settings, HttpServer server, ExecutorService handlers) {
@@ -194,6 +196,11 @@ public final class AmplitudeEmulator implements AutoCloseable {
         return requests.sum();
     }
 
+    /** The size of the largest /batch request body received, in bytes. */
+    public long largestRequestBytes() {
+        return largestBody.get();
+    }
+
     /** Answers given to /batch requests by status; 0 counts connections dropped without an answer. */
     public Map<Integer, Long> answerCounts() {
         Map<Integer, Long> counts = new TreeMap<>();
@@ -214,6 +221,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
             ingested.reset();
             duplicates.reset();
             requests.reset();
+            largestBody.reset();
             answers.clear();
         } finally {
             ingestLock.unlock();
@@ -492,20 +500,23 @@ public final class AmplitudeEmulator implements AutoCloseable {
         long limit = settings.maxBodyBytes();
         long declared = declaredLength(exchange);
         if (declared > limit) {
+            largestBody.accumulate(declared);
             in.transferTo(OutputStream.nullOutputStream());
             return null;
         }
         if (declared >= 0) {
             byte[] body = new byte[(int) declared];
             int read = in.readNBytes(body, 0, body.length);
+            largestBody.accumulate(read);
             return read == body.length ? body : Arrays.copyOf(body, read);
         }
         // chunked: read one byte past the limit to tell "exactly at the limit" from "over it"
         byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
         if (body.length > limit) {
-            in.transferTo(OutputStream.nullOutputStream());
+            largestBody.accumulate(body.length + in.transferTo(OutputStream.nullOutputStream()));
             return null;
         }
+        largestBody.accumulate(body.length);
         return body;
     }
 

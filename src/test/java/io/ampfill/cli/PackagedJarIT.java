@@ -1,5 +1,7 @@
 package io.ampfill.cli;
 
+import io.ampfill.emulator.AmplitudeEmulator;
+import io.ampfill.emulator.EmulatorSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,25 +10,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The quick start as a user runs it: the packaged jar, from another folder, over a copy of samples/. */
+/** The quick start as a user runs it: the packaged jar and its launcher, from another folder, over a copy of samples/. */
 class PackagedJarIT {
     @TempDir
     Path work;
 
     @Test
     void the_packaged_jar_dry_runs_the_samples_and_leaves_them_untouched() throws Exception {
-        Path inbox = Files.createDirectories(work.resolve("samples/inbox"));
-        try (Stream<Path> samples = Files.list(Path.of("samples/inbox"))) {
-            for (Path sample : samples.toList()) {
-                Files.copy(sample, inbox.resolve(sample.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
+        Path inbox = copySamples();
         List<String> before = listing(inbox);
 
         String output = runJarSucceeding("-Dbackfill.inbox=samples/inbox", "-Dbackfill.file-min-age=0s");
@@ -36,6 +36,38 @@ class PackagedJarIT {
         assertThat(listing(inbox)).isEqualTo(before);
         assertThat(work.resolve("data/done")).doesNotExist();
         assertThat(Files.readAllLines(work.resolve("data/dead-letter/01-web-events.ndjson.rejected.ndjson"))).hasSize(2);
+    }
+
+    @Test
+    void the_launcher_makes_its_class_data_archive_once_without_the_users_settings_then_starts_with_it() throws Exception {
+        Path inbox = copySamples();
+        Path cds = Files.createDirectories(work.resolve("cds"));
+        try (AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings())) {
+            // a real run: the archive's own dry run must not see the key, nor send anything anywhere
+            Map<String, String> env = Map.of("AMPFILL_CDS_DIR", cds.toString(),
+                    "AMPLITUDE_API_KEY", "it-key-0123456789", "AMPLITUDE_ENDPOINT", emulator.batchUrl());
+
+            String first = runLauncherSucceeding(env, "-Dbackfill.inbox=samples/inbox", "-Dbackfill.file-min-age=0s");
+
+            assertThat(first).contains("making a class-data archive").contains("events delivered                   1000")
+                    .doesNotContain("it-key-0123456789");
+            assertThat(emulator.ingestedCount()).isEqualTo(1000);
+            try (Stream<Path> archives = Files.list(cds)) {
+                assertThat(archives.map(p -> p.getFileName().toString()).toList())
+                        .singleElement().asString().startsWith("ampfill-").endsWith(".jsa");
+            }
+            assertThat(inbox).isEmptyDirectory();
+
+            copySamples();
+            // a state store of its own: the first run's one knows these files are done and would skip them
+            String second = runLauncherSucceeding(env, "-Dbackfill.inbox=samples/inbox", "-Dbackfill.file-min-age=0s",
+                    "-Dbackfill.state.url=jdbc:h2:file:./data/second-state/ampfill");
+
+            assertThat(second).doesNotContain("class-data archive").contains("events delivered                   1000");
+            // the same events again: Amplitude (here the emulator) drops them by insert_id
+            assertThat(emulator.duplicateCount()).isEqualTo(1000);
+            assertThat(emulator.ingestedCount()).isEqualTo(1000);
+        }
     }
 
     @Test
@@ -73,8 +105,7 @@ class PackagedJarIT {
             s.execute("INSERT INTO events SELECT x, 'device-' || (x % 10 + 10000), 'Played Song', 1700000000000 + x,"
                     + " '{\"n\":1}' FORMAT JSON FROM SYSTEM_RANGE(1, 1000)");
         }
-        try (io.ampfill.emulator.AmplitudeEmulator emulator = io.ampfill.emulator.AmplitudeEmulator.start(
-                new io.ampfill.emulator.EmulatorSettings())) {
+        try (AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings())) {
             String output = runJarSucceeding(
                     "-Damplitude.api-key=it-key-0123456789", "-Damplitude.endpoint=" + emulator.batchUrl(),
                     "-Dbackfill.source=jdbc", "-Dbackfill.jdbc.url=" + url, "-Dbackfill.jdbc.user=sa",
@@ -87,17 +118,43 @@ class PackagedJarIT {
 
     /** Runs java -jar target/ampfill.jar in the test's folder, as a user would, and returns what it printed. */
     private String runJarSucceeding(String... options) throws Exception {
-        List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(options));
         command.add("-jar");
         command.add(Path.of("target/ampfill.jar").toAbsolutePath().toString());
-        Process run = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+        return runSucceeding(command, Map.of());
+    }
+
+    /** Runs bin/ampfill in the test's folder with this JVM's java, and returns what it printed. */
+    private String runLauncherSucceeding(Map<String, String> environment, String... options) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of("bin/ampfill").toAbsolutePath().toString());
+        command.addAll(List.of(options));
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        return runSucceeding(command, env);
+    }
+
+    private String runSucceeding(List<String> command, Map<String, String> environment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process run = builder.start();
         run.getOutputStream().close();
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(output).isZero();
         return output;
+    }
+
+    private Path copySamples() throws IOException {
+        Path inbox = Files.createDirectories(work.resolve("samples/inbox"));
+        try (Stream<Path> samples = Files.list(Path.of("samples/inbox"))) {
+            for (Path sample : samples.toList()) {
+                Files.copy(sample, inbox.resolve(sample.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        return inbox;
     }
 
     private static List<String> listing(Path dir) throws IOException {
