@@ -11,21 +11,16 @@ import java.util.Base64;
  * The canonical form derived insert_ids are a digest of, and the digest: containers are bracketed, null is 'n',
  * every scalar is text (tag, UTF-8 length, UTF-8 bytes), numbers normalised, keys sorted by whoever writes an
  * object. Both the tree walk ({@link ContentInsertId}) and the streaming mapper ({@link FastEventMapper}) write
- * through this one class, so they cannot drift apart: an id, once sent, must never change. A reused buffer,
- * one per thread; parts written earlier can be copied or moved, which is how objects get their keys sorted.
+ * through this one class, so they cannot drift apart: an id, once sent, must never change. Parts written earlier
+ * can be copied or moved, which is how the streaming mapper sorts an object's keys.
  */
-final class CanonicalForm {
+final class CanonicalForm extends GrowingBytes {
     static final String PREFIX = "af-";
     private static final int ID_BYTES = 24;
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-    private static final int INITIAL_BUFFER = 2048;
-    /** A rare huge event may grow a thread's buffer; beyond this it is not kept for the next one. */
-    private static final int MAX_KEPT_BUFFER = 1 << 20;
 
     private final MessageDigest sha256;
     private final byte[] scratch = new byte[20];
-    private byte[] buffer = new byte[INITIAL_BUFFER];
-    private int used;
 
     CanonicalForm() {
         try {
@@ -35,37 +30,11 @@ final class CanonicalForm {
         }
     }
 
-    /** Starts a new event. */
-    void reset() {
-        used = 0;
-        if (buffer.length > MAX_KEPT_BUFFER) {
-            buffer = new byte[INITIAL_BUFFER];
-        }
-    }
-
-    int used() {
-        return used;
-    }
-
     /** "af-" + the first 24 bytes of SHA-256 over the part [from, to), base64url without padding. */
     String insertId(int from, int to) {
         sha256.update(buffer, from, to - from);
         byte[] hash = sha256.digest();
         return PREFIX + BASE64URL.encodeToString(Arrays.copyOf(hash, ID_BYTES));
-    }
-
-    /** A bracket or 'n'. */
-    void put(char c) {
-        ensure(1);
-        buffer[used++] = (byte) c;
-    }
-
-    /** Appends a copy of the part [from, to) written earlier. */
-    void copy(int from, int to) {
-        int length = to - from;
-        ensure(length);
-        System.arraycopy(buffer, from, buffer, used, length);
-        used += length;
     }
 
     /** Moves everything from {@code from} on back to {@code to}, dropping what was between. */
@@ -161,12 +130,6 @@ final class CanonicalForm {
         }
         b[at++] = (byte) length;
         return at;
-    }
-
-    private void ensure(int more) {
-        if (used + more > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, used + more));
-        }
     }
 
     /** 10.0 and 1e1 are "10", as an integer 10 is; other doubles as Java spells them. */

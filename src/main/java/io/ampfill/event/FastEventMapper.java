@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Maps one NDJSON line's bytes straight to the event {@link EventMapper} would make of it, in one streaming pass
@@ -138,7 +139,7 @@ public final class FastEventMapper {
         private boolean source;
 
         MappedEvent map(JsonParser p, byte[] input, int from, int minIdLength, boolean skipUserPropertiesSync) throws IOException {
-            readFields(p, input, from);
+            readFields(p);
             for (int slot = 0; slot < SLOT_NAMES.length; slot++) {
                 direct[slot] = -1;
                 renamed[slot] = -1;
@@ -199,12 +200,13 @@ public final class FastEventMapper {
 
         // ---- reading: one pass over the line, noting each top-level field
 
-        private void readFields(JsonParser p, byte[] input, int from) throws IOException {
+        private void readFields(JsonParser p) throws IOException {
             form.reset();
             out.reset();
             Arrays.fill(seen, false);
             fieldCount = 0;
             entryCount = 0;
+            longStrings = 0;
             propertiesKeys = -1;
             propertiesKeysEnd = -1;
             reason = false;
@@ -242,12 +244,7 @@ public final class FastEventMapper {
         }
 
         private Field nextField() {
-            if (fieldCount == fields.length) {
-                fields = Arrays.copyOf(fields, Math.max(16, fields.length * 2));
-                for (int i = fieldCount; i < fields.length; i++) {
-                    fields[i] = new Field();
-                }
-            }
+            fields = withRoom(fields, fieldCount, Field::new);
             Field field = fields[fieldCount++];
             field.text = null;
             return field;
@@ -382,16 +379,23 @@ public final class FastEventMapper {
         }
 
         private void pushEntry(String key, int start, int end) {
-            if (entryCount == entries.length) {
-                entries = Arrays.copyOf(entries, Math.max(16, entries.length * 2));
-                for (int i = entryCount; i < entries.length; i++) {
-                    entries[i] = new Entry();
-                }
-            }
+            entries = withRoom(entries, entryCount, Entry::new);
             Entry entry = entries[entryCount++];
             entry.key = key;
             entry.start = start;
             entry.end = end;
+        }
+
+        /** The pool, or a bigger one, with room for one more: its objects are reused from line to line. */
+        private static <T> T[] withRoom(T[] pool, int used, Supplier<T> fresh) {
+            if (used < pool.length) {
+                return pool;
+            }
+            T[] grown = Arrays.copyOf(pool, Math.max(16, pool.length * 2));
+            for (int i = used; i < grown.length; i++) {
+                grown[i] = fresh.get();
+            }
+            return grown;
         }
 
         /** Insertion sort by key, as ContentInsertId sorts; a key twice leaves the fast path. */

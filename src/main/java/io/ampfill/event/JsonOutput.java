@@ -3,38 +3,15 @@ package io.ampfill.event;
 import java.util.Arrays;
 
 /**
- * A reused byte buffer the fast mapper writes an event's JSON into: raw slices of the input, strings escaped
+ * The buffer the fast mapper writes an event's JSON into: raw slices of the input, strings escaped
  * from the parser's chars, digits. Surrogates are written as \\u escapes, as Jackson's generator writes them,
  * so even a lone one survives the trip.
  */
-final class JsonOutput {
+final class JsonOutput extends GrowingBytes {
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int INITIAL_BUFFER = 2048;
-    /** A rare huge event may grow a thread's buffer; beyond this it is not kept for the next one. */
-    private static final int MAX_KEPT_BUFFER = 1 << 20;
-
-    private byte[] buffer = new byte[INITIAL_BUFFER];
-    private int used;
-
-    void reset() {
-        used = 0;
-        if (buffer.length > MAX_KEPT_BUFFER) {
-            buffer = new byte[INITIAL_BUFFER];
-        }
-    }
-
-    int used() {
-        return used;
-    }
-
     /** A copy of the part [from, to). */
     byte[] toArray(int from, int to) {
         return Arrays.copyOfRange(buffer, from, to);
-    }
-
-    void put(char c) {
-        ensure(1);
-        buffer[used++] = (byte) c;
     }
 
     /** ASCII text as is: a name known to need no escaping, or a number's spelling. */
@@ -58,11 +35,6 @@ final class JsonOutput {
         ensure(length);
         System.arraycopy(source, from, buffer, used, length);
         used += length;
-    }
-
-    /** Appends a copy of the part [from, to) written earlier. */
-    void copy(int from, int to) {
-        bytes(buffer, from, to);
     }
 
     void digits(long v) {
@@ -129,11 +101,5 @@ final class JsonOutput {
         b[used++] = HEX[(c >> 8) & 0xF];
         b[used++] = HEX[(c >> 4) & 0xF];
         b[used++] = HEX[c & 0xF];
-    }
-
-    private void ensure(int more) {
-        if (used + more > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, used + more));
-        }
     }
 }
