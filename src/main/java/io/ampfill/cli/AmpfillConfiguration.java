@@ -8,6 +8,7 @@ import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
 import io.ampfill.event.EventIntake;
 import io.ampfill.event.EventMapper;
+import io.ampfill.event.FastEventMapper;
 import io.ampfill.event.MappingSettings;
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
@@ -158,7 +159,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
 
         context.getRegistry().bind("runControl", runControl);
         context.getRegistry().bind("fileSource", new FileSource(ledger, store, settings.integer("backfill.chunk-size"),
-                runControl::isStopping));
+                runControl::isStopping, new FastEventMapper(mapping)));
         context.getRegistry().bind("eventIntake", new EventIntake(new EventMapper(mapping), deadLetters, lanes, report));
         if (source.equals("jdbc")) {
             jdbcSource = openJdbcSource(properties, ledger, store);

@@ -2,6 +2,7 @@ package io.ampfill.event;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,7 +46,12 @@ public final class AmplitudeFields {
     static final Set<String> REFUSED_IDS = Set.of(
             "anonymous", "nil", "none", "null", "n/a", "na", "undefined", "unknown", "",
             "00000000-0000-0000-0000-000000000000", "{}", "lmy47d", "0", "-1");
-    static final int LONGEST_REFUSED_ID = 36;
+    private static final int LONGEST_REFUSED_ID = 36;
+
+    /** Whether id is one of the placeholders Amplitude refuses, in any case. */
+    static boolean refusedId(String id) {
+        return id.length() <= LONGEST_REFUSED_ID && REFUSED_IDS.contains(id.toLowerCase(Locale.ROOT));
+    }
 
     /** Amplitude's limit on nesting inside a property object. */
     static final int MAX_NESTING = 40;

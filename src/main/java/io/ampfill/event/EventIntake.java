@@ -37,7 +37,8 @@ public final class EventIntake {
                         deadLetters.writeRaw(unit.name(), record.line(), record.error(), record.raw()));
                 continue;
             }
-            MappingResult result = mapper.map(record.value());
+            // an NDJSON line the reader's fast path mapped comes as its event already
+            MappingResult result = record.mapped() != null ? record.mapped() : mapper.map(record.value());
             if (result instanceof Rejection rejection) {
                 reject(unit, ordinal, rejection.reason(), () ->
                         deadLetters.write(unit.name(), record.line(), rejection.reason(), record.value()));

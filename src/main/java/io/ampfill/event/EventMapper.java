@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -157,8 +156,7 @@ public final class EventMapper {
             event.set(field, text);
         }
         String id = text.textValue();
-        if (id.length() <= AmplitudeFields.LONGEST_REFUSED_ID
-                && AmplitudeFields.REFUSED_IDS.contains(id.toLowerCase(Locale.ROOT))) {
+        if (AmplitudeFields.refusedId(id)) {
             throw new InvalidField(field, field + " " + text + " is a placeholder Amplitude refuses");
         }
         if (id.length() < minIdLength) {

@@ -115,7 +115,7 @@ final class FieldCoercion {
         return negative ? -value : value;
     }
 
-    private static boolean isWhole(double d) {
+    static boolean isWhole(double d) {
         return d == Math.rint(d) && Math.abs(d) < 9.0e18;
     }
 

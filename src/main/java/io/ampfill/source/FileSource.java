@@ -1,5 +1,6 @@
 package io.ampfill.source;
 
+import io.ampfill.event.FastEventMapper;
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.SourceUnit;
@@ -31,12 +32,15 @@ public final class FileSource {
     private final CheckpointStore checkpoints;
     private final int chunkSize;
     private final BooleanSupplier stopping;
+    private final FastEventMapper events;
 
-    public FileSource(AckLedger ledger, CheckpointStore checkpoints, int chunkSize, BooleanSupplier stopping) {
+    public FileSource(AckLedger ledger, CheckpointStore checkpoints, int chunkSize, BooleanSupplier stopping,
+                      FastEventMapper events) {
         this.ledger = ledger;
         this.checkpoints = checkpoints;
         this.chunkSize = chunkSize;
         this.stopping = stopping;
+        this.events = events;
     }
 
     /** Registers the file and returns its records as a lazy sequence of chunks (closed by the splitter). */
@@ -52,7 +56,7 @@ public final class FileSource {
                 .orElse(0L);
         SourceUnit unit = ledger.open(name, key, fingerprint, start);
         exchange.setProperty(UNIT, unit);
-        return new Chunks(RecordReaders.open(path), chunkSize, start, unit, stopping);
+        return new Chunks(RecordReaders.open(path, events), chunkSize, start, unit, stopping);
     }
 
     /** Files' positions are stored under "file:" and their name relative to the inbox. */

@@ -3,6 +3,8 @@ package io.ampfill.source;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ampfill.event.FastEventMapper;
+import io.ampfill.event.MappedEvent;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +15,8 @@ import java.util.List;
 /**
  * Reads newline-delimited JSON (.ndjson, .jsonl): one object a line. Lines are split in a reused byte buffer
  * and parsed straight from it, so a valid line costs no String; only a line longer than the buffer grows it.
- * Blank lines are skipped but counted; a bad line becomes an error record and reading goes on.
+ * Blank lines are skipped but counted; a bad line becomes an error record and reading goes on. Given a
+ * {@link FastEventMapper}, a line is first offered to it: a line it maps is never parsed into a tree.
  */
 final class NdjsonReader implements RecordReader {
     private static final int INITIAL_BUFFER = 1 << 16;
@@ -22,6 +25,8 @@ final class NdjsonReader implements RecordReader {
 
     private final InputStream in;
     private final int maxLineBytes;
+    /** Null when the lines are not events (a users file). */
+    private final FastEventMapper events;
     private byte[] buf;
     private int lineStart;
     private int scanned;
@@ -34,11 +39,20 @@ final class NdjsonReader implements RecordReader {
     private boolean finished;
 
     NdjsonReader(InputStream in) {
-        this(in, MAX_LINE_BYTES);
+        this(in, MAX_LINE_BYTES, null);
     }
 
     NdjsonReader(InputStream in, int maxLineBytes) {
+        this(in, maxLineBytes, null);
+    }
+
+    NdjsonReader(InputStream in, FastEventMapper events) {
+        this(in, MAX_LINE_BYTES, events);
+    }
+
+    private NdjsonReader(InputStream in, int maxLineBytes, FastEventMapper events) {
         this.in = in;
+        this.events = events;
         this.maxLineBytes = Math.max(maxLineBytes, 16);
         this.buf = new byte[Math.min(INITIAL_BUFFER, this.maxLineBytes)];
     }
@@ -120,6 +134,12 @@ final class NdjsonReader implements RecordReader {
         }
         if (bits < 0 && !Utf8Bytes.valid(b, from, to)) {
             return SourceRecord.unparsable(line, new String(b, from, to - from, StandardCharsets.UTF_8), "not valid UTF-8");
+        }
+        if (events != null) {
+            MappedEvent event = events.tryMap(b, from, to - from);
+            if (event != null) {
+                return SourceRecord.mapped(line, event);
+            }
         }
         JsonNode node;
         try {

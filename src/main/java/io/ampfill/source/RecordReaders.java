@@ -2,6 +2,7 @@ package io.ampfill.source;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ampfill.event.FastEventMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,13 @@ public final class RecordReaders {
         return formatOf(fileName) != null;
     }
 
+    /** A reader of records that are not events: every record is parsed into a tree. */
     public static RecordReader open(Path file) throws IOException {
+        return open(file, null);
+    }
+
+    /** A reader of event records: NDJSON lines go to events' fast path first (null: not events). */
+    public static RecordReader open(Path file, FastEventMapper events) throws IOException {
         String name = file.getFileName().toString();
         Format format = formatOf(name);
         if (format == null) {
@@ -36,7 +43,7 @@ public final class RecordReaders {
             in = new GunzippedInput(in);
         }
         return switch (format) {
-            case NDJSON -> new NdjsonReader(in);
+            case NDJSON -> new NdjsonReader(in, events);
             case JSON -> new JsonDocumentReader(in);
             case CSV -> new CsvRecordReader(in);
         };

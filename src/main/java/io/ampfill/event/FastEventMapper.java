@@ -1,0 +1,633 @@
+package io.ampfill.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Maps one NDJSON line's bytes straight to the event {@link EventMapper} would make of it, in one streaming pass
+ * with no JSON tree: reading NDJSON is CPU-bound, and building, walking and serialising two trees per line was
+ * most of it. The line is parsed once; each top-level value is noted (its output bytes, its canonical form for
+ * the insert_id, its nesting depth, its long strings), then EventMapper's rules are applied to the notes.
+ * Nested objects and arrays go out as the raw slice of the input.
+ * <p>
+ * It returns null to mean "take the general path" (parse the tree, call EventMapper), which stays the one
+ * place that words every rejection. So it returns null for every record EventMapper would reject, and for what
+ * it does not handle: duplicate keys at any level, integers beyond a long, non-finite doubles, values that need
+ * a type conversion other than integral ids and time (digits, ISO text or a whole double), property objects given
+ * as text, and records with top-level {@code reason} and {@code source} (they may be ampfill's own dead-letter
+ * lines, which the NDJSON reader unwraps first). Thread-safe: the scratch state is per thread.
+ */
+public final class FastEventMapper {
+    /** The same parsing defaults as the readers' ObjectMapper: the same text is the same JSON on both paths. */
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final ThreadLocal<Pass> PER_THREAD = ThreadLocal.withInitial(Pass::new);
+
+    private final int minIdLength;
+    private final boolean skipUserPropertiesSync;
+
+    public FastEventMapper(MappingSettings settings) {
+        this.minIdLength = settings.minIdLength();
+        this.skipUserPropertiesSync = settings.skipUserPropertiesSync();
+    }
+
+    /** The event the bytes [from, from + length) map to, or null when the general path must decide. Never throws for bad data. */
+    public MappedEvent tryMap(byte[] buf, int from, int length) {
+        try (JsonParser parser = JSON.createParser(buf, from, length)) {
+            return PER_THREAD.get().map(parser, buf, from, minIdLength, skipUserPropertiesSync);
+        } catch (IOException | Unusual e) {
+            return null;
+        }
+    }
+
+    /** Thrown, without a stack trace, wherever the record leaves the fast path. */
+    private static final class Unusual extends RuntimeException {
+        static final Unusual INSTANCE = new Unusual();
+
+        private Unusual() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The upload names in canonical (sorted) order: the event's keys, so its canonical form needs no sort. */
+    private static final String[] SLOT_NAMES = AmplitudeFields.UPLOAD_FIELDS.stream().sorted().toArray(String[]::new);
+    private static final int EVENT_TYPE = slot("event_type");
+    private static final int USER_ID = slot("user_id");
+    private static final int DEVICE_ID = slot("device_id");
+    private static final int TIME = slot("time");
+    private static final int INSERT_ID = slot("insert_id");
+    private static final int SKIP_SYNC = slot("$skip_user_properties_sync");
+    private static final int EVENT_PROPERTIES = slot("event_properties");
+    private static final int QUANTITY = slot("quantity");
+    private static final int[] LONG_SLOTS = {slot("session_id"), slot("event_id")};
+    private static final int[] NUMBER_SLOTS = {slot("price"), slot("revenue"), slot("location_lat"), slot("location_lng")};
+    private static final int[] OBJECT_SLOTS = AmplitudeFields.PROPERTY_OBJECTS.stream().mapToInt(FastEventMapper::slot).toArray();
+
+    /** How a top-level name is handled: its slot (-1: dropped), whether it is an export file's name, its place in the seen-table. */
+    private record Name(int slot, boolean renamed, int index) {
+    }
+
+    private static final Map<String, Name> NAMES = names();
+
+    private static int slot(String name) {
+        return Arrays.binarySearch(SLOT_NAMES, name);
+    }
+
+    private static Map<String, Name> names() {
+        Map<String, Name> names = new HashMap<>();
+        for (String name : SLOT_NAMES) {
+            names.put(name, new Name(slot(name), false, names.size()));
+        }
+        AmplitudeFields.EXPORT_NAMES.forEach((exportName, uploadName) -> names.put(exportName, new Name(slot(uploadName), true, names.size())));
+        AmplitudeFields.EXPORT_ONLY.forEach(name -> names.put(name, new Name(-1, false, names.size())));
+        return names;
+    }
+
+    /** One top-level field as read: what the rules need to know of it, and where its bytes are. */
+    private static final class Field {
+        String name;
+        Name known;
+        JsonToken token;
+        boolean present;
+        /** The value's JSON: in the input for a container, in the output buffer for a scalar. */
+        int outStart;
+        int outEnd;
+        int canonicalStart;
+        int canonicalEnd;
+        long integer;
+        double real;
+        /** Made only for the fields that need it (ids, time). */
+        String text;
+        int longStrings;
+        int depth;
+        /** An unknown field that goes into event_properties. */
+        boolean merged;
+    }
+
+    /** A key of an object being read and the part of the canonical form its key and value take. */
+    private static final class Entry {
+        String key;
+        int start;
+        int end;
+    }
+
+    /** The scratch state of one thread, reused for every line. */
+    private static final class Pass {
+        private final CanonicalForm form = new CanonicalForm();
+        private final JsonOutput out = new JsonOutput();
+        private final boolean[] seen = new boolean[NAMES.size()];
+        private final int[] direct = new int[SLOT_NAMES.length];
+        private final int[] renamed = new int[SLOT_NAMES.length];
+        private Field[] fields = new Field[0];
+        private int fieldCount;
+        private Entry[] entries = new Entry[0];
+        private int entryCount;
+        private int longStrings;
+        /** event_properties' keys, kept as entries [propertiesKeys, propertiesKeysEnd) until unknown fields are merged in. */
+        private int propertiesKeys;
+        private int propertiesKeysEnd;
+        /** The canonical form of event_properties with the unknown fields merged in; start -1 when the event has none. */
+        private int propertiesStart;
+        private int propertiesEnd;
+        private boolean reason;
+        private boolean source;
+
+        MappedEvent map(JsonParser p, byte[] input, int from, int minIdLength, boolean skipUserPropertiesSync) throws IOException {
+            readFields(p);
+            for (int slot = 0; slot < SLOT_NAMES.length; slot++) {
+                direct[slot] = -1;
+                renamed[slot] = -1;
+            }
+            for (int f = 0; f < fieldCount; f++) {
+                Field field = fields[f];
+                if (field.present && field.known != null) {
+                    (field.known.renamed() ? renamed : direct)[field.known.slot()] = f;
+                }
+            }
+            Field eventType = winner(EVENT_TYPE);
+            check(eventType != null && eventType.token == JsonToken.VALUE_STRING);
+            String userId = id(winner(USER_ID), minIdLength);
+            String deviceId = id(winner(DEVICE_ID), minIdLength);
+            check(userId != null || deviceId != null);
+            long time = time(winner(TIME));
+            Field insertIdField = winner(INSERT_ID);
+            String insertId = insertIdField == null ? null : idText(insertIdField);
+            checkTypes();
+            int properties = mergeEventProperties();
+
+            int longStrings = 0;
+            for (int slot = 0; slot < SLOT_NAMES.length; slot++) {
+                Field field = winner(slot);
+                // time goes out as a number, whatever text it came as
+                if (field != null && slot != EVENT_PROPERTIES && slot != TIME) {
+                    longStrings += field.longStrings;
+                }
+            }
+            longStrings += properties;
+            if (insertId == null) {
+                insertId = form.insertId(canonicalEvent(userId, deviceId, time), form.used());
+            }
+            int start = out.used();
+            writeEvent(input, from, userId, deviceId, time);
+            if (insertIdField == null) {
+                out.ascii(",\"insert_id\":\"");
+                out.ascii(insertId);
+                out.put('"');
+            }
+            if (skipUserPropertiesSync && winner(SKIP_SYNC) == null) {
+                out.ascii(",\"$skip_user_properties_sync\":true");
+            }
+            out.put('}');
+            return new MappedEvent(deviceId, userId, insertId, out.toArray(start, out.used()), longStrings);
+        }
+
+        private static void check(boolean usual) {
+            if (!usual) {
+                throw Unusual.INSTANCE;
+            }
+        }
+
+        private Field winner(int slot) {
+            int f = direct[slot] >= 0 ? direct[slot] : renamed[slot];
+            return f < 0 ? null : fields[f];
+        }
+
+        // ---- reading: one pass over the line, noting each top-level field
+
+        private void readFields(JsonParser p) throws IOException {
+            form.reset();
+            out.reset();
+            Arrays.fill(seen, false);
+            fieldCount = 0;
+            entryCount = 0;
+            longStrings = 0;
+            propertiesKeys = -1;
+            propertiesKeysEnd = -1;
+            reason = false;
+            source = false;
+            check(p.nextToken() == JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                Name known = NAMES.get(name);
+                JsonToken token = p.nextToken();
+                if (known != null) {
+                    check(!seen[known.index()]);
+                    seen[known.index()] = true;
+                    if (known.slot() < 0) {
+                        p.skipChildren(); // export-only: dropped
+                        continue;
+                    }
+                } else {
+                    checkNewUnknown(name);
+                }
+                Field field = nextField();
+                field.name = name;
+                field.known = known;
+                field.token = token;
+                read(p, field, known != null && known.slot() == EVENT_PROPERTIES);
+            }
+            check(p.nextToken() == null && !(reason && source));
+        }
+
+        private void checkNewUnknown(String name) {
+            for (int f = 0; f < fieldCount; f++) {
+                check(fields[f].known != null || !fields[f].name.equals(name));
+            }
+            reason |= name.equals("reason");
+            source |= name.equals("source");
+        }
+
+        private Field nextField() {
+            fields = withRoom(fields, fieldCount, Field::new);
+            Field field = fields[fieldCount++];
+            field.text = null;
+            return field;
+        }
+
+        private void read(JsonParser p, Field field, boolean keepKeys) throws IOException {
+            JsonToken token = field.token;
+            int longStringsBefore = longStrings;
+            field.canonicalStart = form.used();
+            field.present = token != JsonToken.VALUE_NULL;
+            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                field.outStart = offset(p);
+                field.depth = keepKeys && token == JsonToken.START_OBJECT ? keptObject(p) : container(p, token);
+                field.outEnd = offset(p) + 1;
+            } else {
+                field.depth = 0;
+                scalar(p, token);
+                field.outStart = out.used();
+                if (token == JsonToken.VALUE_STRING) {
+                    char[] chars = p.getTextCharacters();
+                    int offset = p.getTextOffset();
+                    int length = p.getTextLength();
+                    field.present = length > 0;
+                    out.string(chars, offset, length);
+                    if (field.known != null && (field.known.slot() == USER_ID || field.known.slot() == DEVICE_ID
+                            || field.known.slot() == INSERT_ID || field.known.slot() == TIME)) {
+                        field.text = new String(chars, offset, length);
+                    }
+                } else if (token == JsonToken.VALUE_NUMBER_INT) {
+                    field.integer = p.getLongValue();
+                    out.digits(field.integer);
+                } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+                    field.real = p.getDoubleValue();
+                    out.ascii(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                } else if (token != JsonToken.VALUE_NULL) {
+                    out.ascii(p.getText()); // true, false
+                }
+                field.outEnd = out.used();
+            }
+            field.canonicalEnd = form.used();
+            field.longStrings = longStrings - longStringsBefore;
+        }
+
+        /** Where the current token starts, relative to the line. */
+        private static int offset(JsonParser p) {
+            return (int) p.currentTokenLocation().getByteOffset();
+        }
+
+        /** Writes the canonical form of the current value; returns its nesting depth (0 for a scalar). */
+        private int value(JsonParser p, JsonToken token) throws IOException {
+            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                return container(p, token);
+            }
+            scalar(p, token);
+            return 0;
+        }
+
+        private void scalar(JsonParser p, JsonToken token) throws IOException {
+            switch (token) {
+                case VALUE_STRING -> {
+                    int length = p.getTextLength();
+                    if (length > AmplitudeFields.MAX_STRING_LENGTH) {
+                        longStrings++;
+                    }
+                    form.text(p.getTextCharacters(), p.getTextOffset(), length);
+                }
+                case VALUE_NUMBER_INT -> {
+                    check(p.getNumberType() != JsonParser.NumberType.BIG_INTEGER);
+                    form.integer(p.getLongValue());
+                }
+                case VALUE_NUMBER_FLOAT -> {
+                    double d = p.getDoubleValue();
+                    check(Double.isFinite(d));
+                    form.decimal(d);
+                }
+                case VALUE_TRUE -> form.text("true");
+                case VALUE_FALSE -> form.text("false");
+                case VALUE_NULL -> form.put('n');
+                default -> throw Unusual.INSTANCE;
+            }
+        }
+
+        private int container(JsonParser p, JsonToken token) throws IOException {
+            int depth = 1;
+            if (token == JsonToken.START_ARRAY) {
+                form.put('[');
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    depth = Math.max(depth, 1 + value(p, t));
+                }
+                form.put(']');
+                return depth;
+            }
+            int base = entryCount;
+            form.put('{');
+            int contentStart = form.used();
+            depth = entriesOfObject(p);
+            sortEntries(base);
+            if (!inOrder(base, contentStart)) {
+                int tail = form.used();
+                for (int i = base; i < entryCount; i++) {
+                    form.copy(entries[i].start, entries[i].end);
+                }
+                form.moveBack(tail, contentStart);
+            }
+            form.put('}');
+            entryCount = base;
+            return depth;
+        }
+
+        /** event_properties: its keys stay entries, to be merged with unknown fields and sorted at the end. */
+        private int keptObject(JsonParser p) throws IOException {
+            propertiesKeys = entryCount;
+            int depth = entriesOfObject(p);
+            propertiesKeysEnd = entryCount;
+            return depth;
+        }
+
+        /** Reads an object's fields into entries (key and value in the canonical form); returns the object's depth. */
+        private int entriesOfObject(JsonParser p) throws IOException {
+            int depth = 1;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                if (key.length() > AmplitudeFields.MAX_STRING_LENGTH) {
+                    longStrings++;
+                }
+                int start = form.used();
+                form.text(key);
+                depth = Math.max(depth, 1 + value(p, p.nextToken()));
+                pushEntry(key, start, form.used());
+            }
+            return depth;
+        }
+
+        private void pushEntry(String key, int start, int end) {
+            entries = withRoom(entries, entryCount, Entry::new);
+            Entry entry = entries[entryCount++];
+            entry.key = key;
+            entry.start = start;
+            entry.end = end;
+        }
+
+        /** The pool, or a bigger one, with room for one more: its objects are reused from line to line. */
+        private static <T> T[] withRoom(T[] pool, int used, Supplier<T> fresh) {
+            if (used < pool.length) {
+                return pool;
+            }
+            T[] grown = Arrays.copyOf(pool, Math.max(16, pool.length * 2));
+            for (int i = used; i < grown.length; i++) {
+                grown[i] = fresh.get();
+            }
+            return grown;
+        }
+
+        /** Insertion sort by key, as ContentInsertId sorts; a key twice leaves the fast path. */
+        private void sortEntries(int base) {
+            for (int i = base + 1; i < entryCount; i++) {
+                Entry entry = entries[i];
+                int j = i - 1;
+                while (j >= base && entries[j].key.compareTo(entry.key) > 0) {
+                    entries[j + 1] = entries[j];
+                    j--;
+                }
+                entries[j + 1] = entry;
+                // checked only once the entry is placed: the reused entries must each stay in the array once
+                check(j < base || !entries[j].key.equals(entry.key));
+            }
+        }
+
+        /** Whether the sorted entries already lie in order from contentStart on, so nothing needs to move. */
+        private boolean inOrder(int base, int contentStart) {
+            int expected = contentStart;
+            for (int i = base; i < entryCount; i++) {
+                if (entries[i].start != expected) {
+                    return false;
+                }
+                expected = entries[i].end;
+            }
+            return true;
+        }
+
+        // ---- EventMapper's rules, applied to the notes
+
+        private String id(Field field, int minIdLength) {
+            if (field == null) {
+                return null;
+            }
+            String id = idText(field);
+            check(!AmplitudeFields.refusedId(id) && id.length() >= minIdLength);
+            return id;
+        }
+
+        /** user_id, device_id, insert_id: a string, or an integer taken as its digits. */
+        private static String idText(Field field) {
+            if (field.token == JsonToken.VALUE_NUMBER_INT) {
+                return Long.toString(field.integer);
+            }
+            check(field.token == JsonToken.VALUE_STRING);
+            return field.text;
+        }
+
+        /** time as epoch milliseconds, as FieldCoercion.time takes it. */
+        private static long time(Field field) {
+            check(field != null);
+            long millis;
+            boolean numeric = true;
+            if (field.token == JsonToken.VALUE_NUMBER_INT) {
+                millis = field.integer;
+            } else if (field.token == JsonToken.VALUE_NUMBER_FLOAT && FieldCoercion.isWhole(field.real)) {
+                millis = (long) field.real;
+            } else {
+                check(field.token == JsonToken.VALUE_STRING);
+                String text = field.text.strip();
+                millis = FieldCoercion.integerText(text);
+                if (millis == FieldCoercion.NOT_AN_INTEGER) {
+                    numeric = false;
+                    millis = EventTime.iso(text);
+                    check(millis != EventTime.NOT_A_TIME);
+                }
+            }
+            check(!numeric || millis >= FieldCoercion.EARLIEST_MILLIS);
+            return millis;
+        }
+
+        /** The typed fields must already have their type: converting one is the general path's work. */
+        private void checkTypes() {
+            for (int slot : LONG_SLOTS) {
+                Field field = winner(slot);
+                // Long.MIN_VALUE is FieldCoercion's "not an integer": the general path refuses it
+                check(field == null || (field.token == JsonToken.VALUE_NUMBER_INT && field.integer != FieldCoercion.NOT_AN_INTEGER));
+            }
+            Field quantity = winner(QUANTITY);
+            check(quantity == null || (quantity.token == JsonToken.VALUE_NUMBER_INT
+                    && quantity.integer >= Integer.MIN_VALUE && quantity.integer <= Integer.MAX_VALUE));
+            for (int slot : NUMBER_SLOTS) {
+                Field field = winner(slot);
+                check(field == null || field.token == JsonToken.VALUE_NUMBER_INT || field.token == JsonToken.VALUE_NUMBER_FLOAT);
+            }
+            Field skipSync = winner(SKIP_SYNC);
+            check(skipSync == null || skipSync.token == JsonToken.VALUE_TRUE || skipSync.token == JsonToken.VALUE_FALSE);
+            for (int slot : OBJECT_SLOTS) {
+                Field field = winner(slot);
+                check(field == null || (field.token == JsonToken.START_OBJECT && field.depth <= AmplitudeFields.MAX_NESTING));
+            }
+        }
+
+        /** Whether a present unknown field goes into event_properties: not when event_properties has its name. */
+        private boolean merged(Field field) {
+            if (field.known != null || !field.present) {
+                return false;
+            }
+            for (int i = propertiesKeys; i >= 0 && i < propertiesKeysEnd; i++) {
+                if (entries[i].key.equals(field.name)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Writes the canonical form of event_properties with the unknown fields merged in, checks its depth, and
+         * counts the long strings the unknown fields bring; returns event_properties' long strings.
+         */
+        private int mergeEventProperties() {
+            Field properties = winner(EVENT_PROPERTIES);
+            int base = properties != null ? propertiesKeys : entryCount;
+            int depth = properties != null ? properties.depth : 1;
+            int longStrings = properties != null ? properties.longStrings : 0;
+            boolean any = properties != null;
+            for (int f = 0; f < fieldCount; f++) {
+                Field field = fields[f];
+                field.merged = merged(field);
+                if (field.merged) {
+                    any = true;
+                    depth = Math.max(depth, 1 + field.depth);
+                    longStrings += field.longStrings + (field.name.length() > AmplitudeFields.MAX_STRING_LENGTH ? 1 : 0);
+                    int start = form.used();
+                    form.text(field.name);
+                    form.copy(field.canonicalStart, field.canonicalEnd);
+                    pushEntry(field.name, start, form.used());
+                }
+            }
+            check(depth <= AmplitudeFields.MAX_NESTING);
+            if (any) {
+                sortEntries(base);
+                propertiesStart = form.used();
+                form.put('{');
+                for (int i = base; i < entryCount; i++) {
+                    form.copy(entries[i].start, entries[i].end);
+                }
+                form.put('}');
+                propertiesEnd = form.used();
+            } else {
+                propertiesStart = -1;
+            }
+            return longStrings;
+        }
+
+        /** Writes the event's canonical form, keys in slot order (already sorted); returns where it starts. */
+        private int canonicalEvent(String userId, String deviceId, long time) {
+            int start = form.used();
+            form.put('{');
+            for (int slot = 0; slot < SLOT_NAMES.length; slot++) {
+                Field field = winner(slot);
+                if (slot == EVENT_PROPERTIES ? propertiesStart < 0 : field == null) {
+                    continue;
+                }
+                form.text(SLOT_NAMES[slot]);
+                if (slot == TIME) {
+                    form.integer(time);
+                } else if (slot == USER_ID) {
+                    form.text(userId);
+                } else if (slot == DEVICE_ID) {
+                    form.text(deviceId);
+                } else if (slot == EVENT_PROPERTIES) {
+                    form.copy(propertiesStart, propertiesEnd);
+                } else {
+                    form.copy(field.canonicalStart, field.canonicalEnd);
+                }
+            }
+            form.put('}');
+            return start;
+        }
+
+        /** Writes the event's JSON, but for its closing brace. */
+        private void writeEvent(byte[] input, int from, String userId, String deviceId, long time) {
+            out.put('{');
+            boolean first = true;
+            for (int slot = 0; slot < SLOT_NAMES.length; slot++) {
+                Field field = winner(slot);
+                if (slot == EVENT_PROPERTIES ? propertiesStart < 0 : field == null) {
+                    continue;
+                }
+                if (!first) {
+                    out.put(',');
+                }
+                first = false;
+                out.put('"');
+                out.ascii(SLOT_NAMES[slot]);
+                out.ascii("\":");
+                if (slot == TIME) {
+                    out.digits(time);
+                } else if ((slot == USER_ID || slot == DEVICE_ID || slot == INSERT_ID) && field.token == JsonToken.VALUE_NUMBER_INT) {
+                    out.string(slot == USER_ID ? userId : slot == DEVICE_ID ? deviceId : Long.toString(field.integer));
+                } else if (slot == EVENT_PROPERTIES) {
+                    writeEventProperties(input, from, field);
+                } else {
+                    writeValue(input, from, field);
+                }
+            }
+        }
+
+        private void writeValue(byte[] input, int from, Field field) {
+            if (field.token == JsonToken.START_OBJECT || field.token == JsonToken.START_ARRAY) {
+                out.bytes(input, from + field.outStart, from + field.outEnd);
+            } else {
+                out.copy(field.outStart, field.outEnd);
+            }
+        }
+
+        /** event_properties as given (raw), with the merged unknown fields appended before its closing brace. */
+        private void writeEventProperties(byte[] input, int from, Field properties) {
+            boolean empty;
+            if (properties != null) {
+                // up to, not including, the closing brace
+                out.bytes(input, from + properties.outStart, from + properties.outEnd - 1);
+                empty = propertiesKeysEnd == propertiesKeys;
+            } else {
+                out.put('{');
+                empty = true;
+            }
+            for (int f = 0; f < fieldCount; f++) {
+                Field field = fields[f];
+                if (field.merged) {
+                    if (!empty) {
+                        out.put(',');
+                    }
+                    empty = false;
+                    out.string(field.name);
+                    out.put(':');
+                    writeValue(input, from, field);
+                }
+            }
+            out.put('}');
+        }
+    }
+}
