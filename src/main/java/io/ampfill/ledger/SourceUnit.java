@@ -18,6 +18,8 @@ public final class SourceUnit {
     private long added;
     private long settledCount;
     private boolean readComplete;
+    /** Set, under the lock, by the one call that completes {@link #settled}. */
+    private boolean completing;
     // bit i stands for ordinal base + i
     private long base;
     private BitSet settledBits = new BitSet();
@@ -50,23 +52,31 @@ public final class SourceUnit {
         return added++;
     }
 
-    public synchronized void settle(long ordinal) {
-        int bit = Math.toIntExact(ordinal - base);
-        if (ordinal < committed || settledBits.get(bit)) {
-            throw new IllegalStateException(name + ": record " + ordinal + " settled twice");
+    public void settle(long ordinal) {
+        boolean nowSettled;
+        synchronized (this) {
+            int bit = Math.toIntExact(ordinal - base);
+            if (ordinal < committed || settledBits.get(bit)) {
+                throw new IllegalStateException(name + ": record " + ordinal + " settled twice");
+            }
+            settledBits.set(bit);
+            settledCount++;
+            if (ordinal == committed) {
+                advanceWatermark();
+            }
+            nowSettled = becameSettled();
         }
-        settledBits.set(bit);
-        settledCount++;
-        if (ordinal == committed) {
-            advanceWatermark();
-        }
-        completeIfSettled();
+        completeOutsideTheLock(nowSettled);
     }
 
     /** The reader reached the end: once every record read so far settles, the unit is settled. */
-    public synchronized void readComplete() {
-        readComplete = true;
-        completeIfSettled();
+    public void readComplete() {
+        boolean nowSettled;
+        synchronized (this) {
+            readComplete = true;
+            nowSettled = becameSettled();
+        }
+        completeOutsideTheLock(nowSettled);
     }
 
     /** What tells this source from another under the same name (a file's size and modification time). */
@@ -124,8 +134,22 @@ public final class SourceUnit {
         }
     }
 
-    private void completeIfSettled() {
-        if (readComplete && settledCount == added && !settled.isDone()) {
+    /** True once, when the last record read settles after the end was reached (or the end is reached with all settled). */
+    private boolean becameSettled() {
+        if (readComplete && settledCount == added && !completing) {
+            completing = true;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Completing runs the waiting source's commit (SettledGate), which saves a checkpoint under the
+     * checkpointer's lock; the checkpointer's timer takes that lock and then this unit's. Completing while
+     * holding this unit's lock would take the two in the other order: a deadlock, seen in CrashResumeIT.
+     */
+    private void completeOutsideTheLock(boolean nowSettled) {
+        if (nowSettled) {
             settled.complete(this);
         }
     }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** The packaged application (target/ampfill.jar) run as a user runs it, in a child JVM. */
 final class ChildRun {
@@ -23,5 +24,23 @@ final class ChildRun {
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("run-" + System.nanoTime() + ".log").toFile())
                 .start();
+    }
+
+    /**
+     * Waits for the run to end. If it does not end in time, a thread dump of it goes to its folder (where
+     * {@code *.log} files are read back by the tests' failure messages) and it is killed.
+     */
+    static boolean finishes(Process run, Path workDir, long seconds) throws IOException, InterruptedException {
+        if (run.waitFor(seconds, TimeUnit.SECONDS)) {
+            return true;
+        }
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process dump = new ProcessBuilder(jcmd.toString(), String.valueOf(run.pid()), "Thread.print")
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("threads-of-" + run.pid() + ".log").toFile())
+                .start();
+        dump.waitFor(30, TimeUnit.SECONDS);
+        run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        return false;
     }
 }

@@ -85,7 +85,7 @@ class CrashResumeIT {
         assertThat(kills).as("the run was killed three times before it could finish").isEqualTo(3);
 
         Process last = ChildRun.start(work, settings);
-        assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(ChildRun.finishes(last, work, 120)).as("last run ends%n%s", logs()).isTrue();
         assertThat(last.exitValue()).as(logs()).isZero();
 
         assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);
@@ -103,13 +103,13 @@ class CrashResumeIT {
         Process run = ChildRun.start(work, settings);
         assertThat(waitUntilIngested(run, 15_000)).as("still running when stopped").isTrue();
         run.destroy(); // SIGTERM: stop reading, deliver what was read, checkpoint, exit
-        assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(ChildRun.finishes(run, work, 60)).as("stops after SIGTERM%n%s", logs()).isTrue();
         long afterStop = emulator.ingestedCount();
         assertThat(afterStop).isLessThan((long) DEVICES * PER_DEVICE);
         assertThat(emulator.duplicateCount()).isZero();
 
         Process restart = ChildRun.start(work, settings);
-        assertThat(restart.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(ChildRun.finishes(restart, work, 120)).as("restart ends%n%s", logs()).isTrue();
         assertThat(restart.exitValue()).as(logs()).isZero();
 
         assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);

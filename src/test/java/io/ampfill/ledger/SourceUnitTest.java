@@ -2,6 +2,9 @@ package io.ampfill.ledger;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,6 +27,26 @@ class SourceUnitTest {
         unit.settle(3);
         assertThat(unit.committedOrdinal()).isEqualTo(5);
         assertThat(unit.settled()).isCompleted();
+    }
+
+    @Test
+    void completes_without_holding_its_lock_so_the_commit_may_save_a_checkpoint() {
+        // the commit saves under the checkpointer's lock, which the checkpoint timer holds while it takes the
+        // unit's lock: completing under the unit's lock deadlocked the two (found by CrashResumeIT)
+        for (boolean settleLast : new boolean[]{true, false}) {
+            SourceUnit unit = new AckLedger().open("f.ndjson");
+            unit.nextOrdinal();
+            List<Boolean> heldWhileCompleting = new ArrayList<>();
+            unit.settled().thenRun(() -> heldWhileCompleting.add(Thread.holdsLock(unit)));
+            if (settleLast) {
+                unit.readComplete();
+                unit.settle(0);
+            } else {
+                unit.settle(0);
+                unit.readComplete();
+            }
+            assertThat(heldWhileCompleting).containsExactly(false);
+        }
     }
 
     @Test
