@@ -126,9 +126,10 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         runControl = new RunControl(settings.bool("backfill.run-once"), ledger, deadLetters, report);
         runControl.onFinish(completed);
         // a dry run records no position: a later real run would skip what was never sent
-        CheckpointStore store = dryRun ? CheckpointStore.NONE : JdbcCheckpointStore.open(
+        CheckpointStore store = (dryRun ? CheckpointStore.NONE : JdbcCheckpointStore.open(
                 settings.string("backfill.state.url"), settings.optional("backfill.state.user"),
-                settings.optional("backfill.state.password"));
+                settings.optional("backfill.state.password")))
+                .runningBeforeEverySave(deadLetters::flush);
         checkpointer = new Checkpointer(ledger, store, settings.duration("backfill.checkpoint-interval"));
         Path inbox = Path.of(settings.string("backfill.inbox"));
         if (source.equals("file")) {
@@ -165,7 +166,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             jdbcSource = openJdbcSource(properties, ledger, store);
             context.getRegistry().bind("jdbcSource", jdbcSource);
         }
-        context.getRegistry().bind("settledGate", new SettledGate(deadLetters, checkpointer, report));
+        context.getRegistry().bind("settledGate", new SettledGate(checkpointer, report));
 
         if (dryRun) {
             LOG.info("dry run: no amplitude.api-key set, so events go to the built-in emulator at {};"

@@ -97,6 +97,9 @@ public final class DeadLetterStore implements AutoCloseable {
             }
             JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8);
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            // whole lines stay in the buffer until flush(), which runs before every checkpoint save: flushing here
+            // wrote each record without its newline, so a crash could glue the next run's first line onto it
+            g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
             g.writeStartObject();
             g.writeStringField("reason", reason);
             g.writeStringField("source", source);

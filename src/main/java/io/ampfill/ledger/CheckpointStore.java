@@ -23,6 +23,37 @@ public interface CheckpointStore extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * This store, running {@code first} before every save. A position counts dead-lettered records as settled, so
+     * the dead letters must be on disk before it is: otherwise a crash right after the save loses them (they were
+     * neither delivered nor kept). Every save, by the checkpointer or by a database source, goes through here.
+     */
+    default CheckpointStore runningBeforeEverySave(Runnable first) {
+        CheckpointStore store = this;
+        return new CheckpointStore() {
+            @Override
+            public Optional<Checkpoint> load(String source) {
+                return store.load(source);
+            }
+
+            @Override
+            public void save(Collection<Checkpoint> checkpoints) {
+                first.run();
+                store.save(checkpoints);
+            }
+
+            @Override
+            public void retainOnly(String prefix, Collection<String> sources) {
+                store.retainOnly(prefix, sources);
+            }
+
+            @Override
+            public void close() {
+                store.close();
+            }
+        };
+    }
+
     /** A dry run must not record positions: a later real run would skip what was never sent. */
     CheckpointStore NONE = new CheckpointStore() {
         @Override

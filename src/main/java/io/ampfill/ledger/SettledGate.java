@@ -1,6 +1,5 @@
 package io.ampfill.ledger;
 
-import io.ampfill.deadletter.DeadLetterStore;
 import io.ampfill.report.RunReport;
 import io.ampfill.source.FileSource;
 import org.apache.camel.AsyncCallback;
@@ -15,12 +14,10 @@ import org.apache.camel.support.AsyncProcessorSupport;
  * and a crash before that point leaves the file in the inbox, with its checkpoint.
  */
 public final class SettledGate extends AsyncProcessorSupport implements AsyncProcessor {
-    private final DeadLetterStore deadLetters;
     private final Checkpointer checkpointer;
     private final RunReport report;
 
-    public SettledGate(DeadLetterStore deadLetters, Checkpointer checkpointer, RunReport report) {
-        this.deadLetters = deadLetters;
+    public SettledGate(Checkpointer checkpointer, RunReport report) {
         this.checkpointer = checkpointer;
         this.report = report;
     }
@@ -44,8 +41,7 @@ public final class SettledGate extends AsyncProcessorSupport implements AsyncPro
     private void finish(Exchange exchange, SourceUnit unit) {
         try {
             unit.settled().join();
-            deadLetters.flush(); // its dead letters are on disk before the source commits
-            checkpointer.save(unit);
+            checkpointer.save(unit); // its dead letters are on disk first (CheckpointStore.runningBeforeEverySave)
             if (unit.readCut()) {
                 // stopping mid-file: what was read is delivered and checkpointed, the file stays for the next run
                 exchange.setException(new ReadStoppedException(unit));

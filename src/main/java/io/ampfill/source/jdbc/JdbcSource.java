@@ -128,13 +128,18 @@ public final class JdbcSource implements AutoCloseable {
     /** Stores the cursor of the newest page that, with every page before it, is settled. */
     private synchronized void commitSettled(Phase phase) {
         CursorPosition committed = null;
-        while (!phase.pending.isEmpty() && phase.pending.peekFirst().unit().settled().isDone()) {
+        // a page that failed (a fatal stop) is not settled: nothing after it commits, even if it completed since
+        while (!phase.pending.isEmpty() && settledNormally(phase.pending.peekFirst().unit())) {
             committed = phase.pending.pollFirst().cursor();
         }
         if (committed != null) {
             checkpoints.save(List.of(new CheckpointStore.Checkpoint(phase.key, "", committed.toText())));
         }
         notifyAll();
+    }
+
+    private static boolean settledNormally(SourceUnit unit) {
+        return unit.settled().isDone() && !unit.settled().isCompletedExceptionally();
     }
 
     /** Before any event goes out, every signup is acknowledged: it travels in another lane than the user's events. */
