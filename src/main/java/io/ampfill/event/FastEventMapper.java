@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -109,6 +110,8 @@ public final class FastEventMapper {
         /** An unknown field that goes into event_properties. */
         boolean merged;
     }
+
+    private static final Comparator<Entry> BY_KEY = Comparator.comparing(e -> e.key);
 
     /** A key of an object being read and the part of the canonical form its key and value take. */
     private static final class Entry {
@@ -400,16 +403,10 @@ public final class FastEventMapper {
 
         /** Insertion sort by key, as ContentInsertId sorts; a key twice leaves the fast path. */
         private void sortEntries(int base) {
+            // under 32 keys this is a binary insertion sort, with nothing allocated
+            Arrays.sort(entries, base, entryCount, BY_KEY);
             for (int i = base + 1; i < entryCount; i++) {
-                Entry entry = entries[i];
-                int j = i - 1;
-                while (j >= base && entries[j].key.compareTo(entry.key) > 0) {
-                    entries[j + 1] = entries[j];
-                    j--;
-                }
-                entries[j + 1] = entry;
-                // checked only once the entry is placed: the reused entries must each stay in the array once
-                check(j < base || !entries[j].key.equals(entry.key));
+                check(!entries[i - 1].key.equals(entries[i].key));
             }
         }
 

@@ -79,11 +79,6 @@ public final class SourceUnit {
         completeOutsideTheLock(nowSettled);
     }
 
-    /** What tells this source from another under the same name (a file's size and modification time). */
-    public String fingerprint() {
-        return fingerprint;
-    }
-
     /** Reading stopped before the end (the run is stopping): once settled, the unit is checkpointed, not committed. */
     public void cutReading() {
         readCut = true;

@@ -62,10 +62,10 @@ public final class JdbcSource implements AutoCloseable {
         this.checkpoints = checkpoints;
         this.stopping = stopping;
         this.password = eventSettings.password();
-        this.events = new Phase(new JdbcTableReader(eventSettings.dataSource(), eventSettings));
+        DriverDataSource database = eventSettings.dataSource();
+        this.events = new Phase(new JdbcTableReader(database, eventSettings));
         if (userSettings.isPresent()) {
-            this.users = new Phase(UsersSource.open(userSettings.get(),
-                    userSettings.get().csv() == null ? eventSettings.dataSource() : null));
+            this.users = new Phase(UsersSource.open(userSettings.get(), userSettings.get().csv() == null ? database : null));
         } else {
             this.users = null;
         }
