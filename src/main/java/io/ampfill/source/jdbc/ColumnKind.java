@@ -54,4 +54,17 @@ enum ColumnKind {
             default -> false;
         };
     }
+
+    /**
+     * Whether a key of this kind can be the cursor without being named: its values grow as rows are added in
+     * practice (a sequence, an identity or auto-increment column; a creation time or day). UUIDs and text do not,
+     * and a decimal is left out because its kind does not tell NUMBER(19) from NUMERIC(10,2): naming the column in
+     * backfill.jdbc.cursor-column still takes any of them.
+     */
+    boolean growsAsRowsAreAdded() {
+        return switch (this) {
+            case INTEGER, TIMESTAMP, TIMESTAMP_TZ, DATE -> true;
+            default -> false;
+        };
+    }
 }

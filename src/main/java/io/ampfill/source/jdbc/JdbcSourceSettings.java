@@ -165,7 +165,7 @@ public final class JdbcSourceSettings {
         return query;
     }
 
-    /** The column rows are read in order of; null: the table's single-column primary key. */
+    /** The column rows are read in order of; null: the single key column, taken only when it is an integer, time or date. */
     public String cursorColumn() {
         return cursorColumn;
     }

@@ -39,7 +39,8 @@ import java.util.Set;
  * </ul>
  * Paging is by keyset on (cursor, key): see {@link KeysetPager}. Ties on the cursor are ordered by the key, so a
  * page boundary inside a run of equal cursor values loses and repeats nothing; the cursor need not be unique, but
- * it must only grow (a row inserted later with a smaller cursor than the last one read is not read).
+ * it must only grow (a row inserted later with a smaller cursor than the last one read is not read). So the key is
+ * the cursor by default only when it is one integer, time or date column; any other must be named.
  * <p>
  * Plain JDBC rather than camel-sql or camel-jdbc: turning a row into an event needs each column's type as the
  * database reports it (jsonb vs text, timestamptz vs timestamp) and typed reads ({@code getObject(i,
@@ -142,6 +143,15 @@ public final class JdbcTableReader implements PagedSource {
             cursor = source.column(JdbcSourceSettings.CURSOR_COLUMN, settings.cursorColumn());
         } else if (keys.size() == 1) {
             cursor = keys.get(0);
+            // a later run reads only after the saved cursor: a key that does not grow would lose rows without a word
+            if (!cursor.kind().growsAsRowsAreAdded()) {
+                String key = settings.keyColumns().isEmpty() ? "the primary key " : "the key column ";
+                throw new JdbcSettingException(JdbcSourceSettings.CURSOR_COLUMN, "not set, and " + key + cursor.name()
+                        + " of " + source.description() + " has type " + cursor.typeName()
+                        + ", whose values do not grow as rows are added: a later run would miss new rows with smaller keys."
+                        + " Name a column that only grows (an id sequence, a creation time), or set it to " + cursor.name()
+                        + " to read in key order anyway");
+            }
         } else {
             throw new JdbcSettingException(JdbcSourceSettings.CURSOR_COLUMN, "not set, and the key of " + source.description()
                     + " has " + keys.size() + " columns: name the column that only grows (an id, a creation time)");

@@ -25,10 +25,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 
 import static io.ampfill.source.jdbc.TestDatabase.quoted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * What the JDBC reader does on every database; a subclass per database runs it (and adds what is its own).
@@ -461,17 +463,57 @@ abstract class JdbcTableReaderContract {
         }
     }
 
+    @Test
+    void a_key_that_does_not_grow_is_not_the_cursor_unless_named() throws Exception {
+        TestDatabase db = database();
+        for (String keyType : List.of("UUID", "VARCHAR(40)")) {
+            String table = newTable("keys");
+            db.execute("CREATE TABLE " + quoted(table) + " (\"id\" " + keyType + " PRIMARY KEY, \"event_type\" VARCHAR(20), "
+                    + "\"user_id\" VARCHAR(20), \"time\" " + db.instant + ")");
+            try (Connection c = db.connect(); PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO " + quoted(table) + " VALUES (?, 'Played', 'user-00001', ?)")) {
+                for (int i = 0; i < 5; i++) {
+                    UUID id = UUID.randomUUID();
+                    insert.setObject(1, keyType.equals("UUID") ? id : id.toString());
+                    insert.setObject(2, timeParameter(BASE.plusSeconds(i)));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            String typeName; // as the database names it: uuid, UUID, varchar, CHARACTER VARYING
+            try (Connection c = db.connect(); var rows = c.createStatement().executeQuery("SELECT \"id\" FROM " + quoted(table) + " WHERE 1 = 0")) {
+                typeName = rows.getMetaData().getColumnTypeName(1);
+            }
+
+            String message = assertSettingError(JdbcSourceSettings.CURSOR_COLUMN, JdbcSourceSettings.TABLE, table);
+            assertThat(message).isEqualTo(JdbcSourceSettings.CURSOR_COLUMN + ": not set, and the primary key id of table " + table
+                    + " has type " + typeName + ", whose values do not grow as rows are added: a later run would miss new rows"
+                    + " with smaller keys. Name a column that only grows (an id sequence, a creation time), or set it to id"
+                    + " to read in key order anyway");
+            assertThat(assertSettingError(JdbcSourceSettings.CURSOR_COLUMN, JdbcSourceSettings.QUERY, "SELECT * FROM " + quotedForReader(table),
+                    JdbcSourceSettings.KEY_COLUMN, "id")).as("a key named for a query is no cursor either")
+                    .startsWith(JdbcSourceSettings.CURSOR_COLUMN + ": not set, and the key column id of query has type " + typeName + ",");
+            try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table, JdbcSourceSettings.CURSOR_COLUMN, "id",
+                    JdbcSourceSettings.PAGE_SIZE, "2")) {
+                List<SourceRecord> records = readAll(reader, null, new ArrayList<>());
+                assertThat(records).as(keyType + " key named as the cursor").hasSize(5).allMatch(SourceRecord::parsed);
+                assertThat(insertIds(records)).hasSize(5);
+            }
+        }
+    }
+
     String quotedForReader(String name) {
         return database().quote + name + database().quote;
     }
 
-    /** Opening a reader with these name, value pairs fails with a one-line error naming expectedSetting. */
-    void assertSettingError(String expectedSetting, String... pairs) {
-        assertThatThrownBy(() -> reader(pairs).close())
-                .isInstanceOfSatisfying(JdbcSettingException.class, e -> {
-                    assertThat(e.setting()).isEqualTo(expectedSetting);
-                    assertThat(e.getMessage()).startsWith(expectedSetting + ": ").doesNotContain("\n");
-                });
+    /** Opening a reader with these name, value pairs fails with a one-line error naming expectedSetting: its message. */
+    String assertSettingError(String expectedSetting, String... pairs) {
+        Throwable thrown = catchThrowable(() -> reader(pairs).close());
+        assertThat(thrown).isInstanceOfSatisfying(JdbcSettingException.class, e -> {
+            assertThat(e.setting()).isEqualTo(expectedSetting);
+            assertThat(e.getMessage()).startsWith(expectedSetting + ": ").doesNotContain("\n");
+        });
+        return thrown.getMessage();
     }
 
     @Test
