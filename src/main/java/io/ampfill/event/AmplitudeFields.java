@@ -46,11 +46,13 @@ public final class AmplitudeFields {
     static final Set<String> REFUSED_IDS = Set.of(
             "anonymous", "nil", "none", "null", "n/a", "na", "undefined", "unknown", "",
             "00000000-0000-0000-0000-000000000000", "{}", "lmy47d", "0", "-1");
-    private static final int LONGEST_REFUSED_ID = 36;
+    /** Bit n set: some refused id has n characters (all are shorter than 64). A quick no for most ids. */
+    private static final long REFUSED_LENGTHS = REFUSED_IDS.stream().mapToLong(id -> 1L << id.length()).reduce(0, (a, b) -> a | b);
 
     /** Whether id is one of the placeholders Amplitude refuses, in any case. */
     static boolean refusedId(String id) {
-        return id.length() <= LONGEST_REFUSED_ID && REFUSED_IDS.contains(id.toLowerCase(Locale.ROOT));
+        return id.length() < 64 && (REFUSED_LENGTHS & 1L << id.length()) != 0
+                && REFUSED_IDS.contains(id.toLowerCase(Locale.ROOT));
     }
 
     /** Amplitude's limit on nesting inside a property object. */

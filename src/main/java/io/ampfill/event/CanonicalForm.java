@@ -20,7 +20,6 @@ final class CanonicalForm extends GrowingBytes {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final MessageDigest sha256;
-    private final byte[] scratch = new byte[20];
 
     CanonicalForm() {
         try {
@@ -46,26 +45,11 @@ final class CanonicalForm extends GrowingBytes {
 
     /** A whole number as the same bytes as text(Long.toString(v)), without making the string. */
     void integer(long v) {
-        if (v == Long.MIN_VALUE) {
-            text(Long.toString(v));
-            return;
-        }
-        byte[] digits = scratch;
-        int at = digits.length;
-        long rest = Math.abs(v);
-        do {
-            digits[--at] = (byte) ('0' + (int) (rest % 10));
-            rest /= 10;
-        } while (rest != 0);
-        if (v < 0) {
-            digits[--at] = '-';
-        }
-        int length = digits.length - at;
+        int length = digitCount(v);
         ensure(length + 2);
         buffer[used++] = 's';
         buffer[used++] = (byte) length; // at most 20, one varint byte
-        System.arraycopy(digits, at, buffer, used, length);
-        used += length;
+        digits(v, length);
     }
 
     /** A double as {@link #normalisedDouble} spells it; whole ones without making a string. */
@@ -95,27 +79,15 @@ final class CanonicalForm extends GrowingBytes {
         used = at;
     }
 
-    /** The same bytes as text(new String(chars, offset, length)); the string is made only when not ASCII. */
-    void text(char[] chars, int offset, int length) {
-        int end = offset + length;
-        for (int i = offset; i < end; i++) {
-            if (chars[i] >= 0x80) {
-                utf8Text(new String(chars, offset, length).getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-        }
-        int at = header(length);
-        byte[] b = buffer;
-        for (int i = offset; i < end; i++) {
-            b[at++] = (byte) chars[i];
-        }
-        used = at;
+    private void utf8Text(byte[] utf8) {
+        utf8(utf8, 0, utf8.length);
     }
 
-    private void utf8Text(byte[] utf8) {
-        int at = header(utf8.length);
-        System.arraycopy(utf8, 0, buffer, at, utf8.length);
-        used = at + utf8.length;
+    /** The same bytes as text(s) for the string s whose UTF-8 bytes are [from, from + length) of utf8. */
+    void utf8(byte[] utf8, int from, int length) {
+        int at = header(length);
+        System.arraycopy(utf8, from, buffer, at, length);
+        used = at + length;
     }
 
     /** Makes room for a scalar of length UTF-8 bytes, writes its tag and varint length; returns where its bytes go. */

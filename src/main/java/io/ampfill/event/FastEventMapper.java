@@ -1,10 +1,8 @@
 package io.ampfill.event;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,7 +12,7 @@ import java.util.function.Supplier;
 /**
  * Maps one NDJSON line's bytes straight to the event {@link EventMapper} would make of it, in one streaming pass
  * with no JSON tree: reading NDJSON is CPU-bound, and building, walking and serialising two trees per line was
- * most of it. The line is parsed once; each top-level value is noted (its output bytes, its canonical form for
+ * most of it. The line is read once, by {@link LineTokens}; each top-level value is noted (its output bytes, its canonical form for
  * the insert_id, its nesting depth, its long strings), then EventMapper's rules are applied to the notes.
  * Nested objects and arrays go out as the raw slice of the input.
  * <p>
@@ -26,8 +24,6 @@ import java.util.function.Supplier;
  * lines, which the NDJSON reader unwraps first). Thread-safe: the scratch state is per thread.
  */
 public final class FastEventMapper {
-    /** The same parsing defaults as the readers' ObjectMapper: the same text is the same JSON on both paths. */
-    private static final JsonFactory JSON = new JsonFactory();
     private static final ThreadLocal<Pass> PER_THREAD = ThreadLocal.withInitial(Pass::new);
 
     private final int minIdLength;
@@ -40,24 +36,28 @@ public final class FastEventMapper {
 
     /** The event the bytes [from, from + length) map to, or null when the general path must decide. Never throws for bad data. */
     public MappedEvent tryMap(byte[] buf, int from, int length) {
-        try (JsonParser parser = JSON.createParser(buf, from, length)) {
-            return PER_THREAD.get().map(parser, buf, from, minIdLength, skipUserPropertiesSync);
-        } catch (IOException | Unusual e) {
-            return null;
-        }
-    }
-
-    /** Thrown, without a stack trace, wherever the record leaves the fast path. */
-    private static final class Unusual extends RuntimeException {
-        static final Unusual INSTANCE = new Unusual();
-
-        private Unusual() {
-            super(null, null, false, false);
+        Pass pass = PER_THREAD.get();
+        pass.tokens.reset(buf, from, length);
+        try {
+            return pass.map(buf, minIdLength, skipUserPropertiesSync);
+        } catch (RuntimeException e) {
+            if (e == LineTokens.UNUSUAL) {
+                return null;
+            }
+            throw e;
         }
     }
 
     /** The upload names in canonical (sorted) order: the event's keys, so its canonical form needs no sort. */
     private static final String[] SLOT_NAMES = AmplitudeFields.UPLOAD_FIELDS.stream().sorted().toArray(String[]::new);
+    /** Each slot's name as the canonical form writes it, and as the event's JSON does ("name":). */
+    private static final byte[][] CANONICAL_SLOT_NAMES = Arrays.stream(SLOT_NAMES).map(name -> {
+        CanonicalForm form = new CanonicalForm();
+        form.text(name);
+        return Arrays.copyOf(form.buffer, form.used());
+    }).toArray(byte[][]::new);
+    private static final byte[][] JSON_SLOT_NAMES = Arrays.stream(SLOT_NAMES)
+            .map(name -> ("\"" + name + "\":").getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
     private static final int EVENT_TYPE = slot("event_type");
     private static final int USER_ID = slot("user_id");
     private static final int DEVICE_ID = slot("device_id");
@@ -96,7 +96,7 @@ public final class FastEventMapper {
         Name known;
         JsonToken token;
         boolean present;
-        /** The value's JSON: in the input for a container, in the output buffer for a scalar. */
+        /** The value's JSON: in the line's buffer for a container, in the output buffer for a scalar. */
         int outStart;
         int outEnd;
         int canonicalStart;
@@ -122,11 +122,17 @@ public final class FastEventMapper {
 
     /** The scratch state of one thread, reused for every line. */
     private static final class Pass {
+        private final LineTokens tokens = new LineTokens();
         private final CanonicalForm form = new CanonicalForm();
         private final JsonOutput out = new JsonOutput();
         private final boolean[] seen = new boolean[NAMES.size()];
         private final int[] direct = new int[SLOT_NAMES.length];
         private final int[] renamed = new int[SLOT_NAMES.length];
+        /** Per slot, the field that fills it (a name given directly wins over an export file's name), or -1. */
+        private final int[] winners = new int[SLOT_NAMES.length];
+        /** The slots the event has, in order; set once the rules have run. */
+        private final int[] slots = new int[SLOT_NAMES.length];
+        private int slotCount;
         private Field[] fields = new Field[0];
         private int fieldCount;
         private Entry[] entries = new Entry[0];
@@ -140,9 +146,11 @@ public final class FastEventMapper {
         private int propertiesEnd;
         private boolean reason;
         private boolean source;
+        /** The last float read. */
+        private double real;
 
-        MappedEvent map(JsonParser p, byte[] input, int from, int minIdLength, boolean skipUserPropertiesSync) throws IOException {
-            readFields(p);
+        MappedEvent map(byte[] input, int minIdLength, boolean skipUserPropertiesSync) {
+            readFields(tokens);
             for (int slot = 0; slot < SLOT_NAMES.length; slot++) {
                 direct[slot] = -1;
                 renamed[slot] = -1;
@@ -152,6 +160,9 @@ public final class FastEventMapper {
                 if (field.present && field.known != null) {
                     (field.known.renamed() ? renamed : direct)[field.known.slot()] = f;
                 }
+            }
+            for (int slot = 0; slot < SLOT_NAMES.length; slot++) {
+                winners[slot] = direct[slot] >= 0 ? direct[slot] : renamed[slot];
             }
             Field eventType = winner(EVENT_TYPE);
             check(eventType != null && eventType.token == JsonToken.VALUE_STRING);
@@ -163,21 +174,28 @@ public final class FastEventMapper {
             String insertId = insertIdField == null ? null : idText(insertIdField);
             checkTypes();
             int properties = mergeEventProperties();
+            // the event's fields in slot (canonical) order: the winners, and event_properties when there are any
+            slotCount = 0;
+            for (int slot = 0; slot < SLOT_NAMES.length; slot++) {
+                if (slot == EVENT_PROPERTIES ? propertiesStart >= 0 : winners[slot] >= 0) {
+                    slots[slotCount++] = slot;
+                }
+            }
 
             int longStrings = 0;
-            for (int slot = 0; slot < SLOT_NAMES.length; slot++) {
-                Field field = winner(slot);
+            for (int i = 0; i < slotCount; i++) {
+                int slot = slots[i];
                 // time goes out as a number, whatever text it came as
-                if (field != null && slot != EVENT_PROPERTIES && slot != TIME) {
-                    longStrings += field.longStrings;
+                if (slot != EVENT_PROPERTIES && slot != TIME) {
+                    longStrings += winner(slot).longStrings;
                 }
             }
             longStrings += properties;
             if (insertId == null) {
-                insertId = form.insertId(canonicalEvent(userId, deviceId, time), form.used());
+                insertId = form.insertId(canonicalEvent(time), form.used());
             }
             int start = out.used();
-            writeEvent(input, from, userId, deviceId, time);
+            writeEvent(input, userId, deviceId, time);
             if (insertIdField == null) {
                 out.ascii(",\"insert_id\":\"");
                 out.ascii(insertId);
@@ -192,18 +210,18 @@ public final class FastEventMapper {
 
         private static void check(boolean usual) {
             if (!usual) {
-                throw Unusual.INSTANCE;
+                throw LineTokens.UNUSUAL;
             }
         }
 
         private Field winner(int slot) {
-            int f = direct[slot] >= 0 ? direct[slot] : renamed[slot];
+            int f = winners[slot];
             return f < 0 ? null : fields[f];
         }
 
         // ---- reading: one pass over the line, noting each top-level field
 
-        private void readFields(JsonParser p) throws IOException {
+        private void readFields(LineTokens p) {
             form.reset();
             out.reset();
             Arrays.fill(seen, false);
@@ -253,37 +271,33 @@ public final class FastEventMapper {
             return field;
         }
 
-        private void read(JsonParser p, Field field, boolean keepKeys) throws IOException {
+        private void read(LineTokens p, Field field, boolean keepKeys) {
             JsonToken token = field.token;
             int longStringsBefore = longStrings;
             field.canonicalStart = form.used();
             field.present = token != JsonToken.VALUE_NULL;
             if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                field.outStart = offset(p);
+                field.outStart = p.tokenStart();
                 field.depth = keepKeys && token == JsonToken.START_OBJECT ? keptObject(p) : container(p, token);
-                field.outEnd = offset(p) + 1;
+                field.outEnd = p.tokenEnd();
             } else {
                 field.depth = 0;
                 scalar(p, token);
                 field.outStart = out.used();
                 if (token == JsonToken.VALUE_STRING) {
-                    char[] chars = p.getTextCharacters();
-                    int offset = p.getTextOffset();
-                    int length = p.getTextLength();
-                    field.present = length > 0;
-                    out.string(chars, offset, length);
+                    field.present = p.textLength() > 0;
                     if (field.known != null && (field.known.slot() == USER_ID || field.known.slot() == DEVICE_ID
                             || field.known.slot() == INSERT_ID || field.known.slot() == TIME)) {
-                        field.text = new String(chars, offset, length);
+                        field.text = p.text();
                     }
                 } else if (token == JsonToken.VALUE_NUMBER_INT) {
-                    field.integer = p.getLongValue();
-                    out.digits(field.integer);
+                    field.integer = p.longValue();
                 } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
-                    field.real = p.getDoubleValue();
-                    out.ascii(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-                } else if (token != JsonToken.VALUE_NULL) {
-                    out.ascii(p.getText()); // true, false
+                    field.real = real;
+                }
+                if (token != JsonToken.VALUE_NULL) {
+                    // the value's text as given: the tokens checked it is strict JSON
+                    out.bytes(p.line(), p.tokenStart(), p.tokenEnd());
                 }
                 field.outEnd = out.used();
             }
@@ -291,13 +305,8 @@ public final class FastEventMapper {
             field.longStrings = longStrings - longStringsBefore;
         }
 
-        /** Where the current token starts, relative to the line. */
-        private static int offset(JsonParser p) {
-            return (int) p.currentTokenLocation().getByteOffset();
-        }
-
         /** Writes the canonical form of the current value; returns its nesting depth (0 for a scalar). */
-        private int value(JsonParser p, JsonToken token) throws IOException {
+        private int value(LineTokens p, JsonToken token) {
             if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
                 return container(p, token);
             }
@@ -305,32 +314,35 @@ public final class FastEventMapper {
             return 0;
         }
 
-        private void scalar(JsonParser p, JsonToken token) throws IOException {
+        private void scalar(LineTokens p, JsonToken token) {
             switch (token) {
                 case VALUE_STRING -> {
-                    int length = p.getTextLength();
-                    if (length > AmplitudeFields.MAX_STRING_LENGTH) {
+                    if (p.textChars() > AmplitudeFields.MAX_STRING_LENGTH) {
                         longStrings++;
                     }
-                    form.text(p.getTextCharacters(), p.getTextOffset(), length);
+                    form.utf8(p.textBuffer(), p.textStart(), p.textLength());
                 }
                 case VALUE_NUMBER_INT -> {
-                    check(p.getNumberType() != JsonParser.NumberType.BIG_INTEGER);
-                    form.integer(p.getLongValue());
+                    // JSON integers have no leading zeros, so the text is Long.toString's but for -0
+                    if (p.longValue() == 0) {
+                        form.integer(0);
+                    } else {
+                        form.utf8(p.line(), p.tokenStart(), p.tokenEnd() - p.tokenStart());
+                    }
                 }
                 case VALUE_NUMBER_FLOAT -> {
-                    double d = p.getDoubleValue();
-                    check(Double.isFinite(d));
-                    form.decimal(d);
+                    real = p.doubleValue();
+                    check(Double.isFinite(real));
+                    form.decimal(real);
                 }
                 case VALUE_TRUE -> form.text("true");
                 case VALUE_FALSE -> form.text("false");
                 case VALUE_NULL -> form.put('n');
-                default -> throw Unusual.INSTANCE;
+                default -> throw LineTokens.UNUSUAL;
             }
         }
 
-        private int container(JsonParser p, JsonToken token) throws IOException {
+        private int container(LineTokens p, JsonToken token) {
             int depth = 1;
             if (token == JsonToken.START_ARRAY) {
                 form.put('[');
@@ -358,7 +370,7 @@ public final class FastEventMapper {
         }
 
         /** event_properties: its keys stay entries, to be merged with unknown fields and sorted at the end. */
-        private int keptObject(JsonParser p) throws IOException {
+        private int keptObject(LineTokens p) {
             propertiesKeys = entryCount;
             int depth = entriesOfObject(p);
             propertiesKeysEnd = entryCount;
@@ -366,15 +378,15 @@ public final class FastEventMapper {
         }
 
         /** Reads an object's fields into entries (key and value in the canonical form); returns the object's depth. */
-        private int entriesOfObject(JsonParser p) throws IOException {
+        private int entriesOfObject(LineTokens p) {
             int depth = 1;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
-                if (key.length() > AmplitudeFields.MAX_STRING_LENGTH) {
+                if (p.textChars() > AmplitudeFields.MAX_STRING_LENGTH) {
                     longStrings++;
                 }
                 int start = form.used();
-                form.text(key);
+                form.utf8(p.textBuffer(), p.textStart(), p.textLength());
                 depth = Math.max(depth, 1 + value(p, p.nextToken()));
                 pushEntry(key, start, form.used());
             }
@@ -540,21 +552,15 @@ public final class FastEventMapper {
         }
 
         /** Writes the event's canonical form, keys in slot order (already sorted); returns where it starts. */
-        private int canonicalEvent(String userId, String deviceId, long time) {
+        private int canonicalEvent(long time) {
             int start = form.used();
             form.put('{');
-            for (int slot = 0; slot < SLOT_NAMES.length; slot++) {
+            for (int i = 0; i < slotCount; i++) {
+                int slot = slots[i];
                 Field field = winner(slot);
-                if (slot == EVENT_PROPERTIES ? propertiesStart < 0 : field == null) {
-                    continue;
-                }
-                form.text(SLOT_NAMES[slot]);
-                if (slot == TIME) {
-                    form.integer(time);
-                } else if (slot == USER_ID) {
-                    form.text(userId);
-                } else if (slot == DEVICE_ID) {
-                    form.text(deviceId);
+                form.bytes(CANONICAL_SLOT_NAMES[slot]);
+                if (slot == TIME && field.token != JsonToken.VALUE_NUMBER_INT) {
+                    form.integer(time); // converted from text: a number now
                 } else if (slot == EVENT_PROPERTIES) {
                     form.copy(propertiesStart, propertiesEnd);
                 } else {
@@ -566,47 +572,43 @@ public final class FastEventMapper {
         }
 
         /** Writes the event's JSON, but for its closing brace. */
-        private void writeEvent(byte[] input, int from, String userId, String deviceId, long time) {
+        private void writeEvent(byte[] input, String userId, String deviceId, long time) {
             out.put('{');
             boolean first = true;
-            for (int slot = 0; slot < SLOT_NAMES.length; slot++) {
+            for (int i = 0; i < slotCount; i++) {
+                int slot = slots[i];
                 Field field = winner(slot);
-                if (slot == EVENT_PROPERTIES ? propertiesStart < 0 : field == null) {
-                    continue;
-                }
                 if (!first) {
                     out.put(',');
                 }
                 first = false;
-                out.put('"');
-                out.ascii(SLOT_NAMES[slot]);
-                out.ascii("\":");
-                if (slot == TIME) {
+                out.bytes(JSON_SLOT_NAMES[slot]);
+                if (slot == TIME && field.token != JsonToken.VALUE_NUMBER_INT) {
                     out.digits(time);
                 } else if ((slot == USER_ID || slot == DEVICE_ID || slot == INSERT_ID) && field.token == JsonToken.VALUE_NUMBER_INT) {
                     out.string(slot == USER_ID ? userId : slot == DEVICE_ID ? deviceId : Long.toString(field.integer));
                 } else if (slot == EVENT_PROPERTIES) {
-                    writeEventProperties(input, from, field);
+                    writeEventProperties(input, field);
                 } else {
-                    writeValue(input, from, field);
+                    writeValue(input, field);
                 }
             }
         }
 
-        private void writeValue(byte[] input, int from, Field field) {
+        private void writeValue(byte[] input, Field field) {
             if (field.token == JsonToken.START_OBJECT || field.token == JsonToken.START_ARRAY) {
-                out.bytes(input, from + field.outStart, from + field.outEnd);
+                out.bytes(input, field.outStart, field.outEnd);
             } else {
                 out.copy(field.outStart, field.outEnd);
             }
         }
 
         /** event_properties as given (raw), with the merged unknown fields appended before its closing brace. */
-        private void writeEventProperties(byte[] input, int from, Field properties) {
+        private void writeEventProperties(byte[] input, Field properties) {
             boolean empty;
             if (properties != null) {
                 // up to, not including, the closing brace
-                out.bytes(input, from + properties.outStart, from + properties.outEnd - 1);
+                out.bytes(input, properties.outStart, properties.outEnd - 1);
                 empty = propertiesKeysEnd == propertiesKeys;
             } else {
                 out.put('{');
@@ -621,7 +623,7 @@ public final class FastEventMapper {
                     empty = false;
                     out.string(field.name);
                     out.put(':');
-                    writeValue(input, from, field);
+                    writeValue(input, field);
                 }
             }
             out.put('}');

@@ -40,6 +40,41 @@ abstract class GrowingBytes {
         used += length;
     }
 
+    /** Appends all of bytes. */
+    final void bytes(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buffer, used, bytes.length);
+        used += bytes.length;
+    }
+
+    /** The length of Long.toString(v), without making it. */
+    static int digitCount(long v) {
+        int sign = v < 0 ? 1 : 0;
+        long rest = v < 0 ? v : -v; // counted as a negative number, so Long.MIN_VALUE needs no special case
+        int count = 1;
+        while (rest <= -10) {
+            rest /= 10;
+            count++;
+        }
+        return sign + count;
+    }
+
+    /** Appends the bytes of Long.toString(v), whose length is count (see digitCount), without making the string. */
+    final void digits(long v, int count) {
+        ensure(count);
+        byte[] b = buffer;
+        int at = used + count;
+        long rest = v < 0 ? v : -v;
+        do {
+            b[--at] = (byte) ('0' - (int) (rest % 10));
+            rest /= 10;
+        } while (rest != 0);
+        if (v < 0) {
+            b[--at] = '-';
+        }
+        used += count;
+    }
+
     final void ensure(int more) {
         if (used + more > buffer.length) {
             buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, used + more));

@@ -23,13 +23,6 @@ final class JsonOutput extends GrowingBytes {
         }
     }
 
-    void ascii(char[] chars, int offset, int length) {
-        ensure(length);
-        for (int i = offset; i < offset + length; i++) {
-            buffer[used++] = (byte) chars[i];
-        }
-    }
-
     void bytes(byte[] source, int from, int to) {
         int length = to - from;
         ensure(length);
@@ -38,7 +31,7 @@ final class JsonOutput extends GrowingBytes {
     }
 
     void digits(long v) {
-        ascii(Long.toString(v));
+        digits(v, digitCount(v));
     }
 
     void string(String s) {

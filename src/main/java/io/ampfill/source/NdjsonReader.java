@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ampfill.event.FastEventMapper;
 import io.ampfill.event.MappedEvent;
+import io.ampfill.event.Utf8;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,7 +133,7 @@ final class NdjsonReader implements RecordReader {
         if (first == to) {
             return null;
         }
-        if (bits < 0 && !Utf8Bytes.valid(b, from, to)) {
+        if (bits < 0 && !Utf8.valid(b, from, to)) {
             return SourceRecord.unparsable(line, new String(b, from, to - from, StandardCharsets.UTF_8), "not valid UTF-8");
         }
         if (events != null) {

@@ -141,6 +141,29 @@ class FastEventMapperTest {
         assertThat(fast(settings, "{" + base + ",\"z\":" + nested(39) + "}")).as("moved into event_properties, one level deeper").isNotNull();
     }
 
+    @Test
+    void declines_every_line_that_is_not_strict_json() {
+        MappingSettings settings = new MappingSettings();
+        String base = "\"event_type\":\"play\",\"device_id\":\"device-1\",\"time\":1709294400000";
+        List<String> notJson = List.of("{" + base + ",\"n\":01}", "{" + base + ",\"n\":-}", "{" + base + ",\"n\":1.}",
+                "{" + base + ",\"n\":.5}", "{" + base + ",\"n\":+1}", "{" + base + ",\"n\":1e}", "{" + base + ",\"n\":NaN}",
+                "{" + base + ",\"n\":12a}", "{" + base + ",\"n\":tru}", "{" + base + ",\"n\":truex}", "{" + base + ",}",
+                "{" + base + ",\"a\":[1,]}", "{" + base + ",\"a\":[,1]}", "{" + base + ",\"a\":}", "{" + base + ",\"a\" 1}",
+                "{" + base + ",'a':1}", "{" + base + ",a:1}", "{" + base + ",\"a\":\"x\ty\"}", "{" + base + ",\"a\":\"\\x\"}",
+                "{" + base + ",\"a\":\"\\u12\"}", "{" + base + " /* c */}", "{" + base, "{" + base + ",\"a\":\"open}",
+                "{" + base + ",\"a\":{\"b\":1}", "{" + base + ",\"a\":[1}", "{" + base + "]");
+        for (String line : notJson) {
+            assertThat(fast(settings, line)).as(line).isNull();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> JSON.readTree(line)).as("not JSON: %s", line).isNotNull();
+        }
+        // JSON, but a lone surrogate's text is not the same once made UTF-8: the general path decides
+        assertThat(fast(settings, "{" + base + ",\"a\":\"\\ud800\"}")).isNull();
+        assertThat(fast(settings, "{" + base + ",\"a\":\"\\udc00x\"}")).isNull();
+        byte[] badUtf8 = ("{" + base + ",\"a\":\"\u00e9\"}").getBytes(StandardCharsets.UTF_8);
+        badUtf8[badUtf8.length - 3] = (byte) 0xC0; // an overlong lead byte
+        assertThat(new FastEventMapper(settings).tryMap(badUtf8, 0, badUtf8.length)).isNull();
+    }
+
     /** An object levels deep, itself included. */
     private static String nested(int levels) {
         return "{\"a\":".repeat(levels - 1) + "{\"leaf\":1}" + "}".repeat(levels - 1);

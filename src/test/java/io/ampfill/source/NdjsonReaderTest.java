@@ -1,5 +1,6 @@
 package io.ampfill.source;
 
+import io.ampfill.event.Utf8;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,11 +60,11 @@ class NdjsonReaderTest {
 
     @Test
     void rejects_overlong_and_surrogate_encodings_as_invalid_utf8() {
-        assertThat(Utf8Bytes.valid(new byte[] {(byte) 0xC0, (byte) 0xAF}, 0, 2)).isFalse();
-        assertThat(Utf8Bytes.valid(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, 0, 3)).isFalse();
-        assertThat(Utf8Bytes.valid(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, 0, 4)).isFalse();
-        assertThat(Utf8Bytes.valid(new byte[] {(byte) 0xE2, (byte) 0x98}, 0, 2)).isFalse();
-        assertThat(Utf8Bytes.valid(utf8("é☕😀"), 0, utf8("é☕😀").length)).isTrue();
+        assertThat(Utf8.valid(new byte[] {(byte) 0xC0, (byte) 0xAF}, 0, 2)).isFalse();
+        assertThat(Utf8.valid(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, 0, 3)).isFalse();
+        assertThat(Utf8.valid(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, 0, 4)).isFalse();
+        assertThat(Utf8.valid(new byte[] {(byte) 0xE2, (byte) 0x98}, 0, 2)).isFalse();
+        assertThat(Utf8.valid(utf8("é☕😀"), 0, utf8("é☕😀").length)).isTrue();
     }
 
     @Test
