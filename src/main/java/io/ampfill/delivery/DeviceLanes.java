@@ -368,13 +368,18 @@ public final class DeviceLanes implements AutoCloseable {
             int position = 0;
             for (Map.Entry<Lane, List<OutboundEvent>> entry : request.batches.entrySet()) {
                 Lane lane = entry.getKey();
-                List<OutboundEvent> unsent = new ArrayList<>();
-                List<Integer> unsentIndexInFailedPart = new ArrayList<>();
+                // made only for a lane with unsent events: most answers acknowledge every event of a request
+                List<OutboundEvent> unsent = List.of();
+                List<Integer> unsentIndexInFailedPart = List.of();
                 for (OutboundEvent e : entry.getValue()) {
                     if (done.get(position)) {
                         settledHere++;
                         settledBytes += e.json().length;
                     } else {
+                        if (unsent.isEmpty()) {
+                            unsent = new ArrayList<>();
+                            unsentIndexInFailedPart = new ArrayList<>();
+                        }
                         unsent.add(e);
                         if (position >= failedPart[0] && position < failedPart[1]) {
                             unsentIndexInFailedPart.add(position - failedPart[0]);
