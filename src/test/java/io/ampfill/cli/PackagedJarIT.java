@@ -116,6 +116,30 @@ class PackagedJarIT {
         }
     }
 
+    @Test
+    void logging_at_trace_level_never_prints_the_api_key_or_the_database_password() throws Exception {
+        String url = "jdbc:h2:file:" + work.resolve("legacy").toAbsolutePath();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "db-pass-4567");
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE events (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40), time BIGINT)");
+            s.execute("INSERT INTO events SELECT x, 'device-' || (x % 10 + 10000), 'Played Song', 1700000000000 + x"
+                    + " FROM SYSTEM_RANGE(1, 100)");
+        }
+        try (AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings())) {
+            // a user chasing a problem turns everything up: Camel then logs property values, the HTTP client the bodies
+            String output = runJarSucceeding("-Dorg.slf4j.simpleLogger.defaultLogLevel=trace",
+                    "-Damplitude.api-key=it-key-0123456789", "-Damplitude.endpoint=" + emulator.batchUrl(),
+                    "-Dbackfill.source=jdbc", "-Dbackfill.jdbc.url=" + url, "-Dbackfill.jdbc.user=sa",
+                    "-Dbackfill.jdbc.password=db-pass-4567", "-Dbackfill.jdbc.table=events");
+
+            assertThat(emulator.ingestedCount()).isEqualTo(100);
+            assertThat(output).contains("[DEBUG]").contains("events delivered                   100");
+            assertThat(output.lines().filter(line -> line.contains("it-key-0123456789") || line.contains("db-pass-4567"))
+                    .map(line -> line.substring(0, Math.min(line.length(), 200))))
+                    .as("lines that print a secret").isEmpty();
+        }
+    }
+
     /** Runs java -jar target/ampfill.jar in the test's folder, as a user would, and returns what it printed. */
     private String runJarSucceeding(String... options) throws Exception {
         List<String> command = new ArrayList<>();
