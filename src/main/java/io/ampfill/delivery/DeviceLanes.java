@@ -36,6 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class DeviceLanes implements AutoCloseable {
     private static final long IDLE_LANE_EVICTION_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** How long a request that would go out part-full may wait for more events while another is on the wire. */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final DeliverySettings settings;
     private final BatchPoster poster;
@@ -56,6 +58,8 @@ public final class DeviceLanes implements AutoCloseable {
     private int freeSenders;
     private boolean stopped;
     private long lastEviction = System.nanoTime();
+    /** Since when a part-full request has been held back (0: none is). */
+    private long lingeringSince;
 
     private final ExecutorService senders;
     private final Thread dispatcher;
@@ -194,6 +198,20 @@ public final class DeviceLanes implements AutoCloseable {
                     }
                     continue;
                 }
+                // A request that would go out part-full waits a little while another is on the wire: the reader
+                // soon tops it up, and fewer, fuller requests cost less on both sides. Never when nothing is on
+                // the wire, and never longer than the linger, so a slow request holds up no one for long.
+                if (freeSenders < settings.maxConcurrentRequests() && !readyFillsARequest()) {
+                    if (lingeringSince == 0) {
+                        lingeringSince = now;
+                    }
+                    long lingerLeft = lingeringSince + LINGER_NANOS - now;
+                    if (lingerLeft > 0) {
+                        dispatch.awaitNanos(waiting.isEmpty() ? lingerLeft : Math.min(lingerLeft, waiting.peek().wakeAt - now));
+                        continue;
+                    }
+                }
+                lingeringSince = 0;
                 Request request = fillRequest(now);
                 if (request.size() > 0) {
                     freeSenders--;
@@ -205,6 +223,24 @@ public final class DeviceLanes implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the ready lanes hold a full request's worth of events, by count or by bytes. */
+    private boolean readyFillsARequest() {
+        long budget = settings.maxRequestBytes() - requestHead.length - requestTail.length;
+        int events = 0;
+        long bytes = 0;
+        for (Lane lane : ready) {
+            int batch = Math.min(lane.queue.size(), lane.batchCap);
+            Iterator<OutboundEvent> queued = lane.queue.iterator();
+            for (int i = 0; i < batch; i++) {
+                bytes += queued.next().json().length + 1L;
+                if (++events >= settings.maxEventsPerRequest() || bytes >= budget) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private Request fillRequest(long now) {
