@@ -65,6 +65,18 @@ class FileBackfillTest {
     }
 
     @Test
+    void many_devices_with_few_events_each_share_requests() throws IOException {
+        Backfill backfill = new Backfill(work, emulator).set("amplitude.device-eps", "0");
+        // 5,000 devices with 4 events each, in time order: one device's batch alone would be 4 events a request
+        backfill.drop("events.ndjson", Events.timeOrderedFiles(5000, 4, 1).get(0));
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 5000, 4);
+        assertThat(emulator.requestCount()).as("requests for 20,000 events").isLessThanOrEqualTo(40);
+    }
+
+    @Test
     void the_same_records_dropped_again_under_other_names_add_nothing() throws IOException {
         List<String> parts = Events.timeOrderedFiles(50, 20, 2);
         Backfill first = new Backfill(work.resolve("first"), emulator);
