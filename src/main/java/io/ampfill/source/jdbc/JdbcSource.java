@@ -132,10 +132,18 @@ public final class JdbcSource implements AutoCloseable {
         while (!phase.pending.isEmpty() && settledNormally(phase.pending.peekFirst().unit())) {
             committed = phase.pending.pollFirst().cursor();
         }
-        if (committed != null) {
-            checkpoints.save(List.of(new CheckpointStore.Checkpoint(phase.key, "", committed.toText())));
+        try {
+            if (committed != null) {
+                checkpoints.save(List.of(new CheckpointStore.Checkpoint(phase.key, "", committed.toText())));
+            }
+        } catch (RuntimeException e) {
+            // this runs on the thread that settled the page, whose caller cannot act on it: say so, lose nothing
+            LOG.warn("{}: could not save the position of the rows delivered so far ({}); a later run reads them again,"
+                    + " and Amplitude drops what it already has", phase.reader.sourceName(),
+                    SecretText.mask(String.valueOf(e.getMessage()), password));
+        } finally {
+            notifyAll();
         }
-        notifyAll();
     }
 
     private static boolean settledNormally(SourceUnit unit) {
