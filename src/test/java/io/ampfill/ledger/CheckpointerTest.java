@@ -17,36 +17,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CheckpointerTest {
     /** A store whose first write fails, as a database that is briefly away. */
-    private static class FlakyStore implements CheckpointStore {
-        final List<Checkpoint> saved = new ArrayList<>();
-        int failuresLeft = 1;
-
-        @Override
-        public Optional<Checkpoint> load(String source) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void save(Collection<Checkpoint> checkpoints) {
-            if (failuresLeft-- > 0) {
-                throw new IllegalStateException("state store unreachable");
-            }
-            saved.addAll(checkpoints);
-        }
-
-        @Override
-        public void retainOnly(String prefix, Collection<String> sources) {
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void saves_again_a_position_whose_first_save_failed() {
         AckLedger ledger = new AckLedger();
-        FlakyStore store = new FlakyStore();
+        FlakyCheckpointStore store = new FlakyCheckpointStore();
         try (Checkpointer checkpointer = new Checkpointer(ledger, store, Duration.ofHours(1))) {
             SourceUnit unit = ledger.open("f.ndjson", "file:f.ndjson", "1@1", 0);
             unit.nextOrdinal();
@@ -66,7 +40,7 @@ class CheckpointerTest {
             throws Exception {
         Path rejected = dir.resolve("f.ndjson.rejected.ndjson");
         List<Long> deadLetterBytesAtSave = new ArrayList<>();
-        FlakyStore store = new FlakyStore() {
+        FlakyCheckpointStore store = new FlakyCheckpointStore() {
             @Override
             public void save(Collection<Checkpoint> checkpoints) {
                 try {

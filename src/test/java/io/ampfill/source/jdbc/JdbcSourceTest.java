@@ -1,14 +1,13 @@
 package io.ampfill.source.jdbc;
 
 import io.ampfill.ledger.AckLedger;
-import io.ampfill.ledger.CheckpointStore;
+import io.ampfill.ledger.FlakyCheckpointStore;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -19,40 +18,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The database source's commits, on embedded H2. */
 class JdbcSourceTest {
 
-    /** A state store that is down for its first save, then back. */
-    private static final class FlakyStore implements CheckpointStore {
-        final List<Checkpoint> saved = new ArrayList<>();
-        int saves;
-
-        @Override
-        public Optional<Checkpoint> load(String source) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void save(Collection<Checkpoint> checkpoints) {
-            if (saves++ == 0) {
-                throw new IllegalStateException("state store unreachable");
-            }
-            saved.addAll(checkpoints);
-        }
-
-        @Override
-        public void retainOnly(String prefix, Collection<String> sources) {
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void a_position_that_cannot_be_saved_is_reported_and_later_pages_still_commit() throws Exception {
         String table = TestDatabase.tableName("flaky");
         TestDatabase.H2.execute("CREATE TABLE " + quoted(table) + " (id BIGINT PRIMARY KEY, device_id VARCHAR(20),"
                         + " event_type VARCHAR(20), time BIGINT)",
                 "INSERT INTO " + quoted(table) + " SELECT x, 'device-1', 'Played', 1700000000000 + x FROM SYSTEM_RANGE(1, 4)");
-        FlakyStore store = new FlakyStore();
+        FlakyCheckpointStore store = new FlakyCheckpointStore();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream original = System.err;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
