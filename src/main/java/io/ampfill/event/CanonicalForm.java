@@ -66,7 +66,8 @@ final class CanonicalForm extends GrowingBytes {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             if (s.charAt(i) >= 0x80) {
-                utf8Text(s.getBytes(StandardCharsets.UTF_8));
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                utf8(utf8, 0, utf8.length);
                 return;
             }
         }
@@ -79,15 +80,10 @@ final class CanonicalForm extends GrowingBytes {
         used = at;
     }
 
-    private void utf8Text(byte[] utf8) {
-        utf8(utf8, 0, utf8.length);
-    }
-
     /** The same bytes as text(s) for the string s whose UTF-8 bytes are [from, from + length) of utf8. */
     void utf8(byte[] utf8, int from, int length) {
-        int at = header(length);
-        System.arraycopy(utf8, from, buffer, at, length);
-        used = at + length;
+        used = header(length);
+        bytes(utf8, from, from + length);
     }
 
     /** Makes room for a scalar of length UTF-8 bytes, writes its tag and varint length; returns where its bytes go. */

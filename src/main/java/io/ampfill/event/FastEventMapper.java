@@ -96,7 +96,7 @@ public final class FastEventMapper {
         Name known;
         JsonToken token;
         boolean present;
-        /** The value's JSON: in the line's buffer for a container, in the output buffer for a scalar. */
+        /** Where the value's JSON lies in the line's buffer. */
         int outStart;
         int outEnd;
         int canonicalStart;
@@ -126,8 +126,6 @@ public final class FastEventMapper {
         private final CanonicalForm form = new CanonicalForm();
         private final JsonOutput out = new JsonOutput();
         private final boolean[] seen = new boolean[NAMES.size()];
-        private final int[] direct = new int[SLOT_NAMES.length];
-        private final int[] renamed = new int[SLOT_NAMES.length];
         /** Per slot, the field that fills it (a name given directly wins over an export file's name), or -1. */
         private final int[] winners = new int[SLOT_NAMES.length];
         /** The slots the event has, in order; set once the rules have run. */
@@ -151,18 +149,16 @@ public final class FastEventMapper {
 
         MappedEvent map(byte[] input, int minIdLength, boolean skipUserPropertiesSync) {
             readFields(tokens);
-            for (int slot = 0; slot < SLOT_NAMES.length; slot++) {
-                direct[slot] = -1;
-                renamed[slot] = -1;
-            }
+            Arrays.fill(winners, -1);
             for (int f = 0; f < fieldCount; f++) {
                 Field field = fields[f];
                 if (field.present && field.known != null) {
-                    (field.known.renamed() ? renamed : direct)[field.known.slot()] = f;
+                    // a slot has at most one field of each kind (a name twice leaves the fast path)
+                    int slot = field.known.slot();
+                    if (winners[slot] < 0 || fields[winners[slot]].known.renamed()) {
+                        winners[slot] = f;
+                    }
                 }
-            }
-            for (int slot = 0; slot < SLOT_NAMES.length; slot++) {
-                winners[slot] = direct[slot] >= 0 ? direct[slot] : renamed[slot];
             }
             Field eventType = winner(EVENT_TYPE);
             check(eventType != null && eventType.token == JsonToken.VALUE_STRING);
@@ -276,14 +272,12 @@ public final class FastEventMapper {
             int longStringsBefore = longStrings;
             field.canonicalStart = form.used();
             field.present = token != JsonToken.VALUE_NULL;
+            field.outStart = p.tokenStart();
             if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                field.outStart = p.tokenStart();
                 field.depth = keepKeys && token == JsonToken.START_OBJECT ? keptObject(p) : container(p, token);
-                field.outEnd = p.tokenEnd();
             } else {
                 field.depth = 0;
                 scalar(p, token);
-                field.outStart = out.used();
                 if (token == JsonToken.VALUE_STRING) {
                     field.present = p.textLength() > 0;
                     if (field.known != null && (field.known.slot() == USER_ID || field.known.slot() == DEVICE_ID
@@ -295,12 +289,9 @@ public final class FastEventMapper {
                 } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
                     field.real = real;
                 }
-                if (token != JsonToken.VALUE_NULL) {
-                    // the value's text as given: the tokens checked it is strict JSON
-                    out.bytes(p.line(), p.tokenStart(), p.tokenEnd());
-                }
-                field.outEnd = out.used();
             }
+            // the value's text as given goes out: the tokens checked it is strict JSON
+            field.outEnd = p.tokenEnd();
             field.canonicalEnd = form.used();
             field.longStrings = longStrings - longStringsBefore;
         }
@@ -596,11 +587,7 @@ public final class FastEventMapper {
         }
 
         private void writeValue(byte[] input, Field field) {
-            if (field.token == JsonToken.START_OBJECT || field.token == JsonToken.START_ARRAY) {
-                out.bytes(input, field.outStart, field.outEnd);
-            } else {
-                out.copy(field.outStart, field.outEnd);
-            }
+            out.bytes(input, field.outStart, field.outEnd);
         }
 
         /** event_properties as given (raw), with the merged unknown fields appended before its closing brace. */

@@ -42,9 +42,15 @@ abstract class GrowingBytes {
 
     /** Appends all of bytes. */
     final void bytes(byte[] bytes) {
-        ensure(bytes.length);
-        System.arraycopy(bytes, 0, buffer, used, bytes.length);
-        used += bytes.length;
+        bytes(bytes, 0, bytes.length);
+    }
+
+    /** Appends the part [from, to) of source. */
+    final void bytes(byte[] source, int from, int to) {
+        int length = to - from;
+        ensure(length);
+        System.arraycopy(source, from, buffer, used, length);
+        used += length;
     }
 
     /** The length of Long.toString(v), without making it. */

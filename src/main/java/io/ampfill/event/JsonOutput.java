@@ -3,9 +3,9 @@ package io.ampfill.event;
 import java.util.Arrays;
 
 /**
- * The buffer the fast mapper writes an event's JSON into: raw slices of the input, strings escaped
- * from the parser's chars, digits. Surrogates are written as \\u escapes, as Jackson's generator writes them,
- * so even a lone one survives the trip.
+ * The buffer the fast mapper writes an event's JSON into: raw slices of the line, names, digits, and the few
+ * strings made on the way (ids given as numbers, names of fields moved into event_properties), escaped as
+ * Jackson's generator escapes them: surrogates as \\u escapes, so even a lone one survives the trip.
  */
 final class JsonOutput extends GrowingBytes {
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -21,13 +21,6 @@ final class JsonOutput extends GrowingBytes {
         for (int i = 0; i < n; i++) {
             buffer[used++] = (byte) s.charAt(i);
         }
-    }
-
-    void bytes(byte[] source, int from, int to) {
-        int length = to - from;
-        ensure(length);
-        System.arraycopy(source, from, buffer, used, length);
-        used += length;
     }
 
     void digits(long v) {
