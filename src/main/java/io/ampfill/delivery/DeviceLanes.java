@@ -45,6 +45,8 @@ public final class DeviceLanes implements AutoCloseable {
     private final Backoff backoff;
     private final byte[] requestHead;
     private final byte[] requestTail;
+    /** What a request's events may take, by amplitude.max-request-bytes, once its head and tail are counted. */
+    private final long eventBytesPerRequest;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition dispatch = lock.newCondition();
@@ -74,6 +76,7 @@ public final class DeviceLanes implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8);
         this.requestTail = ("],\"options\":{\"min_id_length\":" + settings.minIdLength() + "}}")
                 .getBytes(StandardCharsets.UTF_8);
+        this.eventBytesPerRequest = settings.maxRequestBytes() - requestHead.length - requestTail.length;
         this.freeSenders = settings.maxConcurrentRequests();
         AtomicInteger n = new AtomicInteger();
         this.senders = Executors.newFixedThreadPool(settings.maxConcurrentRequests(), r -> {
@@ -225,27 +228,25 @@ public final class DeviceLanes implements AutoCloseable {
         }
     }
 
-    /** Whether the ready lanes hold a full request's worth of events, by count or by bytes. */
+    /**
+     * Whether the ready lanes hold a full request's worth of events: by count, or by bytes at the in-flight events'
+     * average size (an estimate is enough here, and it costs no walk over the events themselves).
+     */
     private boolean readyFillsARequest() {
-        long budget = settings.maxRequestBytes() - requestHead.length - requestTail.length;
-        int events = 0;
-        long bytes = 0;
+        long events = 0;
         for (Lane lane : ready) {
-            int batch = Math.min(lane.queue.size(), lane.batchCap);
-            Iterator<OutboundEvent> queued = lane.queue.iterator();
-            for (int i = 0; i < batch; i++) {
-                bytes += queued.next().json().length + 1L;
-                if (++events >= settings.maxEventsPerRequest() || bytes >= budget) {
-                    return true;
-                }
+            events += Math.min(lane.queue.size(), lane.batchCap);
+            if (events >= settings.maxEventsPerRequest()) {
+                return true;
             }
         }
-        return false;
+        long averageBytes = unsettled == 0 ? 0 : unsettledBytes / unsettled;
+        return events * (averageBytes + 1) >= eventBytesPerRequest;
     }
 
     private Request fillRequest(long now) {
         Request request = new Request();
-        long budget = settings.maxRequestBytes() - requestHead.length - requestTail.length;
+        long budget = eventBytesPerRequest;
         while (!ready.isEmpty() && request.size() < settings.maxEventsPerRequest()) {
             Lane lane = ready.peekFirst();
             int room = settings.maxEventsPerRequest() - request.size();
