@@ -1,7 +1,10 @@
 package io.ampfill.cli;
 
+import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.report.RunReport;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -41,6 +44,12 @@ public final class AmpfillApp {
         overrides.forEach(main::addOverrideProperty);
         AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed, main.configure(), this::printOutcome);
         main.configure().addConfiguration(configuration);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                configuration.awaitStateStore();
+            }
+        });
         try {
             main.run();
         } catch (Exception failed) {
@@ -112,8 +121,8 @@ public final class AmpfillApp {
     private static Throwable rootCause(Throwable t) {
         Throwable cause = t;
         while (cause.getCause() != null && cause.getCause() != cause) {
-            if (cause instanceof Settings.BadSettingException) {
-                return cause;
+            if (cause instanceof Settings.BadSettingException || cause instanceof CheckpointStore.StoreException) {
+                return cause; // worded for the user; what it wraps is in its message
             }
             cause = cause.getCause();
         }

@@ -15,6 +15,7 @@ import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.Checkpointer;
 import io.ampfill.ledger.JdbcCheckpointStore;
 import io.ampfill.ledger.SettledGate;
+import io.ampfill.ledger.StoreOpenedInBackground;
 import io.ampfill.report.RunReport;
 import io.ampfill.secret.SecretText;
 import io.ampfill.source.FileSource;
@@ -54,6 +55,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     private String endpoint;
 
     private Checkpointer checkpointer;
+    private StoreOpenedInBackground openingStore;
     private JdbcSource jdbcSource;
 
     private final Consumer<AmpfillConfiguration> stopped;
@@ -126,16 +128,9 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         runControl = new RunControl(settings.bool("backfill.run-once"), ledger, deadLetters, report);
         runControl.onFinish(completed);
         // a dry run records no position: a later real run would skip what was never sent
-        CheckpointStore store = (dryRun ? CheckpointStore.NONE : JdbcCheckpointStore.open(
-                settings.string("backfill.state.url"), settings.optional("backfill.state.user"),
-                settings.optional("backfill.state.password")))
+        CheckpointStore store = (dryRun ? CheckpointStore.NONE : openStore(settings, source))
                 .runningBeforeEverySave(deadLetters::flush);
         checkpointer = new Checkpointer(ledger, store, settings.duration("backfill.checkpoint-interval"));
-        Path inbox = Path.of(settings.string("backfill.inbox"));
-        if (source.equals("file")) {
-            // files gone from the inbox were completed: their checkpoints are stale
-            store.retainOnly(FileSource.checkpointKey(""), filesIn(inbox).stream().map(FileSource::checkpointKey).toList());
-        }
 
         int shutdownSeconds = (int) Math.max(1, settings.duration("backfill.shutdown-timeout").toSeconds());
         context.getShutdownStrategy().setTimeout(shutdownSeconds);
@@ -173,6 +168,36 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                     + " nothing leaves this machine and no input file is moved", endpoint);
         } else {
             LOG.info("sending to {}", endpoint);
+        }
+    }
+
+    /** The state store, opened while Camel loads the routes (see {@link #awaitStateStore()}). */
+    private CheckpointStore openStore(Settings settings, String source) {
+        String url = settings.string("backfill.state.url");
+        String user = settings.optional("backfill.state.user");
+        String password = settings.optional("backfill.state.password");
+        // files gone from the inbox were completed: their checkpoints are stale
+        java.util.List<String> inboxKeys = source.equals("file")
+                ? filesIn(Path.of(settings.string("backfill.inbox"))).stream().map(FileSource::checkpointKey).toList()
+                : null;
+        StoreOpenedInBackground store = StoreOpenedInBackground.open(() -> {
+            CheckpointStore opened = JdbcCheckpointStore.open(url, user, password);
+            if (inboxKeys != null) {
+                opened.retainOnly(FileSource.checkpointKey(""), inboxKeys);
+            }
+            return opened;
+        });
+        openingStore = store;
+        return store;
+    }
+
+    /**
+     * Waits until the state store is open; called once the routes are configured, before any of them starts, so a
+     * store that cannot be opened stops the start as a bad setting would.
+     */
+    void awaitStateStore() {
+        if (openingStore != null) {
+            openingStore.awaitOpen();
         }
     }
 

@@ -13,6 +13,13 @@ public interface CheckpointStore extends AutoCloseable {
     record Checkpoint(String source, String fingerprint, String position) {
     }
 
+    /** The store cannot be opened, read or written; the message says which and why, without credentials. */
+    final class StoreException extends IllegalStateException {
+        public StoreException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     Optional<Checkpoint> load(String source);
 
     void save(Collection<Checkpoint> checkpoints);

@@ -44,7 +44,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
             }
             return new JdbcCheckpointStore(connection, password);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the state store " + SecretText.mask(url, password) + ": "
+            throw new StoreException("cannot open the state store " + SecretText.mask(url, password) + ": "
                     + SecretText.mask(e.getMessage(), password), e);
         }
     }
@@ -52,7 +52,8 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     /**
      * An embedded H2 database closes itself in its own shutdown hook, which may run before ampfill's
      * last checkpoint on SIGTERM; ampfill closes it instead. And it writes a commit to its file at once
-     * (not up to a second later), so a kill -9 loses no saved position.
+     * (not up to a second later), so a kill -9 loses no saved position. Its own trace file is off: ampfill
+     * words the store's errors, and H2 printed a stack trace to stderr when it could not write that file either.
      */
     static String embeddedClosedByUs(String url) {
         if (!url.startsWith("jdbc:h2:")) {
@@ -65,6 +66,9 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         }
         if (!upper.contains("WRITE_DELAY")) {
             tuned += ";WRITE_DELAY=0";
+        }
+        if (!upper.contains("TRACE_LEVEL_FILE")) {
+            tuned += ";TRACE_LEVEL_FILE=0"; // ampfill reports the store's errors; H2 would also print them to stderr
         }
         return tuned;
     }
@@ -153,8 +157,8 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         }
     }
 
-    private IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException("cannot " + what + " the state store: " + SecretText.mask(e.getMessage(), password), e);
+    private StoreException failure(String what, SQLException e) {
+        return new StoreException("cannot " + what + " the state store: " + SecretText.mask(e.getMessage(), password), e);
     }
 
 }

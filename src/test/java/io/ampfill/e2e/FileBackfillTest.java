@@ -3,6 +3,7 @@ package io.ampfill.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ampfill.cli.AmpfillApp;
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -185,6 +186,24 @@ class FileBackfillTest {
         assertThat(files(backfill.inbox)).containsExactly("events.ndjson");
         assertThat(Files.getLastModifiedTime(file).toMillis()).isEqualTo(modified);
         assertThat(backfill.done).doesNotExist();
+        assertThat(emulator.requestCount()).isZero();
+    }
+
+    @Test
+    void a_state_store_that_cannot_be_opened_stops_the_start_with_one_line_and_touches_nothing() throws IOException {
+        Path notAFolder = Files.writeString(work.resolve("not-a-folder"), "x");
+        Backfill backfill = new Backfill(work, emulator)
+                .set("backfill.state.url", "jdbc:h2:file:" + notAFolder.resolve("state").toAbsolutePath())
+                .set("backfill.state.password", "store-secret-4711");
+        backfill.drop("events.ndjson", Events.timeOrderedFiles(2, 2, 1).get(0));
+
+        assertThat(backfill.run()).isEqualTo(AmpfillApp.FATAL);
+
+        assertThat(backfill.err.lines().toList()).as(backfill.err).singleElement().asString()
+                .startsWith("ampfill: could not start: cannot open the state store jdbc:h2:file:")
+                .contains("not-a-folder")
+                .doesNotContain("store-secret-4711");
+        assertThat(files(backfill.inbox)).containsExactly("events.ndjson");
         assertThat(emulator.requestCount()).isZero();
     }
 
