@@ -125,7 +125,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         AckLedger ledger = new AckLedger();
         report = new RunReport();
         deadLetters = new DeadLetterStore(Path.of(settings.string("backfill.dead-letter-dir")));
-        runControl = new RunControl(settings.bool("backfill.run-once"), ledger, deadLetters, report);
+        runControl = new RunControl(settings.bool("backfill.run-once"), settings.duration("backfill.poll-delay"), ledger, deadLetters, report);
         runControl.onFinish(completed);
         // a dry run records no position: a later real run would skip what was never sent
         CheckpointStore store = (dryRun ? CheckpointStore.NONE : openStore(settings, source))

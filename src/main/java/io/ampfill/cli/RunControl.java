@@ -8,6 +8,7 @@ import io.ampfill.ledger.AckLedger;
 import io.ampfill.report.RunReport;
 import org.apache.camel.Exchange;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RunControl implements DeliveryListener {
     private final boolean runOnce;
+    private final Duration idleWait;
     private final AckLedger ledger;
     private final DeadLetterStore deadLetters;
     private final RunReport report;
@@ -25,8 +27,13 @@ public final class RunControl implements DeliveryListener {
     private volatile boolean stopping;
     private volatile Runnable onFinish = () -> { };
 
-    public RunControl(boolean runOnce, AckLedger ledger, DeadLetterStore deadLetters, RunReport report) {
+    /**
+     * @param idleWait how long an idle source waits for what it read to settle before it looks again (its poll
+     *                 delay)
+     */
+    public RunControl(boolean runOnce, Duration idleWait, AckLedger ledger, DeadLetterStore deadLetters, RunReport report) {
         this.runOnce = runOnce;
+        this.idleWait = idleWait;
         this.ledger = ledger;
         this.deadLetters = deadLetters;
         this.report = report;
@@ -42,8 +49,19 @@ public final class RunControl implements DeliveryListener {
 
     /** The file consumer found nothing new: a run-once ends when nothing read is still unsettled. */
     public void inboxIdle() {
-        if (runOnce && ledger.openUnits() == 0 && (lanes == null || lanes.unsettled() == 0)) {
-            finish();
+        // the consumer would sleep for the poll delay anyway: waiting as long for the last units to settle ends the
+        // run when they do, not up to a poll delay later
+        if (!runOnce) {
+            return;
+        }
+        long deadline = System.nanoTime() + idleWait.toNanos();
+        try {
+            if (ledger.awaitNoneOpen(idleWait)
+                    && (lanes == null || lanes.awaitAllSettled(Duration.ofNanos(deadline - System.nanoTime())))) {
+                finish();
+            }
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt(); // Camel is stopping the consumer: nothing to finish here
         }
     }
 

@@ -132,10 +132,18 @@ public final class DeviceLanes implements AutoCloseable {
     }
 
     /** Events handed over and not yet acknowledged or dead-lettered. */
-    public long unsettled() {
+    /** Waits until every event handed over is settled, at most {@code timeout}; true if all are. */
+    public boolean awaitAllSettled(Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
         lock.lock();
         try {
-            return unsettled;
+            while (unsettled > 0) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = space.awaitNanos(left);
+            }
+            return true;
         } finally {
             lock.unlock();
         }

@@ -1,9 +1,11 @@
 package io.ampfill.ledger;
 
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The acknowledgement ledger: the open source units, each settling as Amplitude acknowledges its records.
@@ -31,7 +33,12 @@ public final class AckLedger {
             return unit;
         }
         open.add(unit);
-        unit.settled().whenComplete((u, e) -> open.remove(unit));
+        unit.settled().whenComplete((u, e) -> {
+            open.remove(unit);
+            synchronized (open) {
+                open.notifyAll();
+            }
+        });
         return unit;
     }
 
@@ -50,6 +57,21 @@ public final class AckLedger {
     /** Units read or being read whose records are not all settled yet. */
     public int openUnits() {
         return open.size();
+    }
+
+    /** Waits until no unit is open, at most {@code timeout}; true if none is. */
+    public boolean awaitNoneOpen(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (open) {
+            while (!open.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(open, left);
+            }
+        }
+        return true;
     }
 
     /** A fatal answer stops the run: no open unit may commit, so its input stays where it was. */

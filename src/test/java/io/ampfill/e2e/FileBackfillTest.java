@@ -190,6 +190,22 @@ class FileBackfillTest {
     }
 
     @Test
+    void a_run_once_ends_when_its_last_event_is_acknowledged_not_a_poll_later() throws IOException {
+        // a poll delay far longer than the run: the run used to end only at the first poll after the last
+        // acknowledgement, 30 s after the file was read
+        Backfill backfill = new Backfill(work, emulator).set("backfill.poll-delay", "30s");
+        backfill.drop("events.ndjson", Events.timeOrderedFiles(20, 10, 1).get(0));
+
+        long start = System.nanoTime();
+        assertThat(backfill.run()).as(backfill.err).isZero();
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+
+        assertDeliveredInOrder(emulator, 20, 10);
+        assertThat(files(backfill.done)).containsExactly("events.ndjson");
+        assertThat(seconds).as("seconds the run took").isLessThan(15);
+    }
+
+    @Test
     void a_state_store_that_cannot_be_opened_stops_the_start_with_one_line_and_touches_nothing() throws IOException {
         Path notAFolder = Files.writeString(work.resolve("not-a-folder"), "x");
         Backfill backfill = new Backfill(work, emulator)
