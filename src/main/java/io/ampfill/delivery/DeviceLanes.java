@@ -417,8 +417,21 @@ public final class DeviceLanes implements AutoCloseable {
             int settledHere = 0;
             long settledBytes = 0;
             int position = 0;
+            // most answers acknowledge the whole request: then no event need be looked at again under the lock
+            boolean allDone = done.nextClearBit(0) >= request.size();
+            if (allDone) {
+                settledHere = request.size();
+                settledBytes = request.bytes - request.size(); // request.bytes counts a comma per event
+            }
             for (Map.Entry<Lane, List<OutboundEvent>> entry : request.batches.entrySet()) {
                 Lane lane = entry.getKey();
+                if (allDone) {
+                    lane.succeeded();
+                    if (lane.state == LaneState.IN_FLIGHT) {
+                        schedule(lane, now);
+                    }
+                    continue;
+                }
                 // made only for a lane with unsent events: most answers acknowledge every event of a request
                 List<OutboundEvent> unsent = List.of();
                 List<Integer> unsentIndexInFailedPart = List.of();
