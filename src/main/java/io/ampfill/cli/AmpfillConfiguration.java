@@ -117,7 +117,8 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 settings.duration("amplitude.retry.base"),
                 settings.duration("amplitude.retry.max-backoff"),
                 settings.optionalDuration("amplitude.retry.give-up-after"),
-                settings.duration("amplitude.quota-pause"));
+                settings.duration("amplitude.quota-pause"),
+                spillDir(settings));
         MappingSettings mapping = new MappingSettings()
                 .minIdLength(delivery.minIdLength())
                 .skipUserPropertiesSync(settings.bool("amplitude.skip-user-properties-sync"));
@@ -169,6 +170,17 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         } else {
             LOG.info("sending to {}", endpoint);
         }
+    }
+
+    /** Where a device's events beyond its share of the window wait; emptied of an earlier run's leftovers. */
+    private static Path spillDir(Settings settings) {
+        Path dir = Path.of(settings.string("backfill.spill-dir")).toAbsolutePath();
+        try {
+            DeviceLanes.deleteSpillLeftovers(dir);
+        } catch (java.io.IOException e) {
+            throw new Settings.BadSettingException("cannot clean backfill.spill-dir " + dir + ": " + e.getMessage());
+        }
+        return dir;
     }
 
     /** The state store, opened while Camel loads the routes (see {@link #awaitStateStore()}). */

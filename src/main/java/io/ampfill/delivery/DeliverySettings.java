@@ -1,5 +1,6 @@
 package io.ampfill.delivery;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** The delivery settings of application.properties (amplitude.*), read once at start. */
@@ -15,10 +16,20 @@ public record DeliverySettings(
         Duration retryBase,
         Duration retryMaxBackoff,
         Duration giveUpAfter,
-        Duration quotaPause) {
+        Duration quotaPause,
+        Path spillDir) {
 
     /** Pace a little under the configured rate: request timings jitter and Amplitude's buckets do not forgive. */
     public static final double RATE_MARGIN = 0.97;
+
+    /**
+     * Events a lane keeps in memory; those beyond wait on disk in {@link #spillDir()} (null: they wait in memory,
+     * and a device that sends slower than it is read holds up the reading). Two requests' worth keeps a lane busy,
+     * and a quarter of the window leaves room for the other devices' events.
+     */
+    public int laneMemoryEvents() {
+        return (int) Math.max(1, Math.min(2L * maxEventsPerRequest, maxInFlightEvents / 4));
+    }
 
     public DeliverySettings {
         if (apiKey == null || apiKey.isEmpty()) {

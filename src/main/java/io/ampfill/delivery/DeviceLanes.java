@@ -1,6 +1,12 @@
 package io.ampfill.delivery;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.AbstractList;
@@ -38,6 +44,9 @@ public final class DeviceLanes implements AutoCloseable {
     private static final long IDLE_LANE_EVICTION_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** How long a request that would go out part-full may wait for more events while another is on the wire. */
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Spill files open at once, at most; beyond, a heavy device's events wait in memory (and hold up the reading). */
+    private static final int MAX_SPILLING_LANES = 256;
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceLanes.class);
 
     private final DeliverySettings settings;
     private final BatchPoster poster;
@@ -47,6 +56,8 @@ public final class DeviceLanes implements AutoCloseable {
     private final byte[] requestTail;
     /** What a request's events may take, by amplitude.max-request-bytes, once its head and tail are counted. */
     private final long eventBytesPerRequest;
+    private final int laneMemoryEvents;
+    private boolean spillAnnounced;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition dispatch = lock.newCondition();
@@ -59,6 +70,7 @@ public final class DeviceLanes implements AutoCloseable {
      */
     private long readyEvents;
     private final PriorityQueue<Lane> waiting = new PriorityQueue<>(Comparator.comparingLong(l -> l.wakeAt));
+    /** Events in memory not yet acknowledged or dead-lettered (spilled ones are not counted: they are on disk). */
     private long unsettled;
     /** The JSON bytes of the unsettled events: with the count, what bounds the heap whatever the events' size. */
     private long unsettledBytes;
@@ -67,6 +79,13 @@ public final class DeviceLanes implements AutoCloseable {
     private long lastEviction = System.nanoTime();
     /** Since when a part-full request has been held back (0: none is). */
     private long lingeringSince;
+    /** Events waiting on disk (see {@link LaneSpill}), and the lanes they belong to. */
+    private long spilledEvents;
+    private int spillingLanes;
+    /** Lanes whose memory is empty and whose spilled events wait for room in the window. */
+    private final ArrayDeque<Lane> starved = new ArrayDeque<>();
+    /** Why delivery stopped on its own (spilled events could not be kept or read back), told outside the lock. */
+    private String stoppedBecause;
 
     private final ExecutorService senders;
     private final Thread dispatcher;
@@ -83,6 +102,7 @@ public final class DeviceLanes implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8);
         this.eventBytesPerRequest = settings.maxRequestBytes() - requestHead.length - requestTail.length;
         this.freeSenders = settings.maxConcurrentRequests();
+        this.laneMemoryEvents = settings.laneMemoryEvents();
         AtomicInteger n = new AtomicInteger();
         this.senders = Executors.newFixedThreadPool(settings.maxConcurrentRequests(), r -> {
             Thread t = new Thread(r, "ampfill-sender-" + n.incrementAndGet());
@@ -103,39 +123,132 @@ public final class DeviceLanes implements AutoCloseable {
         if (events.isEmpty()) {
             return;
         }
-        long bytes = 0;
-        for (OutboundEvent event : events) {
-            bytes += event.json().length;
-        }
         lock.lockInterruptibly();
         try {
-            while (!stopped && unsettled > 0 && (unsettled + events.size() > settings.maxInFlightEvents()
-                    || unsettledBytes + bytes > settings.maxInFlightBytes())) {
-                space.await();
-            }
-            if (stopped) {
-                throw new IllegalStateException("delivery has stopped");
-            }
             long now = System.nanoTime();
+            boolean added = false;
             for (OutboundEvent event : events) {
-                Lane lane = lanes.get(event.laneKey());
-                if (lane == null) {
-                    lane = new Lane(event.laneKey(), settings.deviceEps(), now);
-                    lanes.put(lane.key, lane);
-                }
-                lane.queue.addLast(event);
-                if (lane.state == LaneState.IDLE) {
-                    schedule(lane, now);
-                } else if (lane.state == LaneState.READY && lane.queue.size() <= lane.batchCap) {
-                    readyEvents++;
+                while (true) {
+                    if (stopped) {
+                        throw new IllegalStateException(stoppedBecause != null ? stoppedBecause : "delivery has stopped");
+                    }
+                    Lane lane = lanes.get(event.laneKey());
+                    if (lane == null) {
+                        lane = new Lane(event.laneKey(), settings.deviceEps(), now);
+                        lanes.put(lane.key, lane);
+                    }
+                    // a lane that already holds its share waits on disk: the window stays open for the others
+                    if (lane.spill != null || (lane.queue.size() >= laneMemoryEvents && canSpill())) {
+                        spill(lane, event);
+                        break;
+                    }
+                    long bytes = event.json().length;
+                    if (unsettled > 0 && (unsettled + 1 > settings.maxInFlightEvents()
+                            || unsettledBytes + bytes > settings.maxInFlightBytes())) {
+                        if (added) {
+                            dispatch.signal(); // what this chunk already added goes out meanwhile
+                            added = false;
+                        }
+                        space.await();
+                        now = System.nanoTime();
+                        continue; // the lane may have gone meanwhile: look it up again
+                    }
+                    lane.queue.addLast(event);
+                    unsettled++;
+                    unsettledBytes += bytes;
+                    added = true;
+                    if (lane.state == LaneState.IDLE) {
+                        schedule(lane, now);
+                    } else if (lane.state == LaneState.READY && lane.queue.size() <= lane.batchCap) {
+                        readyEvents++;
+                    }
+                    break;
                 }
             }
-            unsettled += events.size();
-            unsettledBytes += bytes;
-            dispatch.signal();
+            if (added) {
+                dispatch.signal();
+            }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Deletes the spill files a run that did not stop cleanly left in {@code dir}. */
+    public static void deleteSpillLeftovers(Path dir) throws IOException {
+        LaneSpill.deleteLeftovers(dir);
+    }
+
+    private boolean canSpill() {
+        return settings.spillDir() != null && spillingLanes < MAX_SPILLING_LANES;
+    }
+
+    private void spill(Lane lane, OutboundEvent event) {
+        try {
+            if (lane.spill == null) {
+                lane.spill = LaneSpill.create(settings.spillDir());
+                spillingLanes++;
+                if (!spillAnnounced) {
+                    spillAnnounced = true;
+                    LOG.info("device {} has more than {} events waiting to be sent; its later events wait on disk in {}"
+                                    + " so the other devices go on (said once; other devices may follow)",
+                            lane.key, laneMemoryEvents, settings.spillDir());
+                }
+            }
+            lane.spill.add(event);
+            spilledEvents++;
+        } catch (IOException e) {
+            throw stopDelivery("cannot keep the waiting events of device " + lane.key + " on disk in "
+                    + settings.spillDir() + ": " + e);
+        }
+    }
+
+    /**
+     * Brings a lane's spilled events back into memory, in order, as far as its share and the window allow. When
+     * none is left on disk, the lane takes new events in memory again.
+     */
+    private void refill(Lane lane) {
+        LaneSpill spill = lane.spill;
+        try {
+            while (!spill.isEmpty() && lane.queue.size() < laneMemoryEvents) {
+                long bytes = spill.peek(lane.key).json().length;
+                if (unsettled > 0 && (unsettled + 1 > settings.maxInFlightEvents()
+                        || unsettledBytes + bytes > settings.maxInFlightBytes())) {
+                    break;
+                }
+                lane.queue.addLast(spill.take(lane.key));
+                spilledEvents--;
+                unsettled++;
+                unsettledBytes += bytes;
+            }
+        } catch (UncheckedIOException e) {
+            stopDelivery(e.getMessage() + ": " + e.getCause());
+            return;
+        }
+        if (spill.isEmpty()) {
+            spill.close();
+            lane.spill = null;
+            spillingLanes--;
+        }
+    }
+
+    /** Gives the starved lanes what room the window has now. */
+    private void feedStarved(long now) {
+        for (int n = starved.size(); n > 0 && !stopped; n--) {
+            Lane lane = starved.pollFirst();
+            lane.state = LaneState.IDLE;
+            schedule(lane, now); // refills it, or starves it again
+        }
+    }
+
+    /** Stops delivery for a reason of its own; what was not acknowledged stays unsettled for the next run. */
+    private IllegalStateException stopDelivery(String reason) {
+        if (stoppedBecause == null) {
+            stoppedBecause = reason;
+        }
+        stopped = true;
+        dispatch.signalAll();
+        space.signalAll();
+        return new IllegalStateException(reason);
     }
 
     /** Waits until every event handed over is settled, at most {@code timeout}; true if all are. */
@@ -143,7 +256,7 @@ public final class DeviceLanes implements AutoCloseable {
         long left = timeout.toNanos();
         lock.lock();
         try {
-            while (unsettled > 0) {
+            while (unsettled > 0 || spilledEvents > 0) {
                 if (left <= 0) {
                     return false;
                 }
@@ -162,6 +275,12 @@ public final class DeviceLanes implements AutoCloseable {
             stopped = true;
             dispatch.signalAll();
             space.signalAll();
+            for (Lane lane : lanes.values()) {
+                if (lane.spill != null) {
+                    lane.spill.close(); // its events stay unsettled: the next run reads them again
+                    lane.spill = null;
+                }
+            }
         } finally {
             lock.unlock();
         }
@@ -177,7 +296,15 @@ public final class DeviceLanes implements AutoCloseable {
     // ---- scheduling (all under lock) ----
 
     private void schedule(Lane lane, long now) {
+        if (lane.spill != null && lane.queue.size() < laneMemoryEvents / 2 + 1) {
+            refill(lane);
+        }
         if (lane.queue.isEmpty()) {
+            if (lane.spill != null) {
+                lane.state = LaneState.STARVED; // fed when the window has room again (feedStarved)
+                starved.addLast(lane);
+                return;
+            }
             lane.state = LaneState.IDLE;
             lane.idleSince = now;
             return;
@@ -240,6 +367,10 @@ public final class DeviceLanes implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
+        }
+        String reason = stoppedBecause;
+        if (reason != null) {
+            listener.fatal(reason); // the run stops; nothing unacknowledged is committed
         }
     }
 
@@ -476,6 +607,9 @@ public final class DeviceLanes implements AutoCloseable {
             }
             unsettled -= settledHere;
             unsettledBytes -= settledBytes;
+            if (!starved.isEmpty()) {
+                feedStarved(now);
+            }
             freeSenders++;
             dispatch.signal();
             space.signalAll();
@@ -574,12 +708,14 @@ public final class DeviceLanes implements AutoCloseable {
 
     // ---- state ----
 
-    private enum LaneState { IDLE, READY, WAITING, IN_FLIGHT }
+    private enum LaneState { IDLE, READY, WAITING, IN_FLIGHT, STARVED }
 
     /** One device's queue, pacing and retry state; guarded by the lanes' lock. */
     private static final class Lane {
         final String key;
         final ArrayDeque<OutboundEvent> queue = new ArrayDeque<>();
+        /** Its events beyond {@code laneMemoryEvents}, on disk; new events go there too until it is empty. */
+        LaneSpill spill;
         final double configuredEps;
         LaneState state = LaneState.IDLE;
         long wakeAt;

@@ -36,6 +36,7 @@ final class Backfill {
         settings.put("backfill.file-min-age", "0s");
         settings.put("backfill.poll-delay", "100ms");
         settings.put("backfill.state.url", "jdbc:h2:file:" + workDir.resolve("state/ampfill").toAbsolutePath());
+        settings.put("backfill.spill-dir", workDir.resolve("spill").toString());
         if (emulator != null) {
             settings.put("amplitude.api-key", "test-key-0123456789");
             settings.put("amplitude.endpoint", emulator.batchUrl());

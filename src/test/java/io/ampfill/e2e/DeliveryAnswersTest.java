@@ -182,6 +182,56 @@ class DeliveryAnswersTest {
         }
     }
 
+    @Test
+    void a_paused_device_with_more_events_than_the_window_holds_up_no_other_device() throws Exception {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings().dailyQuota(200).quotaWindow(Duration.ofSeconds(1)));
+        // the heavy device's 1,000 events come first in the file and its quota takes 200 a second. The window holds
+        // 400 events: were they all the heavy device's, the reader would reach the other devices only once the
+        // heavy one had sent 600 (3 s). Each device keeps at most 100 events in memory; the rest wait on disk.
+        Backfill backfill = new Backfill(work, emulator)
+                .set("amplitude.quota-pause", "200ms")
+                .set("amplitude.max-events-per-request", "50")
+                .set("backfill.max-in-flight-events", "400")
+                .set("backfill.chunk-size", "50");
+        StringBuilder lines = new StringBuilder();
+        for (int seq = 0; seq < 1000; seq++) {
+            lines.append(Events.ndjsonLine(0, seq)).append('\n');
+        }
+        for (int seq = 0; seq < 20; seq++) {
+            for (int d = 1; d < 20; d++) {
+                lines.append(Events.ndjsonLine(d, seq)).append('\n');
+            }
+        }
+        backfill.drop("events.ndjson", lines.toString());
+
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (othersIngested() < 19 * 20 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(othersIngested()).isEqualTo(19 * 20);
+            assertThat(Events.seqs(emulator, Events.device(0)).size()).as("heavy device's events in when the others were")
+                    .isLessThanOrEqualTo(400);
+            assertThat(run.isDone()).isFalse();
+
+            assertThat(run.get(30, TimeUnit.SECONDS)).as(backfill.err).isZero();
+        } finally {
+            if (!run.isDone()) {
+                emulator.reset();
+            }
+        }
+        assertThat(Events.seqs(emulator, Events.device(0))).hasSize(1000).isSorted().doesNotHaveDuplicates();
+        for (int d = 1; d < 20; d++) {
+            assertThat(Events.seqs(emulator, Events.device(d))).hasSize(20).isSorted().doesNotHaveDuplicates();
+        }
+        assertThat(emulator.duplicateCount()).isZero();
+        assertThat(backfill.deadLetters).doesNotExist();
+        try (var left = Files.list(work.resolve("spill"))) {
+            assertThat(left.toList()).as("spill files left").isEmpty();
+        }
+    }
+
     private void waitForTheOthers(Backfill backfill, CompletableFuture<Integer> run) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (othersIngested() < 19 * 20 && System.nanoTime() < deadline) {
