@@ -55,7 +55,10 @@ final class LaneSpill implements AutoCloseable {
                 StandardOpenOption.DELETE_ON_CLOSE));
     }
 
-    /** Deletes what a run that did not stop cleanly left behind. */
+    /**
+     * Deletes what a run that did not stop cleanly left behind. On Linux there is nothing: the JDK unlinks a
+     * DELETE_ON_CLOSE file as soon as it is open, so it never outlives the process; elsewhere it may.
+     */
     static void deleteLeftovers(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return;
