@@ -69,7 +69,12 @@ public final class FileSource {
         return file.getFileLength() + "@" + file.getLastModified();
     }
 
-    private static final class Chunks implements Iterator<List<SourceRecord>>, Closeable {
+    static final class Chunks implements Iterator<List<SourceRecord>>, Closeable {
+        /** Input a chunk comes from, at most (a reader may read up to one step further): bounds a chunk's memory. */
+        private static final long CHUNK_BYTES = 4L << 20;
+        /** Records read at a time while a chunk is filled. */
+        private static final int STEP = 250;
+
         private final RecordReader reader;
         private final int size;
         private final SourceUnit unit;
@@ -94,9 +99,13 @@ public final class FileSource {
                     close();
                     return false;
                 }
-                List<SourceRecord> chunk = new ArrayList<>(size);
+                List<SourceRecord> chunk = new ArrayList<>(Math.min(size, STEP));
                 try {
-                    more = reader.readChunk(chunk, size);
+                    // at most size records, and no more than CHUNK_BYTES of input: large events make small chunks
+                    long start = reader.inputBytes();
+                    do {
+                        more = reader.readChunk(chunk, Math.min(STEP, size - chunk.size()));
+                    } while (more && chunk.size() < size && reader.inputBytes() - start < CHUNK_BYTES);
                     if (!more) {
                         reader.close();
                     }

@@ -9,4 +9,9 @@ public interface RecordReader extends Closeable {
 
     /** Appends up to max records to out; returns false once the input is exhausted (records may still have been appended on that call). */
     boolean readChunk(List<SourceRecord> out, int max) throws IOException;
+
+    /** Bytes of (uncompressed) input taken so far, what the reader buffers ahead included; 0 if not counted. */
+    default long inputBytes() {
+        return 0;
+    }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /** Opens the right streaming reader for a file in the drop folder, chosen by its name; .gz files are decompressed as they are read. */
@@ -42,10 +43,27 @@ public final class RecordReaders {
         if (name.toLowerCase(Locale.ROOT).endsWith(".gz")) {
             in = new GunzippedInput(in);
         }
-        return switch (format) {
-            case NDJSON -> new NdjsonReader(in, events);
-            case JSON -> new JsonDocumentReader(in);
-            case CSV -> new CsvRecordReader(in);
+        CountingInput counted = new CountingInput(in);
+        RecordReader reader = switch (format) {
+            case NDJSON -> new NdjsonReader(counted, events);
+            case JSON -> new JsonDocumentReader(counted);
+            case CSV -> new CsvRecordReader(counted);
+        };
+        return new RecordReader() {
+            @Override
+            public boolean readChunk(List<SourceRecord> out, int max) throws IOException {
+                return reader.readChunk(out, max);
+            }
+
+            @Override
+            public long inputBytes() {
+                return counted.count();
+            }
+
+            @Override
+            public void close() throws IOException {
+                reader.close();
+            }
         };
     }
 
