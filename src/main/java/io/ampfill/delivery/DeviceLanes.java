@@ -117,7 +117,10 @@ public final class DeviceLanes implements AutoCloseable {
     /**
      * Hands events, in source order, to their lanes. Blocks while the in-flight window
      * (backfill.max-in-flight-events, backfill.max-in-flight-bytes) is full, so input is read no faster than it
-     * is delivered. A chunk bigger than the window goes in alone when nothing else is in flight.
+     * is delivered; the window is checked per event, so part of a chunk may go in before the rest waits. An event
+     * larger than the window goes in alone when nothing else is in flight. A lane that already holds its share of
+     * memory ({@link DeliverySettings#laneMemoryEvents()}) keeps its later events on disk ({@link LaneSpill}),
+     * outside the window: a device that sends slowly does not stop the reading for the others.
      */
     public void enqueue(List<OutboundEvent> events) throws InterruptedException {
         if (events.isEmpty()) {
