@@ -54,11 +54,6 @@ public final class AckLedger {
         return moved;
     }
 
-    /** Units read or being read whose records are not all settled yet. */
-    public int openUnits() {
-        return open.size();
-    }
-
     /** Waits until no unit is open, at most {@code timeout}; true if none is. */
     public boolean awaitNoneOpen(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
