@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -403,26 +401,28 @@ public final class DeviceLanes implements AutoCloseable {
                 schedule(lane, now);
                 continue;
             }
-            List<OutboundEvent> batch = new ArrayList<>(allowed);
-            while (batch.size() < allowed) {
+            int taken = 0;
+            while (taken < allowed) {
                 OutboundEvent next = lane.queue.peekFirst();
                 long size = next.json().length + 1L;
-                if (request.bytes + size > budget && (request.size() > 0 || !batch.isEmpty())) {
+                if (request.bytes + size > budget && request.size() > 0) {
                     break;
                 }
-                batch.add(lane.queue.pollFirst());
+                request.events.add(lane.queue.pollFirst());
                 request.bytes += size;
+                taken++;
             }
-            if (batch.isEmpty()) {
+            if (taken == 0) {
                 lane.refund(allowed);
                 break; // the request is full by bytes; the lane stays first in line for the next one
             }
-            lane.refund(allowed - batch.size());
+            lane.refund(allowed - taken);
             ready.pollFirst();
             readyEvents -= counted;
             lane.state = LaneState.IN_FLIGHT;
-            request.add(lane, batch);
-            if (batch.size() < allowed) {
+            request.lanes.add(lane);
+            request.batchEnds.add(request.events.size());
+            if (taken < allowed) {
                 break;
             }
         }
@@ -442,7 +442,7 @@ public final class DeviceLanes implements AutoCloseable {
     // ---- sending (on a sender thread, without the lock) ----
 
     private void send(Request request) {
-        List<OutboundEvent> all = request.events();
+        List<OutboundEvent> all = request.events;
         // parts are [from, to) ranges of the request; a 413 splits a range in two, first half first
         ArrayDeque<int[]> parts = new ArrayDeque<>();
         parts.push(new int[]{0, all.size()});
@@ -557,8 +557,8 @@ public final class DeviceLanes implements AutoCloseable {
                 settledHere = request.size();
                 settledBytes = request.bytes - request.size(); // request.bytes counts a comma per event
             }
-            for (Map.Entry<Lane, List<OutboundEvent>> entry : request.batches.entrySet()) {
-                Lane lane = entry.getKey();
+            for (int b = 0; b < request.lanes.size(); b++) {
+                Lane lane = request.lanes.get(b);
                 if (allDone) {
                     lane.succeeded();
                     if (lane.state == LaneState.IN_FLIGHT) {
@@ -569,7 +569,7 @@ public final class DeviceLanes implements AutoCloseable {
                 // made only for a lane with unsent events: most answers acknowledge every event of a request
                 List<OutboundEvent> unsent = List.of();
                 List<Integer> unsentIndexInFailedPart = List.of();
-                for (OutboundEvent e : entry.getValue()) {
+                for (OutboundEvent e : request.batch(b)) {
                     if (done.get(position)) {
                         settledHere++;
                         settledBytes += e.json().length;
@@ -802,27 +802,22 @@ public final class DeviceLanes implements AutoCloseable {
         }
     }
 
-    /** The batches of several lanes that go out in one POST, in the order they were taken. */
+    /**
+     * The batches of several lanes that go out in one POST, in the order they were taken: their events side by side,
+     * as they go into the body, and where each lane's batch ends (a lane has one batch in flight, so at most one here).
+     */
     private static final class Request {
-        final Map<Lane, List<OutboundEvent>> batches = new LinkedHashMap<>();
+        final List<OutboundEvent> events = new ArrayList<>();
+        final List<Lane> lanes = new ArrayList<>();
+        final List<Integer> batchEnds = new ArrayList<>();
         long bytes;
-        int count;
-
-        void add(Lane lane, List<OutboundEvent> batch) {
-            batches.put(lane, batch);
-            count += batch.size();
-        }
 
         int size() {
-            return count;
+            return events.size();
         }
 
-        List<OutboundEvent> events() {
-            List<OutboundEvent> all = new ArrayList<>(count);
-            for (Iterator<List<OutboundEvent>> it = batches.values().iterator(); it.hasNext(); ) {
-                all.addAll(it.next());
-            }
-            return all;
+        List<OutboundEvent> batch(int b) {
+            return events.subList(b == 0 ? 0 : batchEnds.get(b - 1), batchEnds.get(b));
         }
     }
 }
