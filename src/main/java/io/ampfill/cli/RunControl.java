@@ -94,6 +94,11 @@ public final class RunControl implements DeliveryListener {
     }
 
     @Override
+    public void waitedOnDisk(int events) {
+        report.waitedOnDisk(events);
+    }
+
+    @Override
     public void requestSent(int events) {
         report.requestSent(events);
     }

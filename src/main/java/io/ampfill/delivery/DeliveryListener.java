@@ -14,4 +14,8 @@ public interface DeliveryListener {
 
     /** Nothing more can be delivered: the message is one line, free of the API key. */
     void fatal(String message);
+
+    /** Events of devices over their share of memory went to disk to wait (see {@link LaneSpill}). */
+    default void waitedOnDisk(int events) {
+    }
 }

@@ -124,6 +124,7 @@ public final class DeviceLanes implements AutoCloseable {
         if (events.isEmpty()) {
             return;
         }
+        int spilledHere = 0;
         lock.lockInterruptibly();
         try {
             long now = System.nanoTime();
@@ -141,6 +142,7 @@ public final class DeviceLanes implements AutoCloseable {
                     // a lane that already holds its share waits on disk: the window stays open for the others
                     if (lane.spill != null || (lane.queue.size() >= laneMemoryEvents && canSpill())) {
                         spill(lane, event);
+                        spilledHere++;
                         break;
                     }
                     long bytes = event.json().length;
@@ -171,6 +173,9 @@ public final class DeviceLanes implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+        if (spilledHere > 0) {
+            listener.waitedOnDisk(spilledHere);
         }
     }
 

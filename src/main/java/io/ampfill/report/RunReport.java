@@ -15,6 +15,7 @@ public final class RunReport {
     private final LongAdder requests = new LongAdder();
     private final LongAdder eventsSent = new LongAdder();
     private final LongAdder longStrings = new LongAdder();
+    private final LongAdder waitedOnDisk = new LongAdder();
     private final LongAdder files = new LongAdder();
     private final Map<String, LongAdder> deadLettered = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
@@ -35,6 +36,15 @@ public final class RunReport {
     public void requestSent(int events) {
         requests.increment();
         eventsSent.add(events);
+    }
+
+    /** Events of a device over its share of memory that waited on disk (backfill.spill-dir). */
+    public void waitedOnDisk(int n) {
+        waitedOnDisk.add(n);
+    }
+
+    public long waitedOnDisk() {
+        return waitedOnDisk.sum();
     }
 
     public void longStrings(int n) {
@@ -102,6 +112,9 @@ public final class RunReport {
         Map<String, Long> byCause = retriesByCause();
         line(out, "retries", String.valueOf(byCause.values().stream().mapToLong(Long::longValue).sum()));
         byCause.forEach((cause, n) -> line(out, "  " + cause, String.valueOf(n)));
+        if (waitedOnDisk.sum() > 0) {
+            line(out, "waited on disk", waitedOnDisk.sum() + " events of devices that could not send as fast as read");
+        }
         if (longStrings.sum() > 0) {
             line(out, "strings over 1024 chars", longStrings.sum() + " (Amplitude cuts them to 1024)");
         }

@@ -227,6 +227,9 @@ class DeliveryAnswersTest {
         }
         assertThat(emulator.duplicateCount()).isZero();
         assertThat(backfill.deadLetters).doesNotExist();
+        // the heavy device keeps 100 in memory; most of the other 900 waited on disk, and the report says so
+        assertThat(backfill.report.waitedOnDisk()).isBetween(500L, 900L);
+        assertThat(backfill.out).contains("waited on disk");
         try (var left = Files.list(work.resolve("spill"))) {
             assertThat(left.toList()).as("spill files left").isEmpty();
         }
