@@ -16,6 +16,5 @@ public interface DeliveryListener {
     void fatal(String message);
 
     /** Events of devices over their share of memory went to disk to wait (see {@link LaneSpill}). */
-    default void waitedOnDisk(int events) {
-    }
+    void waitedOnDisk(int events);
 }

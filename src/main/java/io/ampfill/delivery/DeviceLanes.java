@@ -407,6 +407,7 @@ public final class DeviceLanes implements AutoCloseable {
                 continue;
             }
             int taken = 0;
+            lane.batchFrom = request.size();
             while (taken < allowed) {
                 OutboundEvent next = lane.queue.peekFirst();
                 long size = next.json().length + 1L;
@@ -425,8 +426,8 @@ public final class DeviceLanes implements AutoCloseable {
             ready.pollFirst();
             readyEvents -= counted;
             lane.state = LaneState.IN_FLIGHT;
+            lane.batchTo = request.size();
             request.lanes.add(lane);
-            request.batchEnds.add(request.events.size());
             if (taken < allowed) {
                 break;
             }
@@ -562,8 +563,7 @@ public final class DeviceLanes implements AutoCloseable {
                 settledHere = request.size();
                 settledBytes = request.bytes - request.size(); // request.bytes counts a comma per event
             }
-            for (int b = 0; b < request.lanes.size(); b++) {
-                Lane lane = request.lanes.get(b);
+            for (Lane lane : request.lanes) {
                 if (allDone) {
                     lane.succeeded();
                     if (lane.state == LaneState.IN_FLIGHT) {
@@ -574,7 +574,7 @@ public final class DeviceLanes implements AutoCloseable {
                 // made only for a lane with unsent events: most answers acknowledge every event of a request
                 List<OutboundEvent> unsent = List.of();
                 List<Integer> unsentIndexInFailedPart = List.of();
-                for (OutboundEvent e : request.batch(b)) {
+                for (OutboundEvent e : request.events.subList(lane.batchFrom, lane.batchTo)) {
                     if (done.get(position)) {
                         settledHere++;
                         settledBytes += e.json().length;
@@ -724,6 +724,9 @@ public final class DeviceLanes implements AutoCloseable {
         final ArrayDeque<OutboundEvent> queue = new ArrayDeque<>();
         /** Its events beyond {@code laneMemoryEvents}, on disk; new events go there too until it is empty. */
         LaneSpill spill;
+        /** Where its batch in flight is in its request's events: [batchFrom, batchTo). */
+        int batchFrom;
+        int batchTo;
         final double configuredEps;
         LaneState state = LaneState.IDLE;
         long wakeAt;
@@ -809,20 +812,15 @@ public final class DeviceLanes implements AutoCloseable {
 
     /**
      * The batches of several lanes that go out in one POST, in the order they were taken: their events side by side,
-     * as they go into the body, and where each lane's batch ends (a lane has one batch in flight, so at most one here).
+     * as they go into the body. Each lane has one batch in flight, so it keeps where its batch is in the request.
      */
     private static final class Request {
         final List<OutboundEvent> events = new ArrayList<>();
         final List<Lane> lanes = new ArrayList<>();
-        final List<Integer> batchEnds = new ArrayList<>();
         long bytes;
 
         int size() {
             return events.size();
-        }
-
-        List<OutboundEvent> batch(int b) {
-            return events.subList(b == 0 ? 0 : batchEnds.get(b - 1), batchEnds.get(b));
         }
     }
 }
