@@ -116,6 +116,33 @@ class FastEventMapperTest {
     }
 
     @Test
+    void sorts_objects_of_few_and_many_keys_as_the_general_path_does() {
+        // objects of up to 32 keys are sorted by insertion, larger ones by Arrays.sort: both must give the same ids
+        Random random = new Random(11);
+        for (int keys : new int[] {2, 31, 32, 33, 200}) {
+            List<String> names = new ArrayList<>();
+            for (int k = 0; k < keys; k++) {
+                names.add("k" + Integer.toString(random.nextInt(1_000_000), 36) + "_" + k);
+            }
+            Collections.shuffle(names, random);
+            StringBuilder object = new StringBuilder("{");
+            StringBuilder unknownFields = new StringBuilder();
+            for (int k = 0; k < keys; k++) {
+                object.append(k == 0 ? "" : ",").append('"').append(names.get(k)).append("\":").append(k);
+                unknownFields.append(",\"top_").append(names.get(k)).append("\":\"v").append(k).append('"');
+            }
+            object.append('}');
+            String line = "{\"event_type\":\"Sorted\",\"device_id\":\"device-0001\",\"time\":1700000000000,"
+                    + "\"event_properties\":" + object + ",\"user_properties\":{\"nested\":" + object + "}" + unknownFields + "}";
+            assertThat(checkEquivalent(SETTINGS[0], line)).as("fast path taken for an object of %d keys", keys).isTrue();
+            // a key twice in a large object still leaves the fast path
+            String twice = object.substring(0, object.length() - 1) + ",\"" + names.get(keys / 2) + "\":0}";
+            assertThat(fast(SETTINGS[0], "{\"event_type\":\"Sorted\",\"device_id\":\"device-0001\",\"time\":1700000000000,"
+                    + "\"user_properties\":" + twice + "}")).as("a key twice among %d", keys + 1).isNull();
+        }
+    }
+
+    @Test
     void derives_the_pinned_insert_ids_as_the_tree_path_does() {
         String line = "{\"event_type\":\"Played Song\",\"device_id\":\"device-0001\",\"time\":1700000000000,"
                 + "\"event_properties\":{\"seq\":3,\"price\":4.5,\"big\":12345678901234,\"ok\":true,\"none\":null,"
