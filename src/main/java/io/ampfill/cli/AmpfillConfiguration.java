@@ -4,6 +4,7 @@ import io.ampfill.deadletter.DeadLetterStore;
 import io.ampfill.delivery.CamelBatchPoster;
 import io.ampfill.delivery.DeliverySettings;
 import io.ampfill.delivery.DeviceLanes;
+import io.ampfill.delivery.LazyTlsHttpComponent;
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
 import io.ampfill.event.EventIntake;
@@ -33,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -99,11 +101,23 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("backfill.file-min-age", String.valueOf(settings.duration("backfill.file-min-age").toMillis()));
         properties.addOverrideProperty("backfill.poll-delay", String.valueOf(settings.duration("backfill.poll-delay").toMillis()));
 
-        HttpComponent http = context.getComponent("http", HttpComponent.class);
-        http.setConnectTimeout(settings.duration("amplitude.connect-timeout").toMillis());
-        http.setResponseTimeout(settings.duration("amplitude.response-timeout").toMillis());
-        http.setSoTimeout(settings.duration("amplitude.response-timeout").toMillis());
-        http.setAutomaticRetriesDisabled(true);
+        // One component for both schemes, where Camel would make one of each: so the settings below and the
+        // camel.component.http.* ones of application.properties hold for an https endpoint too, Amplitude's own.
+        // Its TLS context is made only for an https endpoint, meanwhile on the other core.
+        LazyTlsHttpComponent shared = new LazyTlsHttpComponent();
+        for (String scheme : List.of("http", "https")) {
+            if (context.hasComponent(scheme) == null) {
+                context.addComponent(scheme, shared);
+            }
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setConnectTimeout(settings.duration("amplitude.connect-timeout").toMillis());
+            http.setResponseTimeout(settings.duration("amplitude.response-timeout").toMillis());
+            http.setSoTimeout(settings.duration("amplitude.response-timeout").toMillis());
+            http.setAutomaticRetriesDisabled(true);
+        }
+        if (endpoint.regionMatches(true, 0, "https:", 0, 6)) {
+            LazyTlsHttpComponent.warmUpTls();
+        }
 
         DeliverySettings delivery = new DeliverySettings(
                 apiKey,

@@ -2,6 +2,7 @@ package io.ampfill.cli;
 
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
+import org.apache.hc.core5.ssl.SSLContexts;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +37,9 @@ public final class TrainingRun {
                 event_type,device_id,time,event_properties.step
                 training,training-device-3,1700000002000,3
                 """);
+        // the emulator is http, which builds no TLS context: built here, so that an https endpoint's start finds
+        // the JSSE classes in the archive too
+        SSLContexts.createDefault();
         int exitCode;
         try (AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings().keepEvents(false))) {
             exitCode = new AmpfillApp(System.out, System.err).run(Map.of(

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -101,7 +103,14 @@ public final class AmplitudeEmulator implements AutoCloseable {
         EmulatorSettings own = settings.copy();
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(own.host(), own.port()), ACCEPT_BACKLOG);
+            InetSocketAddress address = new InetSocketAddress(own.host(), own.port());
+            if (own.tls() != null) {
+                HttpsServer https = HttpsServer.create(address, ACCEPT_BACKLOG);
+                https.setHttpsConfigurator(new HttpsConfigurator(own.tls()));
+                server = https;
+            } else {
+                server = HttpServer.create(address, ACCEPT_BACKLOG);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + own.host() + ":" + own.port(), e);
         }
@@ -114,7 +123,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
     }
 
     public String batchUrl() {
-        return "http://" + hostForUrl() + ":" + port() + BATCH_PATH;
+        return (settings.tls() != null ? "https://" : "http://") + hostForUrl() + ":" + port() + BATCH_PATH;
     }
 
     public int port() {

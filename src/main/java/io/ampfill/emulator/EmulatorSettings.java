@@ -33,6 +33,7 @@ public final class EmulatorSettings {
     private String host = "127.0.0.1";
     private boolean retryAfterHeader = false;
     private java.util.Set<String> silencedDevices = java.util.Set.of();
+    private javax.net.ssl.SSLContext tls = null;
 
     public EmulatorSettings copy() {
         EmulatorSettings c = new EmulatorSettings();
@@ -58,6 +59,7 @@ public final class EmulatorSettings {
         c.port = port;
         c.host = host;
         c.retryAfterHeader = retryAfterHeader;
+        c.tls = tls;
         c.silencedDevices = silencedDevices;
         return c;
     }
@@ -151,6 +153,10 @@ public final class EmulatorSettings {
 
     public EmulatorSettings host(String host) { this.host = Objects.requireNonNull(host, "host"); return this; }
     public String host() { return host; }
+
+    /** Serve https with this context's key and certificate (as Amplitude does); null, the default, serves http. */
+    public EmulatorSettings tls(javax.net.ssl.SSLContext tls) { this.tls = tls; return this; }
+    public javax.net.ssl.SSLContext tls() { return tls; }
 
     /** true: 429 answers carry "Retry-After: 1", which the real service does not always send. */
     /** Devices Amplitude has silenced: their events get a 400 listing them under silenced_events. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
 import io.ampfill.emulator.Fault;
+import io.ampfill.emulator.LocalhostCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -295,6 +296,23 @@ class DeliveryAnswersTest {
 
         assertDeliveredInOrder(emulator, 5, 10);
         assertThat(backfill.report.retriesByCause()).containsKey("timeout");
+    }
+
+    @Test
+    void delivers_over_https_with_ampfill_s_timeouts_and_every_answer_reaching_the_classifier() throws Exception {
+        // Amplitude's endpoint is https, which Camel serves with a component of its own: the settings must hold there
+        try (LocalhostCertificate certificate = LocalhostCertificate.make(work).trustedByDefault()) {
+            Backfill backfill = backfill(new EmulatorSettings().tls(certificate.serverContext()), 5, 10);
+            backfill.set("amplitude.response-timeout", "500ms");
+            // the HTTP client's own retries would answer a 429 themselves (after its Retry-After) and hide it
+            emulator.script(Fault.slow(Duration.ofMillis(1500)), Fault.throttle());
+
+            assertThat(backfill.run()).as(backfill.err).isZero();
+
+            assertThat(backfill.out).contains("sent to https://");
+            assertDeliveredInOrder(emulator, 5, 10);
+            assertThat(backfill.report.retriesByCause()).containsKeys("timeout", "429 throttled");
+        }
     }
 
     @Test

@@ -1,0 +1,95 @@
+package io.ampfill.delivery;
+
+import io.ampfill.emulator.AmplitudeEmulator;
+import io.ampfill.emulator.EmulatorSettings;
+import io.ampfill.emulator.LocalhostCertificate;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The HTTP component with its TLS context made on first use: an http endpoint never makes it; an https one makes it
+ * and checks the server's certificate against the JDK's default trust store, as Camel's own component does.
+ */
+class LazyTlsHttpComponentTest {
+    private static final String EVENT = "{\"api_key\":\"k\",\"events\":[{\"event_type\":\"e\",\"device_id\":\"device-1\",\"time\":1700000000000}]}";
+
+    @TempDir
+    Path dir;
+    private AmplitudeEmulator emulator;
+    private CamelContext camel;
+
+    @AfterEach
+    void stop() {
+        if (camel != null) {
+            camel.stop();
+        }
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    @Test
+    void an_http_endpoint_makes_no_tls_context() {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings());
+        LazyTlsHttpComponent http = startCamel();
+
+        assertThat(status(post(emulator.batchUrl()))).isEqualTo(200);
+        assertThat(http.tlsBuilt()).isFalse();
+        assertThat(emulator.ingestedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void an_https_endpoint_makes_it_on_first_use_and_checks_the_certificate() throws Exception {
+        try (LocalhostCertificate certificate = LocalhostCertificate.make(dir)) {
+            emulator = AmplitudeEmulator.start(new EmulatorSettings().tls(certificate.serverContext()));
+            assertThat(emulator.batchUrl()).startsWith("https://");
+
+            LazyTlsHttpComponent http = startCamel();
+            assertThat(http.tlsBuilt()).isFalse();
+            // the JDK's own trust store does not know this certificate: the handshake fails, no answer comes back
+            Exchange refused = post(emulator.batchUrl());
+            assertThat(refused.getException()).isNotNull();
+            assertThat(http.tlsBuilt()).isTrue();
+            assertThat(emulator.ingestedCount()).isZero();
+
+            certificate.trustedByDefault();
+            camel.stop();
+            http = startCamel(); // a new context, whose TLS context trusts the certificate now
+            assertThat(status(post(emulator.batchUrl()))).isEqualTo(200);
+            assertThat(http.tlsBuilt()).isTrue();
+            assertThat(emulator.ingestedCount()).isEqualTo(1);
+        }
+    }
+
+    private LazyTlsHttpComponent startCamel() {
+        camel = new DefaultCamelContext();
+        LazyTlsHttpComponent http = new LazyTlsHttpComponent();
+        camel.addComponent("http", http);
+        camel.addComponent("https", http);
+        camel.start();
+        return http;
+    }
+
+    private static int status(Exchange answer) {
+        assertThat(answer.getException()).isNull();
+        return answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+    }
+
+    private Exchange post(String url) {
+        return camel.createProducerTemplate().send(url + "?throwExceptionOnFailure=false", exchange -> {
+            exchange.getIn().setBody(EVENT.getBytes(StandardCharsets.UTF_8));
+            exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
+            exchange.getIn().setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
+        });
+    }
+}
