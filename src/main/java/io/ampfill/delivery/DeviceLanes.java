@@ -565,7 +565,7 @@ public final class DeviceLanes implements AutoCloseable {
             }
             for (Lane lane : request.lanes) {
                 if (allDone) {
-                    lane.succeeded();
+                    lane.succeeded(now);
                     if (lane.state == LaneState.IN_FLIGHT) {
                         schedule(lane, now);
                     }
@@ -591,7 +591,7 @@ public final class DeviceLanes implements AutoCloseable {
                     position++;
                 }
                 if (unsent.isEmpty()) {
-                    lane.succeeded();
+                    lane.succeeded(now);
                 } else if (stopped) {
                     // nothing goes out any more; the events stay unsettled so their source does not commit
                     returnToHead(lane, unsent);
@@ -603,7 +603,7 @@ public final class DeviceLanes implements AutoCloseable {
                         for (OutboundEvent e : unsent) {
                             settledBytes += e.json().length;
                         }
-                        lane.succeeded();
+                        lane.succeeded(now);
                     } else {
                         returnToHead(lane, unsent);
                         lane.notBefore = now + delay;
@@ -740,6 +740,13 @@ public final class DeviceLanes implements AutoCloseable {
         double eps;
         double tokens;
         long refilledAt;
+        // The bucket counts a batch from when it was sent, but Amplitude counts it when the request reaches it,
+        // which may be as late as its answer: a request slow to arrive (a cold server, a slow network) and the
+        // next one quick would reach it closer than a second apart, and be answered 429. So after an answer the
+        // tokens are also at most those left at the send plus what Amplitude's own rate (eps, without the
+        // margin) gives back since the answer. With a quick answer this bound is never the lower one.
+        double tokensAfterSend;
+        long answeredAt;
 
         Lane(String key, double eps, long now) {
             this.key = key;
@@ -765,29 +772,52 @@ public final class DeviceLanes implements AutoCloseable {
             refilledAt = now;
         }
 
+        /** The tokens it may spend now: the bucket's, and no more than Amplitude has surely given back since the last answer. */
+        private double available(long now) {
+            refill(now);
+            return answeredAt == 0 ? tokens : Math.min(tokens, tokensAfterSend + (now - answeredAt) * eps / 1e9);
+        }
+
         /** When the bucket will hold enough for the wanted batch (now if it already does, or if it is full). */
         long tokensDueAt(long now, int wanted) {
             if (!paced()) {
                 return now;
             }
-            refill(now);
-            double needed = Math.min(wanted, capacity()) - tokens;
-            return needed <= 0 ? now : now + (long) Math.ceil(needed / (eps * DeliverySettings.RATE_MARGIN) * 1e9);
+            double target = Math.min(wanted, capacity());
+            if (available(now) >= target) {
+                return now;
+            }
+            long due = tokens >= target ? now : now + (long) Math.ceil((target - tokens) / (eps * DeliverySettings.RATE_MARGIN) * 1e9);
+            if (answeredAt != 0 && tokensAfterSend < target) {
+                due = Math.max(due, answeredAt + (long) Math.ceil((target - tokensAfterSend) / eps * 1e9));
+            }
+            return due;
         }
 
         int takeTokens(long now, int max) {
             if (!paced()) {
                 return max;
             }
-            refill(now);
-            int taken = (int) Math.min(max, Math.floor(tokens));
-            tokens -= taken;
+            double available = available(now);
+            int taken = (int) Math.min(max, Math.floor(available));
+            tokens = available - taken;
+            tokensAfterSend = tokens;
+            answeredAt = 0; // until this batch's answer, the bucket alone bounds
             return taken;
         }
 
         void refund(int n) {
             if (paced()) {
                 tokens = Math.min(capacity(), tokens + n);
+                tokensAfterSend = tokens;
+            }
+        }
+
+        /** Its batch was answered now: from here on, Amplitude's rate bounds the tokens too. */
+        void answered(long now) {
+            if (paced()) {
+                refill(now);
+                answeredAt = now;
             }
         }
 
@@ -799,8 +829,9 @@ public final class DeviceLanes implements AutoCloseable {
             }
         }
 
-        /** Additive increase back towards the configured rate. */
-        void succeeded() {
+        /** Answered with its events taken; additive increase back towards the configured rate. */
+        void succeeded(long now) {
+            answered(now);
             attempt = 0;
             firstFailure = 0;
             batchCap = batchCap > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : batchCap * 2;

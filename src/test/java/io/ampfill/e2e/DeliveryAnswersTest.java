@@ -147,6 +147,21 @@ class DeliveryAnswersTest {
     }
 
     @Test
+    void paces_a_device_from_when_amplitude_has_surely_counted_its_last_batch() throws IOException {
+        // Amplitude counts a batch when it reaches it, which may be as late as the answer: here the first request
+        // takes 300 ms to be counted. Paced from its send alone, the second would reach the server 0.7 s after
+        // it, over 300 events/s, and be answered 429.
+        Backfill backfill = backfill(new EmulatorSettings().deviceEps(300).burstSeconds(1), 1, 900);
+        emulator.script(Fault.slow(Duration.ofMillis(300)));
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 1, 900);
+        assertThat(emulator.answerCounts()).doesNotContainKey(429);
+        assertThat(backfill.report.retriesByCause()).isEmpty();
+    }
+
+    @Test
     void honours_retry_after_on_a_429() throws IOException {
         Backfill backfill = backfill(new EmulatorSettings().retryAfterHeader(true), 2, 5);
         emulator.script(Fault.throttle());
