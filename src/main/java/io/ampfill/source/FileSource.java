@@ -74,6 +74,7 @@ public final class FileSource {
         private static final long CHUNK_BYTES = 4L << 20;
         /** Records read at a time while a chunk is filled. */
         private static final int STEP = 250;
+        private static final int PRESIZED = 8192;
 
         private final RecordReader reader;
         private final int size;
@@ -99,7 +100,8 @@ public final class FileSource {
                     close();
                     return false;
                 }
-                List<SourceRecord> chunk = new ArrayList<>(Math.min(size, STEP));
+                // room for a whole chunk of the default size from the start: growing it step by step copied it five times
+                List<SourceRecord> chunk = new ArrayList<>(Math.min(size, PRESIZED));
                 try {
                     // at most size records, and no more than CHUNK_BYTES of input: large events make small chunks
                     long start = reader.inputBytes();
