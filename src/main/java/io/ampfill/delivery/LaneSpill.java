@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -141,15 +142,25 @@ final class LaneSpill implements AutoCloseable {
         pending.reset();
     }
 
+    /** A length (-1 for null) and the UTF-8 bytes: writeUTF would refuse an id over 65,535 bytes, which nothing else limits. */
     private void writeNullable(String s) throws IOException {
-        out.writeBoolean(s != null);
-        if (s != null) {
-            out.writeUTF(s);
+        if (s == null) {
+            out.writeInt(-1);
+            return;
         }
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
     }
 
     private String readNullable() throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] utf8 = new byte[length];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -31,7 +31,9 @@ class LaneSpillTest {
                 SourceUnit unit = i < 1000 || i >= 2500 ? first : second;
                 // enough bytes that the writes are flushed to the file in between; some events have no user
                 String json = "{\"event_type\":\"e" + i + "\",\"pad\":\"" + "x".repeat(i % 97) + "\"}";
-                OutboundEvent event = new OutboundEvent("device-7", "device-7", i % 3 == 0 ? null : "user-" + i,
+                // one user id longer than DataOutput.writeUTF takes (65,535 bytes): nothing else limits an id's length
+                String user = i == 1234 ? "ü".repeat(40_000) + i : i % 3 == 0 ? null : "user-" + i;
+                OutboundEvent event = new OutboundEvent("device-7", "device-7", user,
                         "insert-" + i, json.getBytes(StandardCharsets.UTF_8), unit, 10_000L + i, 1L + i);
                 spill.add(event);
                 written.add(event);
