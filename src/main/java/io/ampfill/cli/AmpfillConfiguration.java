@@ -203,7 +203,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         String user = settings.optional("backfill.state.user");
         String password = settings.optional("backfill.state.password");
         // files gone from the inbox were completed: their checkpoints are stale
-        java.util.List<String> inboxKeys = source.equals("file")
+        List<String> inboxKeys = source.equals("file")
                 ? filesIn(Path.of(settings.string("backfill.inbox"))).stream().map(FileSource::checkpointKey).toList()
                 : null;
         StoreOpenedInBackground store = StoreOpenedInBackground.open(() -> {
@@ -240,7 +240,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         }
     }
 
-    private static java.util.List<String> filesIn(Path inbox) {
+    private static List<String> filesIn(Path inbox) {
         if (!java.nio.file.Files.isDirectory(inbox)) {
             return java.util.List.of();
         }

@@ -146,8 +146,7 @@ public final class DeviceLanes implements AutoCloseable {
                         break;
                     }
                     long bytes = event.json().length;
-                    if (unsettled > 0 && (unsettled + 1 > settings.maxInFlightEvents()
-                            || unsettledBytes + bytes > settings.maxInFlightBytes())) {
+                    if (windowFull(bytes)) {
                         if (added) {
                             dispatch.signal(); // what this chunk already added goes out meanwhile
                             added = false;
@@ -184,6 +183,11 @@ public final class DeviceLanes implements AutoCloseable {
         LaneSpill.deleteLeftovers(dir);
     }
 
+    /** Whether one more event of this size would overfill the in-flight window; an event goes in alone when it is empty. */
+    private boolean windowFull(long bytes) {
+        return unsettled > 0 && (unsettled + 1 > settings.maxInFlightEvents() || unsettledBytes + bytes > settings.maxInFlightBytes());
+    }
+
     private boolean canSpill() {
         return settings.spillDir() != null && spillingLanes < MAX_SPILLING_LANES;
     }
@@ -217,8 +221,7 @@ public final class DeviceLanes implements AutoCloseable {
         try {
             while (!spill.isEmpty() && lane.queue.size() < laneMemoryEvents) {
                 long bytes = spill.peek(lane.key).json().length;
-                if (unsettled > 0 && (unsettled + 1 > settings.maxInFlightEvents()
-                        || unsettledBytes + bytes > settings.maxInFlightBytes())) {
+                if (windowFull(bytes)) {
                     break;
                 }
                 lane.queue.addLast(spill.take(lane.key));
@@ -556,7 +559,6 @@ public final class DeviceLanes implements AutoCloseable {
             }
             int settledHere = 0;
             long settledBytes = 0;
-            int position = 0;
             // most answers acknowledge the whole request: then no event need be looked at again under the lock
             boolean allDone = done.nextClearBit(0) >= request.size();
             if (allDone) {
@@ -574,7 +576,8 @@ public final class DeviceLanes implements AutoCloseable {
                 // made only for a lane with unsent events: most answers acknowledge every event of a request
                 List<OutboundEvent> unsent = List.of();
                 List<Integer> unsentIndexInFailedPart = List.of();
-                for (OutboundEvent e : request.events.subList(lane.batchFrom, lane.batchTo)) {
+                for (int position = lane.batchFrom; position < lane.batchTo; position++) {
+                    OutboundEvent e = request.events.get(position);
                     if (done.get(position)) {
                         settledHere++;
                         settledBytes += e.json().length;
@@ -588,7 +591,6 @@ public final class DeviceLanes implements AutoCloseable {
                             unsentIndexInFailedPart.add(position - failedPart[0]);
                         }
                     }
-                    position++;
                 }
                 if (unsent.isEmpty()) {
                     lane.succeeded(now);

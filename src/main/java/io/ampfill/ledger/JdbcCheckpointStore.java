@@ -52,8 +52,9 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     /**
      * An embedded H2 database closes itself in its own shutdown hook, which may run before ampfill's
      * last checkpoint on SIGTERM; ampfill closes it instead. And it writes a commit to its file at once
-     * (not up to a second later), so a kill -9 loses no saved position. It does not compact its file on closing. Its own trace file is off: ampfill
-     * words the store's errors, and H2 printed a stack trace to stderr when it could not write that file either.
+     * (not up to a second later), so a kill -9 loses no saved position. It does not compact its file on closing.
+     * Its own trace file is off: ampfill words the store's errors, and H2 printed a stack trace to stderr when it
+     * could not write that file either.
      */
     static String embeddedClosedByUs(String url) {
         if (!url.startsWith("jdbc:h2:")) {
