@@ -127,44 +127,15 @@ public final class DeviceLanes implements AutoCloseable {
         int spilledHere = 0;
         lock.lockInterruptibly();
         try {
-            long now = System.nanoTime();
+            // the loop's body is a method of its own, so that the JIT compiles that, small, once it has run often
+            // enough, rather than all of enqueue() "on stack" in the middle of its first chunks (as for the other
+            // per-event and per-lane loops below)
             boolean added = false;
             for (OutboundEvent event : events) {
-                while (true) {
-                    if (stopped) {
-                        throw new IllegalStateException(stoppedBecause != null ? stoppedBecause : "delivery has stopped");
-                    }
-                    Lane lane = lanes.get(event.laneKey());
-                    if (lane == null) {
-                        lane = new Lane(event.laneKey(), settings.deviceEps(), now);
-                        lanes.put(lane.key, lane);
-                    }
-                    // a lane that already holds its share waits on disk: the window stays open for the others
-                    if (lane.spill != null || (lane.queue.size() >= laneMemoryEvents && canSpill())) {
-                        spill(lane, event);
-                        spilledHere++;
-                        break;
-                    }
-                    long bytes = event.json().length;
-                    if (windowFull(bytes)) {
-                        if (added) {
-                            dispatch.signal(); // what this chunk already added goes out meanwhile
-                            added = false;
-                        }
-                        space.await();
-                        now = System.nanoTime();
-                        continue; // the lane may have gone meanwhile: look it up again
-                    }
-                    lane.queue.addLast(event);
-                    unsettled++;
-                    unsettledBytes += bytes;
+                if (enqueueOne(event, added)) {
                     added = true;
-                    if (lane.state == LaneState.IDLE) {
-                        schedule(lane, now);
-                    } else if (lane.state == LaneState.READY && lane.queue.size() <= lane.batchCap) {
-                        readyEvents++;
-                    }
-                    break;
+                } else {
+                    spilledHere++;
                 }
             }
             if (added) {
@@ -175,6 +146,48 @@ public final class DeviceLanes implements AutoCloseable {
         }
         if (spilledHere > 0) {
             listener.waitedOnDisk(spilledHere);
+        }
+    }
+
+    /**
+     * One event of enqueue(), under the lock: into its lane (returns true), or to disk (false), waiting while the
+     * window is full. {@code added}: whether events of this chunk went in before this one, not yet signalled.
+     */
+    private boolean enqueueOne(OutboundEvent event, boolean added) throws InterruptedException {
+        long now = System.nanoTime();
+        while (true) {
+            if (stopped) {
+                throw new IllegalStateException(stoppedBecause != null ? stoppedBecause : "delivery has stopped");
+            }
+            Lane lane = lanes.get(event.laneKey());
+            if (lane == null) {
+                lane = new Lane(event.laneKey(), settings.deviceEps(), now);
+                lanes.put(lane.key, lane);
+            }
+            // a lane that already holds its share waits on disk: the window stays open for the others
+            if (lane.spill != null || (lane.queue.size() >= laneMemoryEvents && canSpill())) {
+                spill(lane, event);
+                return false;
+            }
+            long bytes = event.json().length;
+            if (windowFull(bytes)) {
+                if (added) {
+                    dispatch.signal(); // what this chunk already added goes out meanwhile
+                    added = false;
+                }
+                space.await();
+                now = System.nanoTime();
+                continue; // the lane may have gone meanwhile: look it up again
+            }
+            lane.queue.addLast(event);
+            unsettled++;
+            unsettledBytes += bytes;
+            if (lane.state == LaneState.IDLE) {
+                schedule(lane, now);
+            } else if (lane.state == LaneState.READY && lane.queue.size() <= lane.batchCap) {
+                readyEvents++;
+            }
+            return true;
         }
     }
 
@@ -395,6 +408,22 @@ public final class DeviceLanes implements AutoCloseable {
         return readyEvents * (averageBytes + 1) >= eventBytesPerRequest;
     }
 
+    /** Moves up to {@code allowed} events from the head of the lane into the request, within its byte budget. */
+    private static int take(Lane lane, int allowed, Request request, long budget) {
+        int taken = 0;
+        while (taken < allowed) {
+            OutboundEvent next = lane.queue.peekFirst();
+            long size = next.json().length + 1L;
+            if (request.bytes + size > budget && request.size() > 0) {
+                break;
+            }
+            request.events.add(lane.queue.pollFirst());
+            request.bytes += size;
+            taken++;
+        }
+        return taken;
+    }
+
     private Request fillRequest(long now) {
         Request request = new Request();
         long budget = eventBytesPerRequest;
@@ -409,18 +438,8 @@ public final class DeviceLanes implements AutoCloseable {
                 schedule(lane, now);
                 continue;
             }
-            int taken = 0;
             lane.batchFrom = request.size();
-            while (taken < allowed) {
-                OutboundEvent next = lane.queue.peekFirst();
-                long size = next.json().length + 1L;
-                if (request.bytes + size > budget && request.size() > 0) {
-                    break;
-                }
-                request.events.add(lane.queue.pollFirst());
-                request.bytes += size;
-                taken++;
-            }
+            int taken = take(lane, allowed, request, budget);
             if (taken == 0) {
                 lane.refund(allowed);
                 break; // the request is full by bytes; the lane stays first in line for the next one
@@ -464,9 +483,7 @@ public final class DeviceLanes implements AutoCloseable {
             BatchAnswer answer = post(part);
             if (answer instanceof BatchAnswer.Acknowledged) {
                 listener.delivered(part.size());
-                for (OutboundEvent e : part) {
-                    e.settle();
-                }
+                settleAll(part);
                 done.set(range[0], range[1]);
                 continue;
             }
@@ -493,6 +510,12 @@ public final class DeviceLanes implements AutoCloseable {
             break;
         }
         settleRequest(request, done, last, failed);
+    }
+
+    private static void settleAll(List<OutboundEvent> events) {
+        for (OutboundEvent e : events) {
+            e.settle();
+        }
     }
 
     private BatchAnswer post(List<OutboundEvent> part) {
@@ -557,13 +580,11 @@ public final class DeviceLanes implements AutoCloseable {
             if (answer instanceof BatchAnswer.Fatal) {
                 stopped = true;
             }
-            int settledHere = 0;
-            long settledBytes = 0;
             // most answers acknowledge the whole request: then no event need be looked at again under the lock
             boolean allDone = done.nextClearBit(0) >= request.size();
             if (allDone) {
-                settledHere = request.size();
-                settledBytes = request.bytes - request.size(); // request.bytes counts a comma per event
+                unsettled -= request.size();
+                unsettledBytes -= request.bytes - request.size(); // request.bytes counts a comma per event
             }
             for (Lane lane : request.lanes) {
                 if (allDone) {
@@ -573,50 +594,11 @@ public final class DeviceLanes implements AutoCloseable {
                     }
                     continue;
                 }
-                // made only for a lane with unsent events: most answers acknowledge every event of a request
-                List<OutboundEvent> unsent = List.of();
-                List<Integer> unsentIndexInFailedPart = List.of();
-                for (int position = lane.batchFrom; position < lane.batchTo; position++) {
-                    OutboundEvent e = request.events.get(position);
-                    if (done.get(position)) {
-                        settledHere++;
-                        settledBytes += e.json().length;
-                    } else {
-                        if (unsent.isEmpty()) {
-                            unsent = new ArrayList<>();
-                            unsentIndexInFailedPart = new ArrayList<>();
-                        }
-                        unsent.add(e);
-                        if (position >= failedPart[0] && position < failedPart[1]) {
-                            unsentIndexInFailedPart.add(position - failedPart[0]);
-                        }
-                    }
-                }
-                if (unsent.isEmpty()) {
-                    lane.succeeded(now);
-                } else if (stopped) {
-                    // nothing goes out any more; the events stay unsettled so their source does not commit
-                    returnToHead(lane, unsent);
-                } else {
-                    long delay = laneDelay(lane, unsent, answer, unsentIndexInFailedPart, now);
-                    if (delay < 0) {
-                        gaveUp.addAll(unsent);
-                        settledHere += unsent.size();
-                        for (OutboundEvent e : unsent) {
-                            settledBytes += e.json().length;
-                        }
-                        lane.succeeded(now);
-                    } else {
-                        returnToHead(lane, unsent);
-                        lane.notBefore = now + delay;
-                    }
-                }
+                settleLane(request, lane, done, answer, failedPart, now, gaveUp);
                 if (lane.state == LaneState.IN_FLIGHT) {
                     schedule(lane, now);
                 }
             }
-            unsettled -= settledHere;
-            unsettledBytes -= settledBytes;
             if (!starved.isEmpty()) {
                 feedStarved(now);
             }
@@ -630,6 +612,56 @@ public final class DeviceLanes implements AutoCloseable {
         for (OutboundEvent e : gaveUp) {
             deadLetter(e, "gave up after " + readable(limit) + " of failed attempts, last answer " + answer.cause());
         }
+    }
+
+    /**
+     * One lane of an answer that did not acknowledge the whole request, under the lock: its done events settle, its
+     * others return to its head or, given up on, into {@code gaveUp}. A method of its own, as the loops of enqueue().
+     */
+    private void settleLane(Request request, Lane lane, BitSet done, BatchAnswer answer, int[] failedPart, long now,
+                              List<OutboundEvent> gaveUp) {
+        int settledHere = 0;
+        long settledBytes = 0;
+        // made only for a lane with unsent events: most answers acknowledge every event of a request
+        List<OutboundEvent> unsent = List.of();
+        List<Integer> unsentIndexInFailedPart = List.of();
+        for (int position = lane.batchFrom; position < lane.batchTo; position++) {
+            OutboundEvent e = request.events.get(position);
+            if (done.get(position)) {
+                settledHere++;
+                settledBytes += e.json().length;
+            } else {
+                if (unsent.isEmpty()) {
+                    unsent = new ArrayList<>();
+                    unsentIndexInFailedPart = new ArrayList<>();
+                }
+                unsent.add(e);
+                if (position >= failedPart[0] && position < failedPart[1]) {
+                    unsentIndexInFailedPart.add(position - failedPart[0]);
+                }
+            }
+        }
+        if (unsent.isEmpty()) {
+            lane.succeeded(now);
+        } else if (stopped) {
+            // nothing goes out any more; the events stay unsettled so their source does not commit
+            returnToHead(lane, unsent);
+        } else {
+            long delay = laneDelay(lane, unsent, answer, unsentIndexInFailedPart, now);
+            if (delay < 0) {
+                gaveUp.addAll(unsent);
+                settledHere += unsent.size();
+                for (OutboundEvent e : unsent) {
+                    settledBytes += e.json().length;
+                }
+                lane.succeeded(now);
+            } else {
+                returnToHead(lane, unsent);
+                lane.notBefore = now + delay;
+            }
+        }
+        unsettled -= settledHere;
+        unsettledBytes -= settledBytes;
     }
 
     private static void returnToHead(Lane lane, List<OutboundEvent> unsent) {

@@ -30,29 +30,37 @@ public final class EventIntake {
     public void accept(List<SourceRecord> chunk, SourceUnit unit) throws InterruptedException {
         List<OutboundEvent> events = new ArrayList<>(chunk.size());
         int longStrings = 0;
+        // the loop's body is a method of its own: the JIT then compiles it, small, once it has run often enough,
+        // rather than the whole of accept() "on stack" in the middle of its first chunks
         for (SourceRecord record : chunk) {
-            long ordinal = unit.nextOrdinal();
-            if (!record.parsed()) {
-                reject(unit, ordinal, record.error(), () ->
-                        deadLetters.writeRaw(unit.name(), record.line(), record.error(), record.raw()));
-                continue;
-            }
-            // an NDJSON line the reader's fast path mapped comes as its event already
-            MappingResult result = record.mapped() != null ? record.mapped() : mapper.map(record.value());
-            if (result instanceof Rejection rejection) {
-                reject(unit, ordinal, rejection.reason(), () ->
-                        deadLetters.write(unit.name(), record.line(), rejection.reason(), record.value()));
-            } else if (result instanceof MappedEvent event) {
-                longStrings += event.truncatedStrings();
-                events.add(new OutboundEvent(event.deviceKey(), event.deviceId(), event.userId(), event.insertId(),
-                        event.json(), unit, ordinal, record.line()));
-            }
+            longStrings += take(record, unit, events);
         }
         report.recordsRead(chunk.size());
         if (longStrings > 0) {
             report.longStrings(longStrings);
         }
         lanes.enqueue(events);
+    }
+
+    /** Maps one record into {@code events}, or dead-letters it; returns the long strings the event had cut. */
+    private int take(SourceRecord record, SourceUnit unit, List<OutboundEvent> events) {
+        long ordinal = unit.nextOrdinal();
+        if (!record.parsed()) {
+            reject(unit, ordinal, record.error(), () ->
+                    deadLetters.writeRaw(unit.name(), record.line(), record.error(), record.raw()));
+            return 0;
+        }
+        // an NDJSON line the reader's fast path mapped comes as its event already
+        MappingResult result = record.mapped() != null ? record.mapped() : mapper.map(record.value());
+        if (result instanceof Rejection rejection) {
+            reject(unit, ordinal, rejection.reason(), () ->
+                    deadLetters.write(unit.name(), record.line(), rejection.reason(), record.value()));
+        } else if (result instanceof MappedEvent event) {
+            events.add(new OutboundEvent(event.deviceKey(), event.deviceId(), event.userId(), event.insertId(),
+                    event.json(), unit, ordinal, record.line()));
+            return event.truncatedStrings();
+        }
+        return 0;
     }
 
     private void reject(SourceUnit unit, long ordinal, String reason, Runnable store) {
