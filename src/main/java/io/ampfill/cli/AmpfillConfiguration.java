@@ -4,7 +4,7 @@ import io.ampfill.deadletter.DeadLetterStore;
 import io.ampfill.delivery.CamelBatchPoster;
 import io.ampfill.delivery.DeliverySettings;
 import io.ampfill.delivery.DeviceLanes;
-import io.ampfill.delivery.LazyTlsHttpComponent;
+import io.ampfill.delivery.AmpfillHttpComponent;
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
 import io.ampfill.event.EventIntake;
@@ -104,7 +104,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         // One component for both schemes, where Camel would make one of each: so the settings below and the
         // camel.component.http.* ones of application.properties hold for an https endpoint too, Amplitude's own.
         // Its TLS context is made only for an https endpoint, meanwhile on the other core.
-        LazyTlsHttpComponent shared = new LazyTlsHttpComponent();
+        AmpfillHttpComponent shared = new AmpfillHttpComponent();
         for (String scheme : List.of("http", "https")) {
             if (context.hasComponent(scheme) == null) {
                 context.addComponent(scheme, shared);
@@ -116,7 +116,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             http.setAutomaticRetriesDisabled(true);
         }
         if (endpoint.regionMatches(true, 0, "https:", 0, 6)) {
-            LazyTlsHttpComponent.warmUpTls();
+            AmpfillHttpComponent.warmUpTls();
         }
 
         DeliverySettings delivery = new DeliverySettings(

@@ -11,16 +11,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.sun.net.httpserver.HttpServer;
+
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The HTTP component with its TLS context made on first use: an http endpoint never makes it; an https one makes it
- * and checks the server's certificate against the JDK's default trust store, as Camel's own component does.
+ * ampfill's HTTP component. Its TLS context is made on first use: an http endpoint never makes it; an https one makes
+ * it and checks the server's certificate against the JDK's default trust store, as Camel's own component does. It
+ * keeps no cookies.
  */
-class LazyTlsHttpComponentTest {
+class AmpfillHttpComponentTest {
     private static final String EVENT = "{\"api_key\":\"k\",\"events\":[{\"event_type\":\"e\",\"device_id\":\"device-1\",\"time\":1700000000000}]}";
 
     @TempDir
@@ -41,7 +47,7 @@ class LazyTlsHttpComponentTest {
     @Test
     void an_http_endpoint_makes_no_tls_context() {
         emulator = AmplitudeEmulator.start(new EmulatorSettings());
-        LazyTlsHttpComponent http = startCamel();
+        AmpfillHttpComponent http = startCamel();
 
         assertThat(status(post(emulator.batchUrl()))).isEqualTo(200);
         assertThat(http.tlsBuilt()).isFalse();
@@ -54,7 +60,7 @@ class LazyTlsHttpComponentTest {
             emulator = AmplitudeEmulator.start(new EmulatorSettings().tls(certificate.serverContext()));
             assertThat(emulator.batchUrl()).startsWith("https://");
 
-            LazyTlsHttpComponent http = startCamel();
+            AmpfillHttpComponent http = startCamel();
             assertThat(http.tlsBuilt()).isFalse();
             // the JDK's own trust store does not know this certificate: the handshake fails, no answer comes back
             Exchange refused = post(emulator.batchUrl());
@@ -71,9 +77,32 @@ class LazyTlsHttpComponentTest {
         }
     }
 
-    private LazyTlsHttpComponent startCamel() {
+    @Test
+    void sends_back_no_cookie_a_server_set() throws Exception {
+        List<String> cookiesReceived = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/batch", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            cookiesReceived.add(String.valueOf(exchange.getRequestHeaders().get("Cookie")));
+            exchange.getResponseHeaders().add("Set-Cookie", "session=abc; Path=/");
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            startCamel();
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/batch";
+            assertThat(status(post(url))).isEqualTo(200);
+            assertThat(status(post(url))).isEqualTo(200);
+            assertThat(cookiesReceived).containsExactly("null", "null");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private AmpfillHttpComponent startCamel() {
         camel = new DefaultCamelContext();
-        LazyTlsHttpComponent http = new LazyTlsHttpComponent();
+        AmpfillHttpComponent http = new AmpfillHttpComponent();
         camel.addComponent("http", http);
         camel.addComponent("https", http);
         camel.start();

@@ -1,12 +1,17 @@
 package io.ampfill.delivery;
 
+import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.hc.client5.http.cookie.CookieSpecFactory;
+import org.apache.hc.client5.http.cookie.StandardCookieSpec;
+import org.apache.hc.client5.http.impl.cookie.IgnoreCookieSpecFactory;
 import org.apache.hc.client5.http.socket.ConnectionSocketFactory;
 import org.apache.hc.client5.http.socket.LayeredConnectionSocketFactory;
 import org.apache.hc.client5.http.socket.PlainConnectionSocketFactory;
 import org.apache.hc.client5.http.ssl.SSLConnectionSocketFactory;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.config.Lookup;
 import org.apache.hc.core5.http.config.Registry;
 import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -20,17 +25,25 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.util.Map;
 
 /**
- * Camel's HTTP component, but with the JDK's default TLS context built when the first https connection is made,
- * not when the endpoint is created. Camel's builds it for every endpoint, http ones too: the JSSE classes and the
- * JDK's trusted certificates, about a fifth of the CPU of a start (JFR, bench/run.sh start), which a dry run and
- * an http endpoint never use. {@link #warmUpTls()} builds it ahead on another thread where the endpoint is https.
- * A TLS setup of the user's ({@code sslContextParameters}, {@code useSystemProperties}) is Camel's as before.
- * Only the registry is overridden: there is no component option to make it lazy.
+ * Camel's HTTP component, with two differences that suit a client of Amplitude's API.
+ * <ul>
+ * <li>The JDK's default TLS context is built when the first https connection is made, not when the endpoint is
+ * created. Camel's builds it for every endpoint, http ones too: the JSSE classes and the JDK's trusted
+ * certificates, about a fifth of the CPU of a start (JFR, bench/run.sh start), which a dry run and an http endpoint
+ * never use. {@link #warmUpTls()} builds it ahead on another thread where the endpoint is https. A TLS setup of the
+ * user's ({@code sslContextParameters}, {@code useSystemProperties}) is Camel's as before. Only the registry is
+ * overridden: there is no component option to make it lazy.</li>
+ * <li>No cookies: the Batch API keeps no session, and the HTTP client's cookie handling, even when turned off
+ * ({@code cookieManagementDisabled}), parses its public-suffix list (a few thousand lines) at every start and
+ * looks at its cookie store at every request. A configurer of the user's
+ * ({@code camel.component.http.http-client-configurer}) still runs, after this.</li>
+ * </ul>
  */
 @SuppressWarnings("deprecation") // the socket factory interfaces Camel's component itself registers
-public final class LazyTlsHttpComponent extends HttpComponent {
+public final class AmpfillHttpComponent extends HttpComponent {
     private volatile LazyTls lazyTls;
 
     @Override
@@ -46,6 +59,21 @@ public final class LazyTlsHttpComponent extends HttpComponent {
                 .register("https", tls)
                 .build();
     }
+
+    @Override
+    protected HttpClientConfigurer createHttpClientConfigurer(Map<String, Object> parameters, boolean secure) throws Exception {
+        HttpClientConfigurer camels = super.createHttpClientConfigurer(parameters, secure);
+        return builder -> {
+            builder.disableCookieManagement();
+            builder.setDefaultCookieSpecRegistry(NO_COOKIE_SPECS); // else the client builds the default one, and its list
+            if (camels != null) {
+                camels.configureHttpClient(builder);
+            }
+        };
+    }
+
+    private static final Lookup<CookieSpecFactory> NO_COOKIE_SPECS =
+            RegistryBuilder.<CookieSpecFactory>create().register(StandardCookieSpec.IGNORE, new IgnoreCookieSpecFactory()).build();
 
     /** Loads the JDK's TLS classes and trusted certificates on a daemon thread, for an https endpoint to come. */
     public static void warmUpTls() {
