@@ -37,12 +37,13 @@ public final class AmpfillApp {
 
     /** Runs with these settings on top of application.properties (the command line and tests use it). */
     public int run(Map<String, String> overrides) {
+        long startedAt = System.nanoTime();
         Main main = new Main();
         running = main;
         main.setDefaultPropertyPlaceholderLocation(
                 "file:application.properties;optional=true,classpath:application.properties;optional=true");
         overrides.forEach(main::addOverrideProperty);
-        AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed, main.configure(), this::printOutcome);
+        AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed, main.configure(), this::printOutcome, startedAt);
         main.configure().addConfiguration(configuration);
         main.addMainListener(new MainListenerSupport() {
             @Override

@@ -61,13 +61,16 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     private JdbcSource jdbcSource;
 
     private final Consumer<AmpfillConfiguration> stopped;
+    private final long startedAt;
 
     /**
      * @param completed ends a run-once (Camel Main's completed())
      * @param stopped   runs once Camel has stopped, inside the shutdown hook on SIGTERM: the last words of the run
+     * @param startedAt when the run began (System.nanoTime()), from when the devices' pacing counts
      */
     AmpfillConfiguration(Runnable completed, org.apache.camel.main.MainConfigurationProperties mainConfiguration,
-                         Consumer<AmpfillConfiguration> stopped) {
+                         Consumer<AmpfillConfiguration> stopped, long startedAt) {
+        this.startedAt = startedAt;
         this.completed = completed;
         this.mainConfiguration = mainConfiguration;
         this.stopped = stopped;
@@ -165,7 +168,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             }
         });
         lanes = new DeviceLanes(delivery,
-                new CamelBatchPoster(context.createProducerTemplate(), "direct:post-batch", apiKey), runControl);
+                new CamelBatchPoster(context.createProducerTemplate(), "direct:post-batch", apiKey), runControl, startedAt);
         runControl.lanes(lanes);
 
         context.getRegistry().bind("runControl", runControl);

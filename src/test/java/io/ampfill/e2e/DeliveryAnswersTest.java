@@ -162,6 +162,25 @@ class DeliveryAnswersTest {
     }
 
     @Test
+    void a_run_right_after_another_does_not_spend_what_amplitude_has_not_given_back_yet() throws IOException {
+        // the first run sends the device's last events at its full rate up to its end; the second starts at once,
+        // and Amplitude's bucket for the device has not filled again: a full one at its start is answered 429
+        Backfill backfill = backfill(new EmulatorSettings().deviceEps(300).burstSeconds(1), 1, 600);
+        assertThat(backfill.run()).as(backfill.err).isZero();
+        StringBuilder more = new StringBuilder();
+        for (int seq = 600; seq < 1200; seq++) {
+            more.append(Events.ndjsonLine(0, seq)).append('\n');
+        }
+        backfill.drop("more.ndjson", more.toString());
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 1, 1200);
+        assertThat(emulator.answerCounts()).doesNotContainKey(429);
+        assertThat(backfill.report.retriesByCause()).isEmpty();
+    }
+
+    @Test
     void honours_retry_after_on_a_429() throws IOException {
         Backfill backfill = backfill(new EmulatorSettings().retryAfterHeader(true), 2, 5);
         emulator.script(Fault.throttle());
