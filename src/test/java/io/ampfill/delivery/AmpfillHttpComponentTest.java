@@ -80,6 +80,11 @@ class AmpfillHttpComponentTest {
     @Test
     void sends_back_no_cookie_a_server_set() throws Exception {
         List<String> cookiesReceived = new CopyOnWriteArrayList<>();
+        // the JDK's server reads this once, for every server of the JVM: set as the emulator sets it, else the
+        // emulators of the tests after this one would answer with Nagle's delay (AmplitudeEmulator.start)
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/batch", exchange -> {
             exchange.getRequestBody().readAllBytes();
