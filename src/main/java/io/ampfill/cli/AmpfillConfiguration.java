@@ -1,10 +1,10 @@
 package io.ampfill.cli;
 
 import io.ampfill.deadletter.DeadLetterStore;
+import io.ampfill.delivery.AmpfillHttpComponent;
 import io.ampfill.delivery.CamelBatchPoster;
 import io.ampfill.delivery.DeliverySettings;
 import io.ampfill.delivery.DeviceLanes;
-import io.ampfill.delivery.AmpfillHttpComponent;
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
 import io.ampfill.event.EventIntake;
@@ -245,7 +245,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
 
     private static List<String> filesIn(Path inbox) {
         if (!java.nio.file.Files.isDirectory(inbox)) {
-            return java.util.List.of();
+            return List.of();
         }
         try (var files = java.nio.file.Files.list(inbox)) {
             return files.map(p -> p.getFileName().toString()).toList();

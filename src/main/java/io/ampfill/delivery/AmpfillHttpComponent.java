@@ -44,6 +44,9 @@ import java.util.Map;
  */
 @SuppressWarnings("deprecation") // the socket factory interfaces Camel's component itself registers
 public final class AmpfillHttpComponent extends HttpComponent {
+    private static final Lookup<CookieSpecFactory> NO_COOKIE_SPECS =
+            RegistryBuilder.<CookieSpecFactory>create().register(StandardCookieSpec.IGNORE, new IgnoreCookieSpecFactory()).build();
+
     private volatile LazyTls lazyTls;
 
     @Override
@@ -71,9 +74,6 @@ public final class AmpfillHttpComponent extends HttpComponent {
             }
         };
     }
-
-    private static final Lookup<CookieSpecFactory> NO_COOKIE_SPECS =
-            RegistryBuilder.<CookieSpecFactory>create().register(StandardCookieSpec.IGNORE, new IgnoreCookieSpecFactory()).build();
 
     /** Loads the JDK's TLS classes and trusted certificates on a daemon thread, for an https endpoint to come. */
     public static void warmUpTls() {

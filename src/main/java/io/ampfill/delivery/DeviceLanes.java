@@ -166,14 +166,13 @@ public final class DeviceLanes implements AutoCloseable {
      * window is full. {@code added}: whether events of this chunk went in before this one, not yet signalled.
      */
     private boolean enqueueOne(OutboundEvent event, boolean added) throws InterruptedException {
-        long now = System.nanoTime();
         while (true) {
             if (stopped) {
                 throw new IllegalStateException(stoppedBecause != null ? stoppedBecause : "delivery has stopped");
             }
             Lane lane = lanes.get(event.laneKey());
             if (lane == null) {
-                lane = new Lane(event.laneKey(), settings.deviceEps(), now, bucketsEmptyAt);
+                lane = new Lane(event.laneKey(), settings.deviceEps(), System.nanoTime(), bucketsEmptyAt);
                 lanes.put(lane.key, lane);
             }
             // a lane that already holds its share waits on disk: the window stays open for the others
@@ -188,14 +187,14 @@ public final class DeviceLanes implements AutoCloseable {
                     added = false;
                 }
                 space.await();
-                now = System.nanoTime();
                 continue; // the lane may have gone meanwhile: look it up again
             }
             lane.queue.addLast(event);
             unsettled++;
             unsettledBytes += bytes;
+            // the clock is read only where it is needed: most events join a lane that is already going
             if (lane.state == LaneState.IDLE) {
-                schedule(lane, now);
+                schedule(lane, System.nanoTime());
             } else if (lane.state == LaneState.READY && lane.queue.size() <= lane.batchCap) {
                 readyEvents++;
             }
