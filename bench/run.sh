@@ -2,7 +2,7 @@
 # ampfill benchmark: runs the packaged jar against the standalone emulator, one process per data set, and prints
 # events/s, CPU per million events, requests, events per request and peak RSS. See "Benchmark" in README.md.
 #
-#   bench/run.sh [start|a|b|c|skew-limited|ceiling|big|all ...]   (no argument: all; big takes several minutes)
+#   bench/run.sh [start|a|b|c|files|skew-limited|ceiling|big|all ...]   (no argument: all; big takes several minutes)
 #
 # Environment:
 #   AMPFILL_BENCH_DIR        cache for data sets and run folders (default /tmp/ampfill-bench)
@@ -23,6 +23,7 @@ DEVICES=5000
 HEAVY_EVENTS=6000
 BIG_BYTES=${AMPFILL_BENCH_BIG_BYTES:-2147483648}
 BIG_DEVICES=50000
+SMALL_FILES=10000            # the files run: data set a cut into this many files, in order, as hourly exports are
 CEILING_THREADS=${AMPFILL_BENCH_CEILING_THREADS:-8}
 CEILING_PASSES=5
 read -r -a EXTRA_OPTS <<<"${AMPFILL_BENCH_JAVA_OPTS:-}"
@@ -88,7 +89,13 @@ dataset() {
     b) file=$CACHE/data/b-by-device.ndjson ;;
     c) file=$CACHE/data/c-skew.ndjson ;;
     big) file=$CACHE/data/big-$BIG_BYTES.ndjson ;;
+    files) file=$CACHE/data/files-$SMALL_FILES ;;
   esac
+  if [[ $name == files ]]; then
+    small_files "$file"
+    echo "$file"
+    return
+  fi
   if [[ ! -f $file || ! -f $file.meta ]]; then
     mkdir -p "$CACHE/data"
     local started=$SECONDS
@@ -105,6 +112,19 @@ dataset() {
   echo "$file"
 }
 
+# small_files DIR: data set a cut into SMALL_FILES files of consecutive lines (hour-00000.ndjson, ...), written once
+small_files() {
+  local dir=$1 source lines
+  [[ -f $dir/.complete ]] && return 0
+  source=$(dataset a)
+  lines=$(( $(wc -l <"$source") / SMALL_FILES ))
+  log "writing $SMALL_FILES files of $lines events to $dir"
+  rm -rf "$dir" "$dir.partial" && mkdir -p "$dir.partial"
+  split -l "$lines" -d -a 5 --additional-suffix=.ndjson "$source" "$dir.partial/hour-"
+  touch "$dir.partial/.complete"
+  mv "$dir.partial" "$dir"
+}
+
 meta() { sed -n "s/^$2=//p" "$1.meta"; }
 
 # ---- emulator --------------------------------------------------------------------------------------------------
@@ -112,6 +132,7 @@ meta() { sed -n "s/^$2=//p" "$1.meta"; }
 start_emulator() {
   stop_emulator
   local out=$CACHE/emulator.log
+  : >"$out"   # before the emulator's shell opens it: the loop below reads it at once
   java -cp "$JAR" io.ampfill.emulator.EmulatorMain --port 0 --keep-events false "$@" >"$out" 2>&1 &
   EMULATOR_PID=$!
   local i
@@ -256,7 +277,11 @@ run_ampfill() {
   # a hard link costs nothing and survives ampfill moving the file to done/; a copy where linking is not possible.
   # The file is whole before the run starts, so ampfill need not wait for it to age (backfill.file-min-age): a data
   # set written just before would otherwise wait up to 2 s, measured as ampfill's time
-  ln "$data" "$run/inbox/" 2>/dev/null || cp "$data" "$run/inbox/"
+  if [[ -d $data ]]; then
+    cp -l "$data"/*.ndjson "$run/inbox/" 2>/dev/null || cp "$data"/*.ndjson "$run/inbox/"
+  else
+    ln "$data" "$run/inbox/" 2>/dev/null || cp "$data" "$run/inbox/"
+  fi
   local jfr=()
   if [[ ${AMPFILL_BENCH_JFR:-} == 1 ]]; then
     jfr=("-XX:StartFlightRecording=settings=profile,filename=$run/app.jfr,dumponexit=true")
@@ -273,6 +298,7 @@ run_ampfill() {
     -Dbackfill.done-dir=done -Dbackfill.dead-letter-dir=dead-letter \
     "${tail[@]}"
   local wall=$WALL user=$CPU_USER sys=$CPU_SYS rss=$RSS_KB rc=$RC jit=$JIT_CPU gc=$GC_CPU
+  LAST_WALL=$WALL
   EMU_CPU=$(calc "$(emulator_cpu) - $emu_before" 1)
   local report=$run/app.out
   local delivered requests per_request retries elapsed
@@ -360,6 +386,15 @@ run_set() { # a, b or c with rate limits off, in the emulator and in ampfill
   run_ampfill "$1" "$data" -Damplitude.device-eps=0
 }
 
+run_files() { # many small files: the per-file cost
+  local data
+  data=$(dataset files)
+  limits_off
+  run_ampfill files "$data" -Damplitude.device-eps=0
+  local files=$SMALL_FILES
+  NOTES+=("files: $files files of $(( EVENTS / files )) events; $(calc "$files / $LAST_WALL" 0) files/s over the whole process")
+}
+
 run_start() { # the fixed cost: JVM and Camel start and stop around a single event
   local file=$CACHE/data/one-event.ndjson
   if [[ ! -f $file ]]; then
@@ -431,10 +466,10 @@ run_ceiling() {
 main() {
   local sets=("$@")
   ((${#sets[@]})) || sets=(all)
-  if [[ " ${sets[*]} " == *" all "* ]]; then sets=(start a b c skew-limited ceiling big); fi
+  if [[ " ${sets[*]} " == *" all "* ]]; then sets=(start a b c files skew-limited ceiling big); fi
   local s
   for s in "${sets[@]}"; do
-    case $s in start|a|b|c|skew-limited|ceiling|big) ;; *) usage ;; esac
+    case $s in start|a|b|c|files|skew-limited|ceiling|big) ;; *) usage ;; esac
   done
   mkdir -p "$CACHE"
   CACHE=$(cd "$CACHE" && pwd)   # runs change folder
@@ -446,6 +481,7 @@ main() {
     case $s in
       a|b|c) run_set "$s" ;;
       start) run_start ;;
+      files) run_files ;;
       skew-limited) run_skew_limited ;;
       ceiling) run_ceiling ;;
       big) run_big ;;

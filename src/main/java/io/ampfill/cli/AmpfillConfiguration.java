@@ -20,6 +20,7 @@ import io.ampfill.ledger.StoreOpenedInBackground;
 import io.ampfill.report.RunReport;
 import io.ampfill.secret.SecretText;
 import io.ampfill.source.FileSource;
+import io.ampfill.source.InboxReadLock;
 import io.ampfill.source.jdbc.JdbcSettingException;
 import io.ampfill.source.jdbc.JdbcSource;
 import io.ampfill.source.jdbc.JdbcSourceSettings;
@@ -101,7 +102,6 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("backfill.dry-run", String.valueOf(dryRun));
         // Camel resolves a relative move against the inbox; the setting is relative to the working directory
         properties.addOverrideProperty("backfill.file-move", doneDir.toString().replace('\\', '/') + "/${file:name}");
-        properties.addOverrideProperty("backfill.file-min-age", String.valueOf(settings.duration("backfill.file-min-age").toMillis()));
         properties.addOverrideProperty("backfill.poll-delay", String.valueOf(settings.duration("backfill.poll-delay").toMillis()));
 
         // One component for both schemes, where Camel would make one of each: so the settings below and the
@@ -172,6 +172,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         runControl.lanes(lanes);
 
         context.getRegistry().bind("runControl", runControl);
+        context.getRegistry().bind("inboxReadLock", new InboxReadLock(settings.duration("backfill.file-min-age"), System::currentTimeMillis));
         context.getRegistry().bind("fileSource", new FileSource(ledger, store, settings.integer("backfill.chunk-size"),
                 runControl::isStopping, new FastEventMapper(mapping)));
         context.getRegistry().bind("eventIntake", new EventIntake(new EventMapper(mapping), deadLetters, lanes, report));

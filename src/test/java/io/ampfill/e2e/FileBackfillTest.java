@@ -66,6 +66,23 @@ class FileBackfillTest {
     }
 
     @Test
+    void a_thousand_small_files_arrive_once_and_in_order_per_device_across_files() throws IOException {
+        Backfill backfill = new Backfill(work, emulator);
+        // an hourly export in miniature: each device's events spread over every file, in order
+        List<String> parts = Events.timeOrderedFiles(40, 100, 1000);
+        for (int i = 0; i < parts.size(); i++) {
+            backfill.drop(String.format("hour-%04d.ndjson", i), parts.get(i));
+        }
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 40, 100);
+        assertThat(emulator.duplicateCount()).isZero();
+        assertThat(files(backfill.inbox)).isEmpty();
+        assertThat(files(backfill.done)).hasSize(1000);
+    }
+
+    @Test
     void many_devices_with_few_events_each_share_requests() throws IOException {
         Backfill backfill = new Backfill(work, emulator).set("amplitude.device-eps", "0");
         // 5,000 devices with 4 events each, in time order: one device's batch alone would be 4 events a request
