@@ -173,6 +173,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
 
         context.getRegistry().bind("runControl", runControl);
         context.getRegistry().bind("inboxReadLock", new InboxReadLock(settings.duration("backfill.file-min-age"), System::currentTimeMillis));
+        context.getRegistry().bind("inboxOrder", InboxReadLock.NAME_ORDER);
         context.getRegistry().bind("fileSource", new FileSource(ledger, store, settings.integer("backfill.chunk-size"),
                 runControl::isStopping, new FastEventMapper(mapping)));
         context.getRegistry().bind("eventIntake", new EventIntake(new EventMapper(mapping), deadLetters, lanes, report));
@@ -180,7 +181,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             jdbcSource = openJdbcSource(properties, ledger, store);
             context.getRegistry().bind("jdbcSource", jdbcSource);
         }
-        context.getRegistry().bind("settledGate", new SettledGate(checkpointer, report));
+        context.getRegistry().bind("settledGate", new SettledGate(checkpointer, report, deadLetters::flush));
 
         if (dryRun) {
             LOG.info("dry run: no amplitude.api-key set, so events go to the built-in emulator at {};"

@@ -16,10 +16,13 @@ import org.apache.camel.support.AsyncProcessorSupport;
 public final class SettledGate extends AsyncProcessorSupport implements AsyncProcessor {
     private final Checkpointer checkpointer;
     private final RunReport report;
+    private final Runnable beforeCommit;
 
-    public SettledGate(Checkpointer checkpointer, RunReport report) {
+    /** @param beforeCommit makes the unit's dead letters durable before its source is committed (the file moved) */
+    public SettledGate(Checkpointer checkpointer, RunReport report, Runnable beforeCommit) {
         this.checkpointer = checkpointer;
         this.report = report;
+        this.beforeCommit = beforeCommit;
     }
 
     @Override
@@ -41,11 +44,14 @@ public final class SettledGate extends AsyncProcessorSupport implements AsyncPro
     private void finish(Exchange exchange, SourceUnit unit) {
         try {
             unit.settled().join();
-            checkpointer.save(unit); // its dead letters are on disk first (CheckpointStore.runningBeforeEverySave)
             if (unit.readCut()) {
                 // stopping mid-file: what was read is delivered and checkpointed, the file stays for the next run
+                checkpointer.save(unit); // its dead letters are on disk first (CheckpointStore.runningBeforeEverySave)
                 exchange.setException(new ReadStoppedException(unit));
             } else {
+                // read to its end, it leaves the inbox now: no position is saved for it (a store commit per file was
+                // most of a small file's cost); a crash before the move resends what settled since the last timed save
+                beforeCommit.run();
                 report.fileCommitted();
             }
         } catch (RuntimeException failed) {

@@ -76,7 +76,8 @@ public final class FileSource {
         private static final int STEP = 250;
         private static final int PRESIZED = 8192;
 
-        private final RecordReader reader;
+        /** Null once the file is read to its end: the exchange keeps this object until the file settles. */
+        private RecordReader reader;
         private final int size;
         private final SourceUnit unit;
         private final BooleanSupplier stopping;
@@ -109,7 +110,7 @@ public final class FileSource {
                         more = reader.readChunk(chunk, Math.min(STEP, size - chunk.size()));
                     } while (more && chunk.size() < size && reader.inputBytes() - start < CHUNK_BYTES);
                     if (!more) {
-                        reader.close();
+                        close();
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -136,8 +137,14 @@ public final class FileSource {
 
         @Override
         public void close() {
+            if (reader == null) {
+                return;
+            }
+            RecordReader closing = reader;
+            // its buffers go now, not when the file settles: thousands of small files can be in flight at once
+            reader = null;
             try {
-                reader.close();
+                closing.close();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -30,6 +31,12 @@ import java.util.function.LongSupplier;
  * was still written after its timeout it skipped it and took the files after it.
  */
 public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy<File> {
+    /**
+     * The order files are taken in, the consumer's sorter: by name. Camel's sortBy evaluated its expression on
+     * both files' exchanges at every comparison, a tenth of the reading thread's time for 10,000 files.
+     */
+    public static final Comparator<GenericFile<File>> NAME_ORDER = Comparator.comparing(GenericFile::getFileName);
+
     /** A file seen not ready: its size and time then, and since when they have not changed. */
     private record Seen(long length, long lastModified, long since) {
     }
@@ -50,7 +57,7 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
 
     @Override
     public boolean acquireExclusiveReadLock(GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) {
-        // Camel numbers a poll's files in the order they are taken (sortBy: name); the first starts the poll
+        // Camel numbers a poll's files in the order they are taken (NAME_ORDER); the first starts the poll
         if (exchange.getProperty(ExchangePropertyKey.BATCH_INDEX, 0, Integer.class) == 0) {
             changedBefore = wallClock.getAsLong() - minAgeMillis;
             holding = false;
