@@ -1,6 +1,7 @@
 package io.ampfill.ledger;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,9 @@ public interface CheckpointStore extends AutoCloseable {
 
     Optional<Checkpoint> load(String source);
 
+    /** Every checkpoint whose source starts with the prefix, by source: read once, rather than one query a file. */
+    Map<String, Checkpoint> loadAll(String prefix);
+
     void save(Collection<Checkpoint> checkpoints);
 
     /** Forgets every source whose key starts with the prefix and is not in the given set (files since moved to done, say). */
@@ -41,6 +45,11 @@ public interface CheckpointStore extends AutoCloseable {
             @Override
             public Optional<Checkpoint> load(String source) {
                 return store.load(source);
+            }
+
+            @Override
+            public Map<String, Checkpoint> loadAll(String prefix) {
+                return store.loadAll(prefix);
             }
 
             @Override
@@ -66,6 +75,11 @@ public interface CheckpointStore extends AutoCloseable {
         @Override
         public Optional<Checkpoint> load(String source) {
             return Optional.empty();
+        }
+
+        @Override
+        public Map<String, Checkpoint> loadAll(String prefix) {
+            return Map.of();
         }
 
         @Override

@@ -12,8 +12,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -87,6 +89,22 @@ public final class JdbcCheckpointStore implements CheckpointStore {
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? Optional.of(new Checkpoint(source, row.getString(1), row.getString(2))) : Optional.empty();
             }
+        } catch (SQLException e) {
+            throw failure("read", e);
+        }
+    }
+
+    @Override
+    public synchronized Map<String, Checkpoint> loadAll(String prefix) {
+        Map<String, Checkpoint> found = new HashMap<>();
+        try (Statement all = connection.createStatement();
+             ResultSet rows = all.executeQuery("SELECT source, fingerprint, position FROM " + TABLE)) {
+            while (rows.next()) {
+                if (rows.getString(1).startsWith(prefix)) {
+                    found.put(rows.getString(1), new Checkpoint(rows.getString(1), rows.getString(2), rows.getString(3)));
+                }
+            }
+            return found;
         } catch (SQLException e) {
             throw failure("read", e);
         }

@@ -1,6 +1,7 @@
 package io.ampfill.ledger;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -48,6 +49,11 @@ public final class StoreOpenedInBackground implements CheckpointStore {
     @Override
     public Optional<Checkpoint> load(String source) {
         return awaitOpen().load(source);
+    }
+
+    @Override
+    public Map<String, Checkpoint> loadAll(String prefix) {
+        return awaitOpen().loadAll(prefix);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.ampfill.ledger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A state store that is down for its first save ("state store unreachable"), then keeps what it is given. */
@@ -14,6 +15,11 @@ public class FlakyCheckpointStore implements CheckpointStore {
     @Override
     public Optional<Checkpoint> load(String source) {
         return Optional.empty();
+    }
+
+    @Override
+    public Map<String, Checkpoint> loadAll(String prefix) {
+        return Map.of();
     }
 
     @Override

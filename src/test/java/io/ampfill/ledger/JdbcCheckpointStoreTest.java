@@ -64,6 +64,9 @@ class JdbcCheckpointStoreTest {
             assertThat(reopened.load("a.ndjson")).contains(new CheckpointStore.Checkpoint("a.ndjson", "10@1", "9"));
             assertThat(reopened.load("b.ndjson").orElseThrow().position()).isEqualTo("7");
             assertThat(reopened.load("c.ndjson")).isEmpty();
+            assertThat(reopened.loadAll("a.")).containsOnlyKeys("a.ndjson")
+                    .containsValue(new CheckpointStore.Checkpoint("a.ndjson", "10@1", "9"));
+            assertThat(reopened.loadAll("")).containsOnlyKeys("a.ndjson", "b.ndjson");
             reopened.retainOnly("", List.of("b.ndjson"));
             assertThat(reopened.load("a.ndjson")).isEmpty();
             assertThat(reopened.load("b.ndjson")).isPresent();
