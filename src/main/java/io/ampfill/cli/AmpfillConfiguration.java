@@ -19,7 +19,9 @@ import io.ampfill.ledger.SettledGate;
 import io.ampfill.ledger.StoreOpenedInBackground;
 import io.ampfill.report.RunReport;
 import io.ampfill.secret.SecretText;
+import io.ampfill.source.DoneFolder;
 import io.ampfill.source.FileSource;
+import io.ampfill.source.InboxFileStrategy;
 import io.ampfill.source.InboxReadLock;
 import io.ampfill.source.jdbc.JdbcSettingException;
 import io.ampfill.source.jdbc.JdbcSource;
@@ -96,12 +98,9 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             endpoint = emulator.batchUrl();
             apiKey = DRY_RUN_KEY;
         }
-        Path doneDir = Path.of(settings.string("backfill.done-dir")).toAbsolutePath();
         // values the routes use, computed from the settings
         properties.addOverrideProperty("amplitude.endpoint", endpoint);
         properties.addOverrideProperty("backfill.dry-run", String.valueOf(dryRun));
-        // Camel resolves a relative move against the inbox; the setting is relative to the working directory
-        properties.addOverrideProperty("backfill.file-move", doneDir.toString().replace('\\', '/') + "/${file:name}");
         properties.addOverrideProperty("backfill.poll-delay", String.valueOf(settings.duration("backfill.poll-delay").toMillis()));
 
         // One component for both schemes, where Camel would make one of each: so the settings below and the
@@ -172,8 +171,11 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         runControl.lanes(lanes);
 
         context.getRegistry().bind("runControl", runControl);
-        context.getRegistry().bind("inboxReadLock", new InboxReadLock(settings.duration("backfill.file-min-age"), System::currentTimeMillis));
+        InboxReadLock readLock = new InboxReadLock(settings.duration("backfill.file-min-age"), System::currentTimeMillis);
+        context.getRegistry().bind("inboxReadLock", readLock);
         context.getRegistry().bind("inboxOrder", InboxReadLock.NAME_ORDER);
+        context.getRegistry().bind("inboxFiles", new InboxFileStrategy(readLock,
+                new DoneFolder(Path.of(settings.string("backfill.done-dir")).toAbsolutePath())));
         context.getRegistry().bind("fileSource", new FileSource(ledger, store, settings.integer("backfill.chunk-size"),
                 runControl::isStopping, new FastEventMapper(mapping)));
         context.getRegistry().bind("eventIntake", new EventIntake(new EventMapper(mapping), deadLetters, lanes, report));

@@ -113,6 +113,24 @@ class FileBackfillTest {
     }
 
     @Test
+    void a_file_dropped_again_under_an_archived_name_is_kept_beside_the_first_in_the_done_folder() throws IOException {
+        String first = ndjsonLine(0, 0) + "\n";
+        String second = ndjsonLine(0, 1) + "\n" + ndjsonLine(1, 1) + "\n";
+        Backfill monday = new Backfill(work, emulator);
+        monday.drop("export.ndjson", first);
+        assertThat(monday.run()).as(monday.err).isZero();
+
+        Backfill tuesday = new Backfill(work, emulator);
+        tuesday.drop("export.ndjson", second);
+        assertThat(tuesday.run()).as(tuesday.err).isZero();
+
+        assertThat(emulator.ingestedCount()).isEqualTo(3);
+        assertThat(files(tuesday.done)).containsExactly("export-2.ndjson", "export.ndjson");
+        assertThat(tuesday.done.resolve("export.ndjson")).hasContent(first);
+        assertThat(tuesday.done.resolve("export-2.ndjson")).hasContent(second);
+    }
+
+    @Test
     void a_folder_mixing_json_jsonl_csv_and_gzipped_ndjson_arrives_whole() throws IOException {
         Backfill backfill = new Backfill(work, emulator);
         // device 0..3 each get seq 0..3, one seq per file, so order across files is checked too
