@@ -69,7 +69,8 @@ public final class AmpfillApp {
             return FATAL;
         }
         lastReport = configuration.report();
-        return configuration.runControl().fatalMessage() != null ? FATAL : OK;
+        // a file that could not be read leaves the inbox undone, as a fatal answer does
+        return configuration.runControl().fatalMessage() != null || lastReport.filesNotRead() > 0 ? FATAL : OK;
     }
 
     /** The report, and the one line that says why a run stopped; printed once Camel has stopped. */

@@ -21,6 +21,9 @@ import io.ampfill.report.RunReport;
 import io.ampfill.secret.SecretText;
 import io.ampfill.source.DoneFolder;
 import io.ampfill.source.FileSource;
+import io.ampfill.source.FilesNotRead;
+import io.ampfill.source.InboxScan;
+import io.ampfill.source.RecordReaders;
 import io.ampfill.source.InboxFileStrategy;
 import io.ampfill.source.InboxReadLock;
 import io.ampfill.source.jdbc.JdbcSettingException;
@@ -29,6 +32,7 @@ import io.ampfill.source.jdbc.JdbcSourceSettings;
 import io.ampfill.source.jdbc.UsersSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.file.GenericFileFilter;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
@@ -36,8 +40,10 @@ import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -141,11 +147,15 @@ public final class AmpfillConfiguration implements CamelConfiguration {
 
         AckLedger ledger = new AckLedger();
         report = new RunReport();
+        String inbox = settings.string("backfill.inbox");
+        FilesNotRead notRead = new FilesNotRead(inbox, report);
+        InboxScan inboxScan = new InboxScan(Path.of(inbox), inbox, notRead);
         deadLetters = new DeadLetterStore(Path.of(settings.string("backfill.dead-letter-dir")));
         runControl = new RunControl(settings.bool("backfill.run-once"), settings.duration("backfill.poll-delay"), ledger, deadLetters, report);
         runControl.onFinish(completed);
+        Set<String> inboxFiles = source.equals("file") ? scan(inboxScan) : null;
         // a dry run records no position: a later real run would skip what was never sent
-        CheckpointStore store = (dryRun ? CheckpointStore.NONE : openStore(settings, source))
+        CheckpointStore store = (dryRun ? CheckpointStore.NONE : openStore(settings, inboxFiles))
                 .runningBeforeEverySave(deadLetters::flush);
         checkpointer = new Checkpointer(ledger, store, settings.duration("backfill.checkpoint-interval"));
 
@@ -171,13 +181,15 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         runControl.lanes(lanes);
 
         context.getRegistry().bind("runControl", runControl);
-        InboxReadLock readLock = new InboxReadLock(settings.duration("backfill.file-min-age"), System::currentTimeMillis);
+        InboxReadLock readLock = new InboxReadLock(settings.duration("backfill.file-min-age"), System::currentTimeMillis, notRead);
         context.getRegistry().bind("inboxReadLock", readLock);
         context.getRegistry().bind("inboxOrder", InboxReadLock.NAME_ORDER);
+        context.getRegistry().bind("inputFiles", (GenericFileFilter<File>) file -> RecordReaders.supports(file.getFileNameOnly()));
+        context.getRegistry().bind("inboxScan", inboxScan);
         context.getRegistry().bind("inboxFiles", new InboxFileStrategy(readLock,
                 new DoneFolder(Path.of(settings.string("backfill.done-dir")).toAbsolutePath())));
         context.getRegistry().bind("fileSource", new FileSource(ledger, store, settings.integer("backfill.chunk-size"),
-                runControl::isStopping, new FastEventMapper(mapping)));
+                runControl::isStopping, new FastEventMapper(mapping), notRead));
         context.getRegistry().bind("eventIntake", new EventIntake(new EventMapper(mapping), deadLetters, lanes, report));
         if (source.equals("jdbc")) {
             jdbcSource = openJdbcSource(properties, ledger, store);
@@ -204,15 +216,22 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         return dir;
     }
 
+    /** Says what in the inbox is ignored or cannot be read; returns the names in it. */
+    private static Set<String> scan(InboxScan inbox) {
+        try {
+            return inbox.atStart();
+        } catch (java.io.UncheckedIOException e) {
+            throw new Settings.BadSettingException("backfill.inbox: " + e.getMessage());
+        }
+    }
+
     /** The state store, opened while Camel loads the routes (see {@link #awaitStateStore()}). */
-    private CheckpointStore openStore(Settings settings, String source) {
+    private CheckpointStore openStore(Settings settings, Set<String> inboxFiles) {
         String url = settings.string("backfill.state.url");
         String user = settings.optional("backfill.state.user");
         String password = settings.optional("backfill.state.password");
         // files gone from the inbox were completed: their checkpoints are stale
-        List<String> inboxKeys = source.equals("file")
-                ? filesIn(Path.of(settings.string("backfill.inbox"))).stream().map(FileSource::checkpointKey).toList()
-                : null;
+        List<String> inboxKeys = inboxFiles == null ? null : inboxFiles.stream().map(FileSource::checkpointKey).toList();
         StoreOpenedInBackground store = StoreOpenedInBackground.open(() -> {
             CheckpointStore opened = JdbcCheckpointStore.open(url, user, password);
             if (inboxKeys != null) {
@@ -244,17 +263,6 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             // a driver may echo the URL or the password; neither reaches output
             throw new Settings.BadSettingException("cannot read from backfill.jdbc.url: " + SecretText.mask(
                     String.valueOf(failed.getMessage()), properties.resolveProperty("backfill.jdbc.password").orElse(null)));
-        }
-    }
-
-    private static List<String> filesIn(Path inbox) {
-        if (!java.nio.file.Files.isDirectory(inbox)) {
-            return List.of();
-        }
-        try (var files = java.nio.file.Files.list(inbox)) {
-            return files.map(p -> p.getFileName().toString()).toList();
-        } catch (java.io.IOException e) {
-            throw new Settings.BadSettingException("cannot list backfill.inbox " + inbox + ": " + e.getMessage());
         }
     }
 

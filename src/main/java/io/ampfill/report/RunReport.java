@@ -17,6 +17,7 @@ public final class RunReport {
     private final LongAdder longStrings = new LongAdder();
     private final LongAdder waitedOnDisk = new LongAdder();
     private final LongAdder files = new LongAdder();
+    private final LongAdder filesNotRead = new LongAdder();
     private final Map<String, LongAdder> deadLettered = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
     private volatile long finishedAt;
@@ -27,6 +28,15 @@ public final class RunReport {
 
     public void fileCommitted() {
         files.increment();
+    }
+
+    /** A file of the inbox that could not be read (named in its own line); the run ends with exit code 1. */
+    public void fileNotRead() {
+        filesNotRead.increment();
+    }
+
+    public long filesNotRead() {
+        return filesNotRead.sum();
     }
 
     public void delivered(int n) {
@@ -101,6 +111,9 @@ public final class RunReport {
         out.append("ampfill report (").append(mode).append(")\n");
         if (files.sum() > 0) {
             line(out, "files completed", String.valueOf(files.sum()));
+        }
+        if (filesNotRead.sum() > 0) {
+            line(out, "files not read", filesNotRead.sum() + " (named above, left in the inbox)");
         }
         line(out, "records read", String.valueOf(recordsRead()));
         line(out, "events delivered", String.valueOf(delivered()));

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.BooleanSupplier;
+import java.util.function.ObjLongConsumer;
 
 /**
  * The file-drop source, as the file route uses it: opens a picked-up file as a {@link SourceUnit} of the
@@ -34,23 +35,36 @@ public final class FileSource {
     private final int chunkSize;
     private final BooleanSupplier stopping;
     private final FastEventMapper events;
+    private final FilesNotRead notRead;
     /** The positions earlier runs saved, read at the first file: a query a file was a tenth of a small file's cost. */
     private Map<String, CheckpointStore.Checkpoint> earlierRuns;
 
     public FileSource(AckLedger ledger, CheckpointStore checkpoints, int chunkSize, BooleanSupplier stopping,
-                      FastEventMapper events) {
+                      FastEventMapper events, FilesNotRead notRead) {
         this.ledger = ledger;
         this.checkpoints = checkpoints;
         this.chunkSize = chunkSize;
         this.stopping = stopping;
         this.events = events;
+        this.notRead = notRead;
     }
 
-    /** Registers the file and returns its records as a lazy sequence of chunks (closed by the splitter). */
-    public Iterator<List<SourceRecord>> open(Exchange exchange) throws IOException {
+    /**
+     * Registers the file and returns its records as a lazy sequence of chunks (closed by the splitter).
+     *
+     * @throws FileNotReadException the file cannot be opened (it is told why, and stays in the inbox)
+     */
+    public Iterator<List<SourceRecord>> open(Exchange exchange) {
         GenericFile<?> file = exchange.getIn().getBody(GenericFile.class);
         Path path = ((File) file.getFile()).toPath();
         String name = file.getRelativeFilePath();
+        RecordReader reader;
+        try {
+            reader = RecordReaders.open(path, events);
+        } catch (IOException e) {
+            notRead.refuse(name, IoErrorText.of(e));
+            throw new FileNotReadException(name);
+        }
         String fingerprint = fingerprint(file);
         String key = checkpointKey(name);
         if (earlierRuns == null) {
@@ -60,7 +74,10 @@ public final class FileSource {
         long start = saved != null && saved.fingerprint().equals(fingerprint) ? Long.parseLong(saved.position()) : 0;
         SourceUnit unit = ledger.open(name, key, fingerprint, start);
         exchange.setProperty(UNIT, unit);
-        return new Chunks(RecordReaders.open(path, events), chunkSize, start, unit, stopping);
+        return new Chunks(reader, chunkSize, start, unit, stopping, (e, records) -> notRead.refuse(name, records == 0
+                ? "reading it failed: " + IoErrorText.of(e)
+                : "reading it failed after record " + records + ": " + IoErrorText.of(e)
+                        + "; the records before are delivered, and the next run resumes after them"));
     }
 
     /** Files' positions are stored under "file:" and their name relative to the inbox. */
@@ -85,16 +102,22 @@ public final class FileSource {
         private final int size;
         private final SourceUnit unit;
         private final BooleanSupplier stopping;
+        private final ObjLongConsumer<IOException> failed;
         private long toSkip;
+        /** Records read from the file, the skipped ones too. */
+        private long records;
         private List<SourceRecord> next;
         private boolean more = true;
 
-        Chunks(RecordReader reader, int size, long skip, SourceUnit unit, BooleanSupplier stopping) {
+        /** @param failed told how many records were read when the file could not be read on; the rest waits for the next run */
+        Chunks(RecordReader reader, int size, long skip, SourceUnit unit, BooleanSupplier stopping,
+               ObjLongConsumer<IOException> failed) {
             this.reader = reader;
             this.size = size;
             this.toSkip = skip;
             this.unit = unit;
             this.stopping = stopping;
+            this.failed = failed;
         }
 
         @Override
@@ -117,8 +140,13 @@ public final class FileSource {
                         close();
                     }
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    // what was read goes on and is delivered; the file stays in the inbox, its position saved
+                    failed.accept(e, records + chunk.size());
+                    unit.cutReading();
+                    more = false;
+                    closeQuietly();
                 }
+                records += chunk.size();
                 if (toSkip > 0) {
                     int skipped = (int) Math.min(toSkip, chunk.size());
                     chunk.subList(0, skipped).clear();
@@ -137,6 +165,14 @@ public final class FileSource {
             List<SourceRecord> chunk = next;
             next = null;
             return chunk;
+        }
+
+        private void closeQuietly() {
+            try {
+                close();
+            } catch (UncheckedIOException ignored) {
+                // reading it failed already, and that was told
+            }
         }
 
         @Override

@@ -23,9 +23,11 @@ import java.io.IOException;
 public final class InboxFileStrategy extends GenericFileProcessStrategySupport<File> {
     private static final Logger LOG = LoggerFactory.getLogger(InboxFileStrategy.class);
 
+    private final InboxReadLock readLock;
     private final DoneFolder done;
 
     public InboxFileStrategy(InboxReadLock readLock, DoneFolder done) {
+        this.readLock = readLock;
         this.done = done;
         setExclusiveReadLockStrategy(readLock);
     }
@@ -46,6 +48,7 @@ public final class InboxFileStrategy extends GenericFileProcessStrategySupport<F
     private void archive(File file) {
         try {
             done.archive(file.toPath());
+            readLock.archived(file.getName());
         } catch (IOException e) {
             // the run goes on; the file stays in the inbox and, its position not saved, is sent again by the next run
             LOG.warn("{}: all its events are delivered or dead-lettered, but it cannot be moved to the done folder: {};"

@@ -9,13 +9,13 @@ import org.apache.camel.component.file.GenericFileExclusiveReadLockStrategy;
 import org.apache.camel.component.file.GenericFileOperations;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -24,7 +24,9 @@ import java.util.function.LongSupplier;
  * time is {@code backfill.file-min-age} old, or its size and time have not changed for that long (a time set in the
  * future, by a copy that kept it or a server's clock, would otherwise never be old enough); and never before a file
  * whose name comes first, so that a device's events spread over hourly files keep their order. A file that is not
- * ready, and every later one, is left for a later poll, at once.
+ * ready, and every later one, is left for a later poll, at once. A file that cannot be read (a folder named x.json,
+ * a name that is not UTF-8, a file gone or unreadable) is told in one line by {@link FilesNotRead}, and does not hold
+ * back the others.
  * <p>
  * Ours, not Camel's "changed" read lock: that one watched every file for a check interval even when it was old
  * enough (250 ms a file at a min-age of 0: 20,000 one-event files took 84 minutes, the CPU idle), and when a file
@@ -43,16 +45,24 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
 
     private final long minAgeMillis;
     private final LongSupplier wallClock;
+    private final FilesNotRead notRead;
     private final Map<Path, Seen> waiting = new ConcurrentHashMap<>();
+    /**
+     * Names moved to the done folder during this poll and the one before: a file this run completes while Camel lists
+     * the inbox can be listed, and then be gone, without anyone else having touched it.
+     */
+    private volatile Set<String> archivedNow = ConcurrentHashMap.newKeySet();
+    private volatile Set<String> archivedBefore = Set.of();
     /** This poll's time, less the min-age: a file changed after it is too recent. */
     private long changedBefore;
     /** This poll met a file not ready yet: the files named after it wait for it. */
     private boolean holding;
 
     /** @param wallClock milliseconds since the epoch, the clock of files' modification times */
-    public InboxReadLock(Duration minAge, LongSupplier wallClock) {
+    public InboxReadLock(Duration minAge, LongSupplier wallClock, FilesNotRead notRead) {
         this.minAgeMillis = minAge.toMillis();
         this.wallClock = wallClock;
+        this.notRead = notRead;
     }
 
     @Override
@@ -61,18 +71,26 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
         if (exchange.getProperty(ExchangePropertyKey.BATCH_INDEX, 0, Integer.class) == 0) {
             changedBefore = wallClock.getAsLong() - minAgeMillis;
             holding = false;
+            archivedBefore = archivedNow;
+            archivedNow = ConcurrentHashMap.newKeySet();
         }
-        if (holding) {
+        String name = file.getFileNameOnly();
+        if (holding || notRead.refused(name)) {
             return false;
         }
         Path path = file.getFile().toPath();
-        BasicFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(path, BasicFileAttributes.class);
-        } catch (IOException gone) {
-            // listed while this run moved it to the done folder: Camel's listing and a file's completion can cross
+        InboxEntry entry = InboxEntry.of(path, name);
+        if (entry.gone()) {
+            if (!archivedNow.contains(name) && !archivedBefore.contains(name)) {
+                notRead.tell(name, "it is gone (moved or deleted after it was listed)");
+            }
             return false;
         }
+        if (entry.problem() != null) {
+            notRead.refuse(name, entry.problem());
+            return false;
+        }
+        BasicFileAttributes attributes = entry.attributes();
         if (!ready(path, attributes.size(), attributes.lastModifiedTime().toMillis())) {
             holding = true;
             return false;
@@ -92,6 +110,11 @@ public final class InboxReadLock implements GenericFileExclusiveReadLockStrategy
             return false;
         }
         return now - seen.since() >= minAgeMillis;
+    }
+
+    /** The file is in the done folder now: if a poll listed it just before, it is not gone in the user's eyes. */
+    void archived(String name) {
+        archivedNow.add(name);
     }
 
     /** True when no file of the inbox waits to be ready (a run-once may end); files gone since are forgotten. */

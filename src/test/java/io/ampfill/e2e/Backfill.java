@@ -24,6 +24,8 @@ final class Backfill {
     int exitCode;
     String out;
     String err;
+    /** What ampfill logged during the run (its warnings name files and reasons). */
+    String log;
     RunReport report;
 
     Backfill(Path workDir, AmplitudeEmulator emulator) throws IOException {
@@ -62,6 +64,33 @@ final class Backfill {
 
     private volatile AmpfillApp app;
 
+    private static final class TeeOutputStream extends java.io.OutputStream {
+        private final java.io.OutputStream first;
+        private final java.io.OutputStream second;
+
+        TeeOutputStream(java.io.OutputStream first, java.io.OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            first.write(b, off, len);
+            second.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            first.flush();
+        }
+    }
+
     /** Stops a watching run (backfill.run-once=false) as Ctrl-C would. */
     void stop() {
         while (app == null) {
@@ -73,11 +102,20 @@ final class Backfill {
     int run() {
         ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
         ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
         app = new AmpfillApp(new PrintStream(outBytes, true, StandardCharsets.UTF_8),
                 new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-        exitCode = app.run(settings);
+        // the logger writes to whatever System.err is at the time: kept, and still shown
+        PrintStream console = System.err;
+        System.setErr(new PrintStream(new TeeOutputStream(console, logBytes), true, StandardCharsets.UTF_8));
+        try {
+            exitCode = app.run(settings);
+        } finally {
+            System.setErr(console);
+        }
         out = outBytes.toString(StandardCharsets.UTF_8);
         err = errBytes.toString(StandardCharsets.UTF_8);
+        log = logBytes.toString(StandardCharsets.UTF_8);
         report = app.lastReport();
         return exitCode;
     }

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +28,13 @@ import java.util.zip.GZIPOutputStream;
 import static io.ampfill.e2e.Events.assertDeliveredInOrder;
 import static io.ampfill.e2e.Events.ndjsonLine;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The drop folder, end to end: the real routes against the emulator. */
+/**
+ * The drop folder, end to end: the real routes against the emulator. Whatever the file system lets into it, every
+ * file is either read or named in one line with the reason, and none keeps the others from arriving.
+ */
 class FileBackfillTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -308,6 +314,84 @@ class FileBackfillTest {
         assertThat(files(backfill.done)).containsExactly("a.ndjson", "b.ndjson");
         assertThat(Files.readAllLines(backfill.done.resolve("b.ndjson"))).hasSize(4);
         assertThat(backfill.report.recordsRead()).isEqualTo(6);
+    }
+
+    @Test
+    void names_with_a_newline_or_in_capitals_are_read_in_name_order() throws IOException {
+        Backfill backfill = new Backfill(work, emulator);
+        backfill.drop("hour-00.ndjson", ndjsonLine(0, 0) + "\n");
+        backfill.drop("hour-01\nlate copy.ndjson", ndjsonLine(0, 1) + "\n");
+        backfill.drop("hour-02.NDJSON", ndjsonLine(0, 2) + "\n");
+
+        assertThat(backfill.run()).as(backfill.log).isZero();
+
+        assertThat(Events.seqs(emulator, Events.device(0))).containsExactly(0, 1, 2);
+        assertThat(files(backfill.inbox)).isEmpty();
+    }
+
+    @Test
+    void entries_that_cannot_be_read_are_each_named_once_with_the_reason_and_the_other_files_arrive() throws Exception {
+        assumeTrue(Files.exists(Path.of("/proc/self/mem")) && Files.exists(Path.of("/usr/bin/mkfifo")),
+                "needs Linux (/proc/self/mem, mkfifo): skipped");
+        Backfill backfill = new Backfill(work, emulator);
+        backfill.drop("hour-00.ndjson", ndjsonLine(0, 0) + "\n");
+        Files.createDirectory(backfill.inbox.resolve("hour-01.ndjson"));
+        shell(backfill.inbox, "mkfifo hour-02.ndjson");
+        Files.createSymbolicLink(backfill.inbox.resolve("hour-03.ndjson"), Path.of("nothing-here.ndjson"));
+        // reading a process's own memory at offset 0 fails with an I/O error, as a bad disk would
+        Files.createSymbolicLink(backfill.inbox.resolve("hour-04.ndjson"), Path.of("/proc/self/mem"));
+        shell(backfill.inbox, "printf '%s\\n' '" + ndjsonLine(0, 9) + "' > \"$(printf 'hour-05-\\377.ndjson')\"");
+        backfill.drop("hour-06.ndjson", ndjsonLine(0, 1) + "\n");
+        backfill.drop("notes.txt", "not events");
+        backfill.drop(".hour-07.ndjson.part", "being copied");
+
+        assertThat(backfill.run()).as(backfill.log).isEqualTo(AmpfillApp.FATAL);
+
+        assertThat(Events.seqs(emulator, Events.device(0))).containsExactly(0, 1);
+        List<String> told = backfill.log.lines().filter(line -> line.contains(" is not read: ")).toList();
+        assertThat(told).as(backfill.log).hasSize(5);
+        String inbox = backfill.inbox + "/";
+        assertThat(backfill.log)
+                .contains(inbox + "hour-01.ndjson is not read: it is a folder, not a file")
+                .contains(inbox + "hour-02.ndjson is not read: it is not a regular file")
+                .contains(inbox + "hour-03.ndjson is not read: it is a link to a file that does not exist")
+                .contains(inbox + "hour-04.ndjson is not read: reading it failed: Input/output error")
+                .contains(inbox + "hour-05-?.ndjson is not read: its name holds bytes that are not UTF-8")
+                .contains(backfill.inbox + ": 2 entries ignored: .hour-07.ndjson.part, notes.txt");
+        assertThat(backfill.out).contains("files not read", "5");
+        assertThat(files(backfill.inbox)).hasSize(7);
+
+        // the next run is not stopped by them either
+        Backfill next = new Backfill(work, emulator);
+        next.drop("hour-08.ndjson", ndjsonLine(0, 2) + "\n");
+        assertThat(next.run()).as(next.log).isEqualTo(AmpfillApp.FATAL);
+        assertThat(Events.seqs(emulator, Events.device(0))).containsExactly(0, 1, 2);
+        assertThat(next.log.lines().filter(line -> line.contains(" is not read: "))).hasSize(5);
+    }
+
+    @Test
+    void a_file_without_read_permission_is_named_and_the_others_arrive() throws IOException {
+        assumeFalse("root".equals(System.getProperty("user.name")), "root reads any file: skipped");
+        Backfill backfill = new Backfill(work, emulator);
+        Path locked = backfill.drop("hour-00.ndjson", ndjsonLine(0, 0) + "\n");
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+        backfill.drop("hour-01.ndjson", ndjsonLine(1, 0) + "\n");
+
+        assertThat(backfill.run()).as(backfill.log).isEqualTo(AmpfillApp.FATAL);
+
+        assertThat(backfill.log).contains(backfill.inbox + "/hour-00.ndjson is not read: permission denied");
+        assertThat(Events.seqs(emulator, Events.device(1))).containsExactly(0);
+        assertThat(files(backfill.inbox)).containsExactly("hour-00.ndjson");
+    }
+
+    private static void shell(Path dir, String command) throws IOException {
+        try {
+            Process p = new ProcessBuilder("/bin/sh", "-c", command).directory(dir.toFile()).inheritIO().start();
+            assertThat(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0).as(command).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     static List<String> files(Path dir) throws IOException {

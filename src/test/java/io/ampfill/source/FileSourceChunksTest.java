@@ -40,7 +40,8 @@ class FileSourceChunksTest {
         SourceUnit unit = new AckLedger().open(file.getFileName().toString());
         List<Integer> sizes = new ArrayList<>();
         long expectedLine = 1;
-        try (FileSource.Chunks chunks = new FileSource.Chunks(RecordReaders.open(file), chunkSize, 0, unit, () -> false)) {
+        try (FileSource.Chunks chunks = new FileSource.Chunks(RecordReaders.open(file), chunkSize, 0, unit, () -> false,
+                (e, records) -> { throw new AssertionError(e); })) {
             while (chunks.hasNext()) {
                 List<SourceRecord> chunk = chunks.next();
                 for (SourceRecord record : chunk) {

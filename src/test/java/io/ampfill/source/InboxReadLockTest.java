@@ -1,5 +1,6 @@
 package io.ampfill.source;
 
+import io.ampfill.report.RunReport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -30,7 +31,8 @@ class InboxReadLockTest {
     @TempDir
     Path inbox;
     long now = 1_800_000_000_000L;
-    final InboxReadLock lock = new InboxReadLock(Duration.ofSeconds(2), () -> now);
+    final RunReport report = new RunReport();
+    final InboxReadLock lock = new InboxReadLock(Duration.ofSeconds(2), () -> now, new FilesNotRead("inbox", report));
 
     @BeforeAll
     static void camel() {
@@ -107,10 +109,31 @@ class InboxReadLockTest {
 
     @Test
     void at_a_min_age_of_zero_a_file_is_taken_at_once() throws IOException {
-        InboxReadLock atOnce = new InboxReadLock(Duration.ZERO, () -> now);
+        InboxReadLock atOnce = new InboxReadLock(Duration.ZERO, () -> now, new FilesNotRead("inbox", report));
         write("hour-00.ndjson", now);
 
         assertThat(atOnce.acquireExclusiveReadLock(null, genericFile("hour-00.ndjson"), exchange(0))).isTrue();
+    }
+
+    @Test
+    void a_folder_named_like_an_input_file_is_told_once_and_holds_back_nothing() throws IOException {
+        Files.createDirectory(inbox.resolve("hour-00.ndjson"));
+        write("hour-01.ndjson", now - 60_000);
+
+        assertThat(poll("hour-00.ndjson", "hour-01.ndjson")).containsExactly("hour-01.ndjson");
+        assertThat(poll("hour-00.ndjson")).isEmpty();
+        assertThat(report.filesNotRead()).isEqualTo(1);
+    }
+
+    @Test
+    void a_file_gone_since_it_was_listed_is_told_unless_this_run_moved_it_to_done() throws IOException {
+        Files.delete(write("deleted.ndjson", now - 60_000));
+        Files.delete(write("completed.ndjson", now - 60_000));
+        lock.archived("completed.ndjson");
+
+        assertThat(poll("completed.ndjson", "deleted.ndjson")).isEmpty();
+
+        assertThat(report.filesNotRead()).as("only deleted.ndjson is told").isEqualTo(1);
     }
 
     /** One poll of Camel's file consumer over these files, in this order: the ones the lock lets it take. */
