@@ -312,7 +312,7 @@ run_ampfill() {
     tail -n 20 "$run/app.err" >&2 || true
   fi
   local left
-  left=$(find "$run/inbox" -type f | wc -l)
+  left=$(find "$run/inbox" -type f ! -name .ampfill.lock | wc -l)
   [[ $left == 0 ]] || NOTES+=("$label: $left file(s) still in the inbox after the run")
   [[ -n ${WARMING_UP:-} ]] && return 0
   add_row "$label" "${delivered:-0}" "$wall" "$user" "$sys" "$rss" "$jit" "$gc" "${requests:--}" "${per_request:--}" \

@@ -2,6 +2,7 @@ package io.ampfill.cli;
 
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.report.RunReport;
+import io.ampfill.source.SourceLockException;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -55,7 +56,7 @@ public final class AmpfillApp {
             main.run();
         } catch (Exception failed) {
             Throwable cause = rootCause(failed);
-            if (cause instanceof Settings.BadSettingException) {
+            if (cause instanceof Settings.BadSettingException || cause instanceof SourceLockException) {
                 err.println("ampfill: " + cause.getMessage());
                 return BAD_SETTINGS;
             }
@@ -123,7 +124,8 @@ public final class AmpfillApp {
     private static Throwable rootCause(Throwable t) {
         Throwable cause = t;
         while (cause.getCause() != null && cause.getCause() != cause) {
-            if (cause instanceof Settings.BadSettingException || cause instanceof CheckpointStore.StoreException) {
+            if (cause instanceof Settings.BadSettingException || cause instanceof CheckpointStore.StoreException
+                    || cause instanceof SourceLockException) {
                 return cause; // worded for the user; what it wraps is in its message
             }
             cause = cause.getCause();

@@ -22,6 +22,7 @@ import io.ampfill.secret.SecretText;
 import io.ampfill.source.DoneFolder;
 import io.ampfill.source.FileSource;
 import io.ampfill.source.FilesNotRead;
+import io.ampfill.source.InboxLock;
 import io.ampfill.source.InboxScan;
 import io.ampfill.source.RecordReaders;
 import io.ampfill.source.InboxFileStrategy;
@@ -68,6 +69,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     private Checkpointer checkpointer;
     private StoreOpenedInBackground openingStore;
     private JdbcSource jdbcSource;
+    private InboxLock inboxLock;
 
     private final Consumer<AmpfillConfiguration> stopped;
     private final long startedAt;
@@ -98,6 +100,11 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         mainConfiguration.setRoutesIncludePattern(AmpfillApp.routesIncludePattern(Path.of("routes"), source));
         String apiKey = settings.optional("amplitude.api-key");
         dryRun = apiKey.isEmpty();
+        String inbox = settings.string("backfill.inbox");
+        if (source.equals("file") && !dryRun) {
+            // before anything reads the inbox, its positions or the spill folder; a dry run moves and records nothing
+            inboxLock = InboxLock.take(Path.of(inbox), inbox);
+        }
         endpoint = settings.string("amplitude.endpoint");
         if (dryRun) {
             emulator = AmplitudeEmulator.start(new EmulatorSettings().keepEvents(false));
@@ -147,7 +154,6 @@ public final class AmpfillConfiguration implements CamelConfiguration {
 
         AckLedger ledger = new AckLedger();
         report = new RunReport();
-        String inbox = settings.string("backfill.inbox");
         FilesNotRead notRead = new FilesNotRead(inbox, report);
         InboxScan inboxScan = new InboxScan(Path.of(inbox), inbox, notRead);
         deadLetters = new DeadLetterStore(Path.of(settings.string("backfill.dead-letter-dir")));
@@ -295,6 +301,9 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         }
         if (jdbcSource != null) {
             jdbcSource.close();
+        }
+        if (inboxLock != null) {
+            inboxLock.close();
         }
         if (emulator != null) {
             emulator.close();

@@ -64,7 +64,7 @@ public final class InboxScan {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 names.add(name);
-                if (seen.contains(name)) {
+                if (seen.contains(name) || name.equals(InboxLock.FILE_NAME)) {
                     continue;
                 }
                 if (name.startsWith(".") || !RecordReaders.supports(name)) {

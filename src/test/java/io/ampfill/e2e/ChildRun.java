@@ -1,15 +1,30 @@
 package io.ampfill.e2e;
 
+import io.ampfill.emulator.AmplitudeEmulator;
+
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** The packaged application (target/ampfill.jar) run as a user runs it, in a child JVM. */
 final class ChildRun {
     private ChildRun() {
+    }
+
+    /** Settings for a run that sends to this emulator, taking files as soon as they are there. */
+    static Map<String, String> sendingTo(AmplitudeEmulator emulator) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("amplitude.api-key", "child-run-key-0123456789");
+        settings.put("amplitude.endpoint", emulator.batchUrl());
+        settings.put("backfill.file-min-age", "0s");
+        settings.put("backfill.poll-delay", "100ms");
+        return settings;
     }
 
     static Process start(Path workDir, Map<String, String> settings) throws IOException {
@@ -24,6 +39,28 @@ final class ChildRun {
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("run-" + System.nanoTime() + ".log").toFile())
                 .start();
+    }
+
+    /** True once the emulator has ingested {@code target} events while the run still runs; false if it ended first. */
+    static boolean deliveringWhen(AmplitudeEmulator emulator, Process run, long target) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (emulator.ingestedCount() < target) {
+            if (run.waitFor(5, TimeUnit.MILLISECONDS) || System.nanoTime() > deadline) {
+                return false;
+            }
+        }
+        return run.isAlive();
+    }
+
+    /** The output of every run in the folder, each under its file's name: for failure messages. */
+    static String logs(Path workDir) throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.list(workDir)) {
+            for (Path log : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+                all.append("== ").append(log.getFileName()).append('\n').append(Files.readString(log));
+            }
+        }
+        return all.toString();
     }
 
     /**

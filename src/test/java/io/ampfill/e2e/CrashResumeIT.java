@@ -8,17 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static io.ampfill.e2e.Events.assertDeliveredInOrder;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,26 +31,17 @@ class CrashResumeIT {
     Path work;
     AmplitudeEmulator emulator;
     Path inbox;
-    Map<String, String> settings = new HashMap<>();
+    Map<String, String> settings;
 
     @BeforeEach
     void prepare() throws IOException {
         emulator = AmplitudeEmulator.start(new EmulatorSettings());
-        inbox = Files.createDirectories(work.resolve("data/inbox"));
-        List<String> parts = Events.timeOrderedFiles(DEVICES, PER_DEVICE, 5);
-        for (int i = 0; i < parts.size(); i++) {
-            Path file = inbox.resolve(String.format("hour-%02d.ndjson", i));
-            Files.writeString(file, parts.get(i), StandardCharsets.UTF_8);
-            Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(60)));
-        }
-        settings.put("amplitude.api-key", "crash-test-key-0123456789");
-        settings.put("amplitude.endpoint", emulator.batchUrl());
+        inbox = Events.hourlyFiles(work.resolve("data/inbox"), DEVICES, PER_DEVICE, 5);
+        settings = ChildRun.sendingTo(emulator);
         // slow enough per device that a kill lands mid-delivery
         settings.put("amplitude.device-eps", "40");
         settings.put("backfill.max-in-flight-events", String.valueOf(WINDOW));
         settings.put("backfill.checkpoint-interval", "200ms");
-        settings.put("backfill.file-min-age", "0s");
-        settings.put("backfill.poll-delay", "100ms");
     }
 
     @AfterEach
@@ -117,33 +102,15 @@ class CrashResumeIT {
         assertThat(emulator.duplicateCount()).as("events sent twice across the stop").isZero();
     }
 
-    /** True once the emulator has ingested {@code target} events while the run still runs; false if it ended first. */
     private boolean waitUntilIngested(Process run, long target) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (emulator.ingestedCount() < target) {
-            if (run.waitFor(5, TimeUnit.MILLISECONDS) || System.nanoTime() > deadline) {
-                return false;
-            }
-        }
-        return run.isAlive();
+        return ChildRun.deliveringWhen(emulator, run, target);
     }
 
     private String logs() throws IOException {
-        StringBuilder all = new StringBuilder();
-        try (Stream<Path> files = Files.list(work)) {
-            for (Path log : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
-                all.append("== ").append(log.getFileName()).append('\n').append(Files.readString(log));
-            }
-        }
-        return all.toString();
+        return ChildRun.logs(work);
     }
 
     private static List<String> names(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList();
-        }
+        return FileBackfillTest.files(dir);
     }
 }

@@ -3,6 +3,12 @@ package io.ampfill.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ampfill.emulator.AmplitudeEmulator;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,6 +47,18 @@ final class Events {
             parts.add(String.join("\n", lines.subList(f * per, Math.min(lines.size(), (f + 1) * per))) + "\n");
         }
         return parts;
+    }
+
+    /** The events of {@link #timeOrderedFiles} written to hour-00.ndjson, hour-01.ndjson... in the folder, aged a minute. */
+    static Path hourlyFiles(Path folder, int devices, int perDevice, int files) throws IOException {
+        Files.createDirectories(folder);
+        List<String> parts = timeOrderedFiles(devices, perDevice, files);
+        for (int i = 0; i < parts.size(); i++) {
+            Path file = folder.resolve(String.format("hour-%02d.ndjson", i));
+            Files.writeString(file, parts.get(i), StandardCharsets.UTF_8);
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(60)));
+        }
+        return folder;
     }
 
     /** Every device got exactly its events 0..n-1, once each, in order. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ampfill.cli.AmpfillApp;
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
+import io.ampfill.source.InboxLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,30 @@ class FileBackfillTest {
 
         assertThat(emulator.ingestedCount()).isEqualTo(1000);
         assertThat(emulator.duplicateCount()).isEqualTo(1000);
+    }
+
+    @Test
+    void a_second_run_on_the_inbox_in_this_jvm_refuses_at_start_and_the_first_delivers_every_event_once() throws Exception {
+        Backfill first = new Backfill(work.resolve("first"), emulator).set("backfill.run-once", "false");
+        first.drop("events.ndjson", Events.timeOrderedFiles(20, 10, 1).get(0));
+        CompletableFuture<Integer> running = CompletableFuture.supplyAsync(first::run);
+        Backfill second = new Backfill(work.resolve("second"), emulator).set("backfill.inbox", first.inbox.toString());
+        try {
+            Events.awaitIngested(emulator, 200);
+            first.drop("more.ndjson", ndjsonLine(0, 10) + "\n");
+
+            assertThat(second.run()).as(second.err).isEqualTo(AmpfillApp.BAD_SETTINGS);
+
+            Events.awaitIngested(emulator, 201);
+        } finally {
+            first.stop();
+        }
+        assertThat(running.get(30, TimeUnit.SECONDS)).as(first.err).isZero();
+        assertThat(second.err.lines()).singleElement().asString()
+                .startsWith("ampfill: another ampfill run is reading the inbox " + first.inbox);
+        assertThat(emulator.duplicateCount()).isZero();
+        assertThat(files(first.done)).containsExactly("events.ndjson", "more.ndjson");
+        assertThat(second.done).doesNotExist();
     }
 
     @Test
@@ -394,12 +419,13 @@ class FileBackfillTest {
         }
     }
 
+    /** The names in the folder, but for the inbox's lock file (a run leaves it there, by design). */
     static List<String> files(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (Stream<Path> list = Files.list(dir)) {
-            return list.map(p -> p.getFileName().toString()).sorted().toList();
+            return list.map(p -> p.getFileName().toString()).filter(name -> !name.equals(InboxLock.FILE_NAME)).sorted().toList();
         }
     }
 
