@@ -25,6 +25,7 @@ import io.ampfill.source.FilesNotRead;
 import io.ampfill.source.InboxLock;
 import io.ampfill.source.InboxScan;
 import io.ampfill.source.RecordReaders;
+import io.ampfill.source.SourceLockException;
 import io.ampfill.source.InboxFileStrategy;
 import io.ampfill.source.InboxReadLock;
 import io.ampfill.source.jdbc.JdbcSettingException;
@@ -147,7 +148,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 settings.duration("amplitude.retry.max-backoff"),
                 settings.optionalDuration("amplitude.retry.give-up-after"),
                 settings.duration("amplitude.quota-pause"),
-                spillDir(settings));
+                Path.of(settings.string("backfill.spill-dir")).toAbsolutePath());
         MappingSettings mapping = new MappingSettings()
                 .minIdLength(delivery.minIdLength())
                 .skipUserPropertiesSync(settings.bool("amplitude.skip-user-properties-sync"));
@@ -164,6 +165,11 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         CheckpointStore store = (dryRun ? CheckpointStore.NONE : openStore(settings, inboxFiles))
                 .runningBeforeEverySave(deadLetters::flush);
         checkpointer = new Checkpointer(ledger, store, settings.duration("backfill.checkpoint-interval"));
+        if (source.equals("jdbc")) {
+            jdbcSource = openJdbcSource(properties, ledger, store);
+        }
+        // only now that the source is this run's: another run's spilled events are not ours to delete
+        deleteSpillLeftovers(delivery.spillDir());
 
         int shutdownSeconds = (int) Math.max(1, settings.duration("backfill.shutdown-timeout").toSeconds());
         context.getShutdownStrategy().setTimeout(shutdownSeconds);
@@ -197,8 +203,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         context.getRegistry().bind("fileSource", new FileSource(ledger, store, settings.integer("backfill.chunk-size"),
                 runControl::isStopping, new FastEventMapper(mapping), notRead));
         context.getRegistry().bind("eventIntake", new EventIntake(new EventMapper(mapping), deadLetters, lanes, report));
-        if (source.equals("jdbc")) {
-            jdbcSource = openJdbcSource(properties, ledger, store);
+        if (jdbcSource != null) {
             context.getRegistry().bind("jdbcSource", jdbcSource);
         }
         context.getRegistry().bind("settledGate", new SettledGate(checkpointer, report, deadLetters::flush));
@@ -211,15 +216,13 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         }
     }
 
-    /** Where a device's events beyond its share of the window wait; emptied of an earlier run's leftovers. */
-    private static Path spillDir(Settings settings) {
-        Path dir = Path.of(settings.string("backfill.spill-dir")).toAbsolutePath();
+    /** Empties the folder where a device's events beyond its share of the window wait, of an earlier run's leftovers. */
+    private static void deleteSpillLeftovers(Path dir) {
         try {
             DeviceLanes.deleteSpillLeftovers(dir);
         } catch (java.io.IOException e) {
             throw new Settings.BadSettingException("cannot clean backfill.spill-dir " + dir + ": " + e.getMessage());
         }
-        return dir;
     }
 
     /** Says what in the inbox is ignored or cannot be read; returns the names in it. */
@@ -262,7 +265,9 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     private JdbcSource openJdbcSource(PropertiesComponent properties, AckLedger ledger, CheckpointStore store) {
         try {
             return new JdbcSource(JdbcSourceSettings.from(properties::resolveProperty),
-                    UsersSettings.from(properties::resolveProperty), ledger, store, runControl::isStopping);
+                    UsersSettings.from(properties::resolveProperty), ledger, store, runControl::isStopping, !dryRun);
+        } catch (SourceLockException inUse) {
+            throw inUse;
         } catch (JdbcSettingException bad) {
             throw new Settings.BadSettingException(bad.getMessage());
         } catch (Exception failed) {

@@ -67,13 +67,7 @@ class JdbcBackfillTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"h2", "postgresql", "mariadb"})
     void rows_arrive_once_in_order_and_a_second_run_sends_only_new_rows(String kind) throws Exception {
-        Database db = database(kind, work);
-        assumeTrue(reachable(db), db.name() + " not reachable at " + db.url() + ": skipped");
-        try (Connection c = connect(db)) {
-            exec(c, "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40),"
-                    + " happened_at " + db.instant() + ", props " + db.json() + ")");
-            insertEvents(c, db, 0, PER_DEVICE);
-        }
+        Database db = eventsTable(kind, PER_DEVICE);
         try {
             Backfill first = jdbcBackfill(db, "first");
             assertThat(first.run()).as(first.err).isZero();
@@ -91,6 +85,35 @@ class JdbcBackfillTest {
             assertThat(second.report.delivered()).isEqualTo(2L * DEVICES);
             assertThat(emulator.duplicateCount()).isZero();
             assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE + 2);
+        } finally {
+            try (Connection c = connect(db)) {
+                exec(c, "DROP TABLE " + table);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgresql", "mariadb"})
+    void a_second_run_on_the_table_refuses_at_start_even_with_a_state_store_of_its_own(String kind) throws Exception {
+        Database db = eventsTable(kind, 2);
+        try {
+            Backfill first = jdbcBackfill(db, "first").set("backfill.run-once", "false")
+                    .set("backfill.state.url", "jdbc:h2:file:" + work.resolve("first/state/ampfill").toAbsolutePath());
+            java.util.concurrent.CompletableFuture<Integer> running = java.util.concurrent.CompletableFuture.supplyAsync(first::run);
+            Backfill second = jdbcBackfill(db, "second")
+                    .set("backfill.state.url", "jdbc:h2:file:" + work.resolve("second/state/ampfill").toAbsolutePath());
+            try {
+                Events.awaitIngested(emulator, 2L * DEVICES);
+
+                assertThat(second.run()).as(second.err).isEqualTo(io.ampfill.cli.AmpfillApp.BAD_SETTINGS);
+            } finally {
+                first.stop();
+            }
+            assertThat(running.get(30, java.util.concurrent.TimeUnit.SECONDS)).as(first.err).isZero();
+            assertThat(second.err.lines()).singleElement().asString().startsWithIgnoringCase(
+                    "ampfill: another ampfill run is reading table " + table + " of this database: let it finish or stop it");
+            assertDeliveredInOrder(emulator, DEVICES, 2);
+            assertThat(emulator.duplicateCount()).isZero();
         } finally {
             try (Connection c = connect(db)) {
                 exec(c, "DROP TABLE " + table);
@@ -182,6 +205,18 @@ class JdbcBackfillTest {
                 backfill.deadLetters.resolve("table " + table.toUpperCase(java.util.Locale.ROOT) + ".rejected.ndjson"));
         assertThat(rejected).hasSize(1);
         assertThat(rejected.get(0)).contains("event_type").contains("\"line\":2").contains(table.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** The events table on that database, perDevice events of each device in it; skips the test where it is not reachable. */
+    private Database eventsTable(String kind, int perDevice) throws SQLException {
+        Database db = database(kind, work);
+        assumeTrue(reachable(db), db.name() + " not reachable at " + db.url() + ": skipped");
+        try (Connection c = connect(db)) {
+            exec(c, "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40),"
+                    + " happened_at " + db.instant() + ", props " + db.json() + ")");
+            insertEvents(c, db, 0, perDevice);
+        }
+        return db;
     }
 
     private Backfill jdbcBackfill(Database db, String run) throws IOException {

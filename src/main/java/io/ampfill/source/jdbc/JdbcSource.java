@@ -42,6 +42,10 @@ public final class JdbcSource implements AutoCloseable {
             this.reader = reader;
             this.key = "jdbc:" + reader.sourceName();
             warnAboutRowsWithoutCursor(reader.sourceName(), reader.rowsWithoutCursor());
+        }
+
+        /** Where the last run stopped reading. */
+        void resume() {
             this.lastRead = checkpoints.load(key).map(c -> (Object) CursorPosition.parse(c.position())).orElse(null);
         }
     }
@@ -55,20 +59,35 @@ public final class JdbcSource implements AutoCloseable {
     private final Phase users;
     private final Phase events;
     private final String password;
+    private final DatabaseSourceLock lock;
 
+    /**
+     * @param oneRunAtATime lock the sources in the database for this run (not in a dry run, which records nothing)
+     * @throws io.ampfill.source.SourceLockException another run reads one of them
+     */
     public JdbcSource(JdbcSourceSettings eventSettings, Optional<UsersSettings> userSettings, AckLedger ledger,
-                      CheckpointStore checkpoints, BooleanSupplier stopping) throws Exception {
+                      CheckpointStore checkpoints, BooleanSupplier stopping, boolean oneRunAtATime) throws Exception {
         this.ledger = ledger;
         this.checkpoints = checkpoints;
         this.stopping = stopping;
         this.password = eventSettings.password();
         DriverDataSource database = eventSettings.dataSource();
         this.events = new Phase(new JdbcTableReader(database, eventSettings));
-        if (userSettings.isPresent()) {
-            this.users = new Phase(UsersSource.open(userSettings.get(), userSettings.get().csv() == null ? database : null));
-        } else {
-            this.users = null;
+        try {
+            this.users = userSettings.isPresent()
+                    ? new Phase(UsersSource.open(userSettings.get(), userSettings.get().csv() == null ? database : null))
+                    : null;
+            List<String> sources = users == null ? List.of(events.key) : List.of(users.key, events.key);
+            // before the positions are read: a run that held the lock until now has saved its last one
+            this.lock = oneRunAtATime ? DatabaseSourceLock.take(database, password, sources) : null;
+        } catch (Exception e) {
+            closeReaders();
+            throw e;
         }
+        if (users != null) {
+            users.resume();
+        }
+        events.resume();
     }
 
     /** Rows whose cursor is NULL are never in a page; a person must hear of them rather than lose them silently. */
@@ -99,6 +118,13 @@ public final class JdbcSource implements AutoCloseable {
 
     @Override
     public void close() {
+        closeReaders();
+        if (lock != null) {
+            lock.close();
+        }
+    }
+
+    private void closeReaders() {
         events.reader.close();
         if (users != null) {
             users.reader.close();

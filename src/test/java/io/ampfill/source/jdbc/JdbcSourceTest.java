@@ -30,7 +30,7 @@ class JdbcSourceTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try (JdbcSource source = new JdbcSource(TestDatabase.H2.settings(JdbcSourceSettings.TABLE, table,
                 JdbcSourceSettings.PAGE_SIZE, "2"),
-                Optional.empty(), new AckLedger(), store, () -> false)) {
+                Optional.empty(), new AckLedger(), store, () -> false, false)) {
             Iterator<JdbcSource.PageChunk> pages = source.eventPages();
             for (int page = 0; page < 2; page++) {
                 JdbcSource.PageChunk chunk = pages.next();
