@@ -58,6 +58,9 @@ public final class FileSource {
         GenericFile<?> file = exchange.getIn().getBody(GenericFile.class);
         Path path = ((File) file.getFile()).toPath();
         String name = file.getRelativeFilePath();
+        if (earlierRuns == null) {
+            earlierRuns = checkpoints.loadAll(checkpointKey(""));
+        }
         RecordReader reader;
         try {
             reader = RecordReaders.open(path, events);
@@ -67,9 +70,6 @@ public final class FileSource {
         }
         String fingerprint = fingerprint(file);
         String key = checkpointKey(name);
-        if (earlierRuns == null) {
-            earlierRuns = checkpoints.loadAll(checkpointKey(""));
-        }
         CheckpointStore.Checkpoint saved = earlierRuns.get(key);
         long start = saved != null && saved.fingerprint().equals(fingerprint) ? Long.parseLong(saved.position()) : 0;
         SourceUnit unit = ledger.open(name, key, fingerprint, start);
