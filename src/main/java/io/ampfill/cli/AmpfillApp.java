@@ -1,6 +1,5 @@
 package io.ampfill.cli;
 
-import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.report.RunReport;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -54,13 +53,9 @@ public final class AmpfillApp {
         try {
             main.run();
         } catch (Exception failed) {
-            Throwable cause = rootCause(failed);
-            if (cause instanceof Settings.BadSettingException) {
-                err.println("ampfill: " + cause.getMessage());
-                return BAD_SETTINGS;
-            }
-            err.println("ampfill: could not start: " + cause.getMessage());
-            return FATAL;
+            StartFailure failure = StartFailure.of(failed);
+            err.println("ampfill: " + failure.line());
+            return failure.exitCode();
         } finally {
             configuration.close();
         }
@@ -113,20 +108,9 @@ public final class AmpfillApp {
                         .sorted()
                         .forEach(n -> patterns.add("file:" + userRoutes.resolve(n)));
             } catch (java.io.IOException e) {
-                throw new Settings.BadSettingException("cannot list " + userRoutes + ": " + e.getMessage());
+                throw new Settings.BadSettingException("routes", "cannot list " + userRoutes + ": " + e.getMessage());
             }
         }
         return String.join(",", patterns);
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        Throwable cause = t;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            if (cause instanceof Settings.BadSettingException || cause instanceof CheckpointStore.StoreException) {
-                return cause; // worded for the user; what it wraps is in its message
-            }
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

@@ -34,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -80,11 +81,10 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         Settings settings = new Settings(properties);
+        // before anything starts, deletes or opens: a bad setting stops the run with one line
+        SettingRules.check(settings);
 
         String source = settings.string("backfill.source");
-        if (!source.equals("file") && !source.equals("jdbc")) {
-            throw new Settings.BadSettingException("backfill.source must be file or jdbc, got \"" + source + "\"");
-        }
         // only the chosen source's route is loaded: the other one's beans do not exist
         mainConfiguration.setRoutesIncludePattern(AmpfillApp.routesIncludePattern(Path.of("routes"), source));
         String apiKey = settings.optional("amplitude.api-key");
@@ -102,7 +102,8 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         // Camel resolves a relative move against the inbox; the setting is relative to the working directory
         properties.addOverrideProperty("backfill.file-move", doneDir.toString().replace('\\', '/') + "/${file:name}");
         properties.addOverrideProperty("backfill.file-min-age", String.valueOf(settings.duration("backfill.file-min-age").toMillis()));
-        properties.addOverrideProperty("backfill.poll-delay", String.valueOf(settings.duration("backfill.poll-delay").toMillis()));
+        Duration pollDelay = settings.duration("backfill.poll-delay"); // read before it is overridden in milliseconds
+        properties.addOverrideProperty("backfill.poll-delay", String.valueOf(pollDelay.toMillis()));
 
         // One component for both schemes, where Camel would make one of each: so the settings below and the
         // camel.component.http.* ones of application.properties hold for an https endpoint too, Amplitude's own.
@@ -143,7 +144,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         AckLedger ledger = new AckLedger();
         report = new RunReport();
         deadLetters = new DeadLetterStore(Path.of(settings.string("backfill.dead-letter-dir")));
-        runControl = new RunControl(settings.bool("backfill.run-once"), settings.duration("backfill.poll-delay"), ledger, deadLetters, report);
+        runControl = new RunControl(settings.bool("backfill.run-once"), pollDelay, ledger, deadLetters, report);
         runControl.onFinish(completed);
         // a dry run records no position: a later real run would skip what was never sent
         CheckpointStore store = (dryRun ? CheckpointStore.NONE : openStore(settings, source))
@@ -195,7 +196,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         try {
             DeviceLanes.deleteSpillLeftovers(dir);
         } catch (java.io.IOException e) {
-            throw new Settings.BadSettingException("cannot clean backfill.spill-dir " + dir + ": " + e.getMessage());
+            throw new Settings.BadSettingException("backfill.spill-dir", "cannot empty " + dir + ": " + e.getMessage());
         }
         return dir;
     }
@@ -226,7 +227,11 @@ public final class AmpfillConfiguration implements CamelConfiguration {
      */
     void awaitStateStore() {
         if (openingStore != null) {
-            openingStore.awaitOpen();
+            try {
+                openingStore.awaitOpen();
+            } catch (CheckpointStore.StoreException cannotOpen) {
+                throw new Settings.BadSettingException("backfill.state.url", cannotOpen.getMessage());
+            }
         }
     }
 
@@ -235,10 +240,11 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             return new JdbcSource(JdbcSourceSettings.from(properties::resolveProperty),
                     UsersSettings.from(properties::resolveProperty), ledger, store, runControl::isStopping);
         } catch (JdbcSettingException bad) {
-            throw new Settings.BadSettingException(bad.getMessage());
+            // its message is already "<setting>: <problem>"
+            throw new Settings.BadSettingException(bad.setting(), bad.getMessage().substring(bad.setting().length() + 2));
         } catch (Exception failed) {
             // a driver may echo the URL or the password; neither reaches output
-            throw new Settings.BadSettingException("cannot read from backfill.jdbc.url: " + SecretText.mask(
+            throw new Settings.BadSettingException("backfill.jdbc.url", "cannot read from the database: " + SecretText.mask(
                     String.valueOf(failed.getMessage()), properties.resolveProperty("backfill.jdbc.password").orElse(null)));
         }
     }
@@ -250,7 +256,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         try (var files = java.nio.file.Files.list(inbox)) {
             return files.map(p -> p.getFileName().toString()).toList();
         } catch (java.io.IOException e) {
-            throw new Settings.BadSettingException("cannot list backfill.inbox " + inbox + ": " + e.getMessage());
+            throw new Settings.BadSettingException("backfill.inbox", "cannot list " + inbox + ": " + e.getMessage());
         }
     }
 
