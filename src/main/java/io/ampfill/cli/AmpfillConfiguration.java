@@ -83,6 +83,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         Settings settings = new Settings(properties);
         // before anything starts, deletes or opens: a bad setting stops the run with one line
         SettingRules.check(settings);
+        FolderSettings.check(settings);
 
         String source = settings.string("backfill.source");
         // only the chosen source's route is loaded: the other one's beans do not exist
