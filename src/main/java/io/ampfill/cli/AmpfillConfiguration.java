@@ -98,7 +98,9 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         }
         Path doneDir = Path.of(settings.string("backfill.done-dir")).toAbsolutePath();
         // values the routes use, computed from the settings
-        properties.addOverrideProperty("amplitude.endpoint", endpoint);
+        // a name of its own: an amplitude.endpoint from -D or the environment outranks any override, and would take
+        // a dry run's events to that endpoint
+        properties.addOverrideProperty("ampfill.batch-url", endpoint);
         properties.addOverrideProperty("backfill.dry-run", String.valueOf(dryRun));
         // Camel resolves a relative move against the inbox; the setting is relative to the working directory
         properties.addOverrideProperty("backfill.file-move", doneDir.toString().replace('\\', '/') + "/${file:name}");
