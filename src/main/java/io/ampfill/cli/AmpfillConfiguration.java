@@ -57,7 +57,9 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     private boolean dryRun;
     private String endpoint;
 
-    private Checkpointer checkpointer;
+    /** Volatile: a second Ctrl-C saves the positions from the thread that handles the signal. */
+    private volatile Checkpointer checkpointer;
+    private volatile Duration shutdownTimeout;
     private StoreOpenedInBackground openingStore;
     private JdbcSource jdbcSource;
 
@@ -154,7 +156,8 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 .runningBeforeEverySave(deadLetters::flush);
         checkpointer = new Checkpointer(ledger, store, settings.duration("backfill.checkpoint-interval"));
 
-        int shutdownSeconds = (int) Math.max(1, settings.duration("backfill.shutdown-timeout").toSeconds());
+        shutdownTimeout = settings.duration("backfill.shutdown-timeout");
+        int shutdownSeconds = (int) Math.min(Integer.MAX_VALUE, (shutdownTimeout.toMillis() + 999) / 1000); // as Camel counts
         context.getShutdownStrategy().setTimeout(shutdownSeconds);
         mainConfiguration.setShutdownTimeout(shutdownSeconds);
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
@@ -277,6 +280,21 @@ public final class AmpfillConfiguration implements CamelConfiguration {
 
     RunControl runControl() {
         return runControl;
+    }
+
+    /** How long a stop asked by Ctrl-C or SIGTERM delivers what was read; null until the settings are read. */
+    Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /**
+     * Saves the positions reached so far (each file's settled prefix, its dead letters on disk first) and closes the
+     * store, for a stop that does not wait for delivery; what is still in flight is read and sent again next run.
+     */
+    void savePositionsNow() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
     }
 
     /** Stops delivery and the emulator and makes the dead letters durable; called once Camel has stopped. */
