@@ -176,13 +176,7 @@ class CrashResumeIT {
     }
 
     private String logs() throws IOException {
-        StringBuilder all = new StringBuilder();
-        try (Stream<Path> files = Files.list(work)) {
-            for (Path log : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
-                all.append("== ").append(log.getFileName()).append('\n').append(Files.readString(log));
-            }
-        }
-        return all.toString();
+        return ChildRun.logs(work);
     }
 
     private static List<String> names(Path dir) throws IOException {
