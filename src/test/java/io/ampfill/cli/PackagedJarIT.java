@@ -89,6 +89,24 @@ class PackagedJarIT {
     }
 
     @Test
+    void the_launcher_refuses_its_own_bad_settings_with_exit_2_and_one_line() throws Exception {
+        Map<String, String> bad = Map.of("AMPFILL_JAR", "no-such.jar", "JAVA_HOME", work.resolve("no-jdk").toString(),
+                "AMPFILL_CDS", "false");
+        for (Map.Entry<String, String> setting : bad.entrySet()) {
+            ProcessBuilder builder = new ProcessBuilder(Path.of("bin/ampfill").toAbsolutePath().toString())
+                    .directory(work.toFile()).redirectErrorStream(true);
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().put(setting.getKey(), setting.getValue());
+            Process run = builder.start();
+            String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(run.exitValue()).as(output).isEqualTo(AmpfillApp.BAD_SETTINGS);
+            assertThat(output.lines().toList()).singleElement().asString().startsWith("ampfill: " + setting.getKey() + ": ");
+        }
+    }
+
+    @Test
     void the_users_own_settings_and_routes_in_the_working_folder_override_the_packed_ones() throws Exception {
         Files.writeString(work.resolve("application.properties"),
                 "backfill.inbox = my-inbox\nbackfill.dead-letter-dir = my-rejects\nbackfill.file-min-age = 0s\n");
