@@ -110,9 +110,14 @@ public final class AmpfillApp {
         if (current == null || current.report() == null || outcomePrinted.get()) {
             return; // not started yet, or already ended: nothing to save
         }
-        current.savePositionsNow();
+        String saved = "positions saved";
+        try {
+            current.savePositionsNow();
+        } catch (RuntimeException notSaved) {
+            saved = "positions of the last save kept (" + notSaved.getMessage() + ")"; // they never pass an unsent event
+        }
         printOutcome(current);
-        err.println("ampfill: stopped at once: positions saved; what was in flight is sent again by the next run");
+        err.println("ampfill: stopped at once: " + saved + "; what was in flight is sent again by the next run");
         err.flush();
     }
 

@@ -194,8 +194,7 @@ final class SettingRules {
                 return "must be a duration with a unit, such as " + DurationText.EXAMPLES + ", got " + quoted(value);
             }
             if (d.compareTo(min) < 0) {
-                return (min.isZero() ? "must not be negative" : "must be at least " + DurationText.format(min))
-                        + (why == null ? "" : " (" + why + ")") + ", got " + quoted(value);
+                return "must be at least " + DurationText.format(min) + (why == null ? "" : " (" + why + ")") + ", got " + quoted(value);
             }
             return null;
         };

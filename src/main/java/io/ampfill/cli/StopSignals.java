@@ -40,8 +40,11 @@ final class StopSignals {
             app.announceStopping();
             System.exit(exitCode.get());
         } else {
-            app.stopNow();
-            Runtime.getRuntime().halt(exitCode.get());
+            try {
+                app.stopNow();
+            } finally {
+                Runtime.getRuntime().halt(exitCode.get());
+            }
         }
     }
 }
