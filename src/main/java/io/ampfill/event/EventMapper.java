@@ -30,7 +30,8 @@ import java.util.Map;
  *     as text -> parsed JSON objects. A value that does not convert is rejected, naming field and value.</li>
  * <li>time is required (a backfilled event needs its real time): epoch milliseconds, or ISO-8601 with or
  *     without offset and fraction, or the export form "2024-03-01 12:00:00.123456" (no zone = UTC); sent as
- *     epoch ms. A number with a fraction is rejected, and so is a number below 10^11, which is seconds.</li>
+ *     epoch ms. A number is rejected when its size says seconds (below 10^11), microseconds or nanoseconds (from
+ *     10^14, 10^17), or when it has a fraction; any time before 1970 or beyond now + maxTimeAhead is rejected.</li>
  * <li>event_type is a non-empty string; at least one of user_id and device_id; each id at least minIdLength
  *     characters and not one of the placeholders Amplitude refuses (null, unknown, 0, ... any case).</li>
  * <li>Property objects nest at most 40 levels (the object itself is level 1).</li>
@@ -49,10 +50,12 @@ public final class EventMapper {
 
     private final int minIdLength;
     private final boolean skipUserPropertiesSync;
+    private final TimeHorizon horizon;
 
     public EventMapper(MappingSettings settings) {
         this.minIdLength = settings.minIdLength();
         this.skipUserPropertiesSync = settings.skipUserPropertiesSync();
+        this.horizon = new TimeHorizon(settings);
     }
 
     /** Never throws for bad data: whatever is wrong with the record comes back as a {@link Rejection}. */
@@ -82,7 +85,7 @@ public final class EventMapper {
         if (time == null) {
             return new Rejection("time", "missing field time (a backfilled event needs its real time)");
         }
-        event.set("time", FieldCoercion.time(time));
+        event.set("time", FieldCoercion.time(time, horizon));
         coerce(event);
         if (unknown != null) {
             moveIntoEventProperties(event, unknown);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.ampfill.event.TimestampNode;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -44,7 +45,16 @@ final class ColumnValues {
         switch (kind) {
             case TIMESTAMP, TIMESTAMP_TZ, DATE -> {
                 Object time = position(rs, index, kind);
-                return time == null ? null : NODES.numberNode(epochMillis(time));
+                if (time == null) {
+                    return null;
+                }
+                try {
+                    // a date: the mapper judges its range, never its unit
+                    return new TimestampNode(epochMillis(time));
+                } catch (ArithmeticException e) {
+                    // PostgreSQL's infinity comes as the largest LocalDateTime, far past what a long of milliseconds holds
+                    throw new BadValue("not a valid " + kindName(kind) + " (beyond the years epoch milliseconds hold): " + rs.getString(index));
+                }
             }
             case TEXT, UUID -> {
                 String text = rs.getString(index);
@@ -84,7 +94,7 @@ final class ColumnValues {
             if (e instanceof SQLException sql && isConnectionProblem(sql)) {
                 throw sql;
             }
-            throw new BadValue("not a valid " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + firstLine(e.getMessage()));
+            throw new BadValue("not a valid " + kindName(kind) + ": " + firstLine(e.getMessage()));
         }
     }
 
@@ -93,10 +103,14 @@ final class ColumnValues {
         if (value == null) {
             String text = rs.getString(index);
             if (text != null) {
-                throw new BadValue("not a valid " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + text);
+                throw new BadValue("not a valid " + kindName(kind) + ": " + text);
             }
         }
         return value;
+    }
+
+    private static String kindName(ColumnKind kind) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
     /** Epoch milliseconds of a cursor-typed time value: a time without zone is taken as UTC, a date as UTC midnight. */

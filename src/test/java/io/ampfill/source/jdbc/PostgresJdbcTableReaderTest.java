@@ -92,4 +92,25 @@ class PostgresJdbcTableReaderTest extends JdbcTableReaderContract {
             assertThat(records.get(2).value().get("event_type").asText()).isEqualTo("Closed");
         }
     }
+
+    @Test
+    void a_row_with_an_infinite_timestamp_is_a_bad_row_not_the_end_of_the_run() throws Exception {
+        String table = newTable("infinity");
+        database().execute("CREATE TABLE " + quoted(table) + " (id INT PRIMARY KEY, event_type TEXT, user_id TEXT, "
+                        + "time TIMESTAMP, seen TIMESTAMPTZ, day DATE)",
+                "INSERT INTO " + quoted(table) + " VALUES (1, 'Played', 'user-00001', 'infinity', '2024-03-01 12:00:00+00', '2024-03-01')",
+                "INSERT INTO " + quoted(table) + " VALUES (2, 'Played', 'user-00001', '2024-03-01 12:00:00', '-infinity', '2024-03-01')",
+                "INSERT INTO " + quoted(table) + " VALUES (3, 'Played', 'user-00001', '2024-03-01 12:00:00', '2024-03-01 12:00:00+00', 'infinity')",
+                "INSERT INTO " + quoted(table) + " VALUES (4, 'Played', 'user-00001', '2024-03-01 12:00:00', '2024-03-01 12:00:00+00', '2024-03-01')");
+        try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table)) {
+            List<SourceRecord> records = reader.readPage(null).records();
+            String name = "table " + table;
+            assertThat(records).extracting(SourceRecord::error).containsExactly(
+                    name + ", id 1: column time is not a valid timestamp (beyond the years epoch milliseconds hold): infinity",
+                    name + ", id 2: column seen is not a valid timestamp tz (beyond the years epoch milliseconds hold): -infinity",
+                    name + ", id 3: column day is not a valid date (beyond the years epoch milliseconds hold): infinity",
+                    null);
+            assertThat(records.get(3).value().get("time").asLong()).isEqualTo(Instant.parse("2024-03-01T12:00:00Z").toEpochMilli());
+        }
+    }
 }
