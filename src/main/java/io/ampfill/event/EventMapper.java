@@ -35,6 +35,7 @@ import java.util.Map;
  * <li>event_type is a non-empty string; at least one of user_id and device_id; each id at least minIdLength
  *     characters and not one of the placeholders Amplitude refuses (null, unknown, 0, ... any case).</li>
  * <li>Property objects nest at most 40 levels (the object itself is level 1).</li>
+ * <li>Text with a lone surrogate (half of a UTF-16 pair: not Unicode, see {@link LoneSurrogates}) is rejected.</li>
  * <li>Strings over 1024 characters are sent unchanged and counted: Amplitude cuts them, the report says so.</li>
  * <li>insert_id is kept when given; otherwise derived from the event's content ({@link ContentInsertId}), so
  *     the same record sent again, from any file or format, is deduplicated by Amplitude.</li>
@@ -106,6 +107,9 @@ public final class EventMapper {
             event.set(SKIP_SYNC, BooleanNode.TRUE);
         }
         byte[] json = serialize(event);
+        if (LoneSurrogates.inJson(json)) {
+            return LoneSurrogates.rejection(event);
+        }
         // a string over 1024 characters makes the event longer than that: most events need no walk
         int longStrings = json.length > AmplitudeFields.MAX_STRING_LENGTH ? longStrings(event) : 0;
         return new MappedEvent(deviceId, userId, insertId, json, longStrings);

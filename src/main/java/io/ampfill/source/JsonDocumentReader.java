@@ -27,7 +27,7 @@ final class JsonDocumentReader implements RecordReader {
     private boolean finished;
 
     JsonDocumentReader(InputStream in) {
-        this.in = in;
+        this.in = new Utf8CheckedInput(in);
     }
 
     @Override
