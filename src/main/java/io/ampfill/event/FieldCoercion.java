@@ -115,6 +115,9 @@ final class FieldCoercion {
 
     /** An integral number that fits a long (session_id, event_id), or one that fits an int (quantity). */
     static JsonNode integer(String field, JsonNode value, boolean fitsInt) {
+        if (beyondDouble(value)) {
+            throw tooLarge(field, field, value);
+        }
         long n = NOT_AN_INTEGER;
         if (value.isIntegralNumber() && value.canConvertToLong()) {
             n = value.longValue();
@@ -131,7 +134,10 @@ final class FieldCoercion {
 
     /** Any JSON number (price, revenue, location_lat, location_lng). */
     static JsonNode number(String field, JsonNode value) {
-        if (value.isNumber() && (value.isIntegralNumber() || Double.isFinite(value.doubleValue()))) {
+        if (value.isNumber()) {
+            if (beyondDouble(value)) {
+                throw tooLarge(field, field, value);
+            }
             return value;
         }
         if (value.isTextual()) {
@@ -146,12 +152,26 @@ final class FieldCoercion {
                     if (Double.isFinite(d)) {
                         return NODES.numberNode(d);
                     }
+                    throw tooLarge(field, field, value);
                 } catch (NumberFormatException e) {
                     // falls through to the rejection: "1e", "1.2.3"
                 }
             }
         }
         throw new InvalidField(field, field + " is not a number: " + shown(value));
+    }
+
+    /**
+     * A number no double holds (1e400, read exactly by {@link RecordJson}; a database's huge NUMERIC): sent, it would
+     * reach Amplitude as infinity or be refused, so it is refused here with its digits.
+     */
+    static boolean beyondDouble(JsonNode node) {
+        return node.isNumber() && !node.isInt() && !node.isLong() && !Double.isFinite(node.doubleValue());
+    }
+
+    /** The rejection of such a number: field is the top-level field it is in, place where it is. */
+    static InvalidField tooLarge(String field, String place, JsonNode value) {
+        return new InvalidField(field, "number too large to send: " + place + " is " + shown(value) + ", beyond a double's range (about 1.8E308)");
     }
 
     /** The value of an optionally negative string of at most 18 digits (so it cannot overflow), or NOT_AN_INTEGER; no exception on bad input. */

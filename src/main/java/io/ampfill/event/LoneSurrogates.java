@@ -3,7 +3,6 @@ package io.ampfill.event;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Text with a lone surrogate: half of a UTF-16 pair, alone, as JSON's {@code "\ud800"} escape or bytes that
@@ -60,45 +59,12 @@ final class LoneSurrogates {
 
     /** The rejection of an event holding a lone surrogate, naming where: "event_properties.name", "a field name in groups". */
     static Rejection rejection(JsonNode event) {
-        Found found = find(event, "");
-        if (found == null) {
+        TreePlace place = TreePlace.first(event, v -> v.isTextual() && escape(v.textValue()) != null, name -> escape(name) != null);
+        if (place == null) {
             throw new IllegalStateException("the event's JSON escapes a lone surrogate, its tree has none");
         }
-        int dot = found.path.indexOf('.');
-        String field = found.path.isEmpty() ? null : dot > 0 ? found.path.substring(0, dot) : found.path;
-        String place = found.inName ? "a field name in " + found.path : found.path;
-        return new Rejection(field, "not valid Unicode: " + place + " holds a lone surrogate " + found.unit + " (half of a UTF-16 pair)");
-    }
-
-    /** A lone surrogate as its escape ("\ud800"), where it is, and whether in a field's name rather than in a value. */
-    private record Found(String path, String unit, boolean inName) {
-    }
-
-    private static Found find(JsonNode node, String path) {
-        if (node.isTextual()) {
-            String unit = escape(node.textValue());
-            return unit == null ? null : new Found(path, unit, false);
-        }
-        if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> field : node.properties()) {
-                String unit = escape(field.getKey());
-                if (unit != null) {
-                    return new Found(path, unit, true);
-                }
-                Found found = find(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
-                if (found != null) {
-                    return found;
-                }
-            }
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                Found found = find(node.get(i), path + "[" + i + "]");
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
+        String unit = escape(place.name() != null ? place.name() : place.value().textValue());
+        return new Rejection(place.field(), "not valid Unicode: " + place.described() + " holds a lone surrogate " + unit + " (half of a UTF-16 pair)");
     }
 
     private static String escape(String text) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ampfill.event.RecordJson;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,7 @@ import java.util.List;
  */
 final class JsonDocumentReader implements RecordReader {
     /** Not the shared strict mapper: here more values follow each one read, by design. */
-    private static final ObjectMapper STREAMING_JSON = new ObjectMapper();
+    private static final ObjectMapper STREAMING_JSON = RecordJson.mapper();
 
     private final InputStream in;
     private JsonParser parser;

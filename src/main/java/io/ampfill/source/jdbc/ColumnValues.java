@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.ampfill.event.RecordJson;
 import io.ampfill.event.TimestampNode;
 
 import java.math.BigDecimal;
@@ -27,7 +28,7 @@ import java.time.temporal.TemporalAccessor;
 final class ColumnValues {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Fails on trailing content, so that "{} x" is not taken for "{}". */
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = RecordJson.mapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int SHOWN_TEXT = 60;
 
     private ColumnValues() {
@@ -141,7 +142,7 @@ final class ColumnValues {
     }
 
     /** A driver object of no specific kind: numbers, booleans, arrays and text keep their JSON type; the rest is text. */
-    private static JsonNode generic(Object value, TextRead text) throws SQLException {
+    private static JsonNode generic(Object value, TextRead text) throws SQLException, BadValue {
         if (value == null) {
             return null;
         }
@@ -158,7 +159,12 @@ final class ColumnValues {
             return NODES.numberNode(n);
         }
         if (value instanceof Double || value instanceof Float) {
-            return NODES.numberNode(((Number) value).doubleValue());
+            double d = ((Number) value).doubleValue();
+            if (!Double.isFinite(d)) {
+                // JSON has no NaN or Infinity: Jackson would send the text "Infinity" in the number's place
+                throw new BadValue("not a finite number: " + d);
+            }
+            return NODES.numberNode(d);
         }
         if (value instanceof String s) {
             return NODES.textNode(s);
