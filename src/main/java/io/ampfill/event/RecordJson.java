@@ -3,6 +3,7 @@ package io.ampfill.event;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -79,9 +80,19 @@ public final class RecordJson {
         @Override
         public NumberTypeFP getNumberTypeFP() throws IOException {
             if (delegate.currentToken() == JsonToken.VALUE_NUMBER_FLOAT && Double.isInfinite(delegate.getDoubleValue())) {
+                try {
+                    delegate.getDecimalValue();
+                } catch (NumberFormatException e) {
+                    // an exponent beyond an int (1e9999999999): not even a BigDecimal holds it
+                    throw new StreamConstraintsException("Number exponent beyond what can be read: " + shown(delegate.getText()));
+                }
                 return NumberTypeFP.BIG_DECIMAL;
             }
             return delegate.getNumberTypeFP();
+        }
+
+        private static String shown(String number) {
+            return number.length() <= 40 ? number : number.substring(0, 40) + "...";
         }
     }
 }

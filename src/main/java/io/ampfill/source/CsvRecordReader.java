@@ -79,7 +79,7 @@ final class CsvRecordReader implements RecordReader {
             if (e.getCause() instanceof UnreadableInputException unreadable) {
                 out.add(SourceRecord.unparsable(errorLine(), null, unreadable.reason()));
             } else {
-                out.add(SourceRecord.unparsable(errorLine(), null, "not valid CSV from here on: " + JsonErrorText.of(e)));
+                out.add(SourceRecord.unparsable(errorLine(), null, JsonErrorText.reason(e, "not valid CSV from here on")));
             }
             finished = true;
         }

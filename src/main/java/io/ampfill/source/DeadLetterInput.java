@@ -38,7 +38,7 @@ final class DeadLetterInput {
         try {
             parsed = RecordReaders.JSON.readTree(raw);
         } catch (JacksonException e) {
-            return SourceRecord.unparsable(line, raw, "not valid JSON: " + JsonErrorText.of(e));
+            return SourceRecord.unparsable(line, raw, JsonErrorText.reason(e, "not valid JSON"));
         }
         if (parsed instanceof ObjectNode object) {
             return SourceRecord.of(line, object);

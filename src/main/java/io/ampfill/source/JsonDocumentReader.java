@@ -67,7 +67,7 @@ final class JsonDocumentReader implements RecordReader {
                 out.add(SourceRecord.unparsable(errorLine(), null, unreadable.reason()));
             } else {
                 long line = e.getLocation() != null && e.getLocation().getLineNr() > 0 ? e.getLocation().getLineNr() : errorLine();
-                out.add(SourceRecord.unparsable(line, null, "not valid JSON from here on: " + JsonErrorText.of(e)));
+                out.add(SourceRecord.unparsable(line, null, JsonErrorText.reason(e, "not valid JSON from here on")));
             }
             finished = true;
         }

@@ -146,7 +146,7 @@ final class NdjsonReader implements RecordReader {
         try {
             node = RecordReaders.JSON.readTree(b, from, to - from);
         } catch (JacksonException e) {
-            return SourceRecord.unparsable(line, text(from, to), "not valid JSON: " + JsonErrorText.of(e));
+            return SourceRecord.unparsable(line, text(from, to), JsonErrorText.reason(e, "not valid JSON"));
         } catch (IOException e) {
             return SourceRecord.unparsable(line, text(from, to), "not valid JSON: " + e.getMessage());
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.ampfill.event.RecordJson;
+import io.ampfill.source.JsonErrorText;
 import io.ampfill.event.TimestampNode;
 
 import java.math.BigDecimal;
@@ -133,7 +134,7 @@ final class ColumnValues {
         try {
             return JSON.readTree(text);
         } catch (JacksonException e) {
-            throw new BadValue("not valid JSON (" + firstLine(e.getOriginalMessage()) + "): " + shown(text));
+            throw new BadValue(JsonErrorText.reason(e, "not valid JSON") + ", in " + shown(text));
         }
     }
 
