@@ -1,6 +1,8 @@
 package io.ampfill.source;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.util.zip.ZipException;
 
 /**
  * The bytes of a file cannot be read on from this point (a truncated or corrupt gzip stream, bytes that are not
@@ -14,7 +16,7 @@ final class UnreadableInputException extends IOException {
     private final String reason;
 
     UnreadableInputException(IOException cause) {
-        super(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName(), cause);
+        super(words(cause), cause);
         this.reason = REASON + getMessage();
     }
 
@@ -26,5 +28,19 @@ final class UnreadableInputException extends IOException {
 
     String reason() {
         return reason;
+    }
+
+    /** The gzip stream's failure as its user would say it, not as zlib does ("invalid stored block lengths"). */
+    private static String words(IOException cause) {
+        if (cause instanceof EOFException) {
+            return "the gzip data ends early (the file is cut short)";
+        }
+        if ("Not in GZIP format".equals(cause.getMessage())) {
+            return "not gzip data, though the file's name ends in .gz";
+        }
+        if (cause instanceof ZipException) {
+            return "the gzip data is damaged";
+        }
+        return cause.getMessage() != null ? cause.getMessage() : "unreadable";
     }
 }
