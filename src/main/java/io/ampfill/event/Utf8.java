@@ -12,15 +12,20 @@ public final class Utf8 {
 
     /** Whether the byte range is well-formed UTF-8. */
     public static boolean valid(byte[] b, int from, int to) {
+        return invalidAt(b, from, to) < 0;
+    }
+
+    /** Where the first byte that is not well-formed UTF-8 is in the range (a sequence cut by its end counts), or -1. */
+    public static int invalidAt(byte[] b, int from, int to) {
         int i = from;
         while (i < to) {
             int length = sequence(b, i, to);
             if (length <= 0) {
-                return false;
+                return i;
             }
             i += length;
         }
-        return true;
+        return -1;
     }
 
     /**

@@ -60,14 +60,14 @@ final class JsonDocumentReader implements RecordReader {
                 }
             }
         } catch (UnreadableInputException e) {
-            out.add(SourceRecord.unparsable(errorLine(), null, e.reason()));
+            out.add(SourceRecord.unkept(errorLine(), e.reason(), SourceRecord.REST_OF_FILE));
             finished = true;
         } catch (JacksonException e) {
             if (e.getCause() instanceof UnreadableInputException unreadable) {
-                out.add(SourceRecord.unparsable(errorLine(), null, unreadable.reason()));
+                out.add(SourceRecord.unkept(errorLine(), unreadable.reason(), SourceRecord.REST_OF_FILE));
             } else {
                 long line = e.getLocation() != null && e.getLocation().getLineNr() > 0 ? e.getLocation().getLineNr() : errorLine();
-                out.add(SourceRecord.unparsable(line, null, JsonErrorText.reason(e, "not valid JSON from here on")));
+                out.add(SourceRecord.unkept(line, JsonErrorText.reason(e, "not valid JSON from here on"), SourceRecord.REST_OF_FILE));
             }
             finished = true;
         }
