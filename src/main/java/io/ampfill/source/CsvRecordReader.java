@@ -67,7 +67,7 @@ final class CsvRecordReader implements RecordReader {
                 if (!readRow()) {
                     finished = true;
                 } else if (text.invalidBefore(parser.currentLocation().getCharOffset())) {
-                    out.add(SourceRecord.unparsable(rowLine, rawRow(), "not valid UTF-8 (raw has U+FFFD in its place)"));
+                    out.add(SourceRecord.unparsable(rowLine, rawRow(), "not valid UTF-8: a byte in this row (raw has U+FFFD in its place)"));
                     added++;
                 } else if (!allEmpty(cells)) {
                     out.add(toRecord());
