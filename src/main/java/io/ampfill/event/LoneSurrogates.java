@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 
 /**
- * Text with a lone surrogate: half of a UTF-16 pair, alone, as JSON's {@code "\ud800"} escape or bytes that
- * encode a surrogate can give. It is no Unicode character, has no UTF-8 form and Amplitude cannot store it: it
+ * Text with a lone surrogate: half of a UTF-16 pair, alone, as a JSON escape of one (backslash, u, d800) or bytes
+ * that encode a surrogate can give. It is no Unicode character, has no UTF-8 form and Amplitude cannot store it: it
  * would keep something else (U+FFFD, '?'), so two events that differ only there would arrive the same, or the
  * request would be refused. Such an event is refused here with the place, as invalid UTF-8 is by the readers,
  * so the user can mend the text; sending it would change it silently.
