@@ -144,7 +144,9 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 spillDir(settings));
         MappingSettings mapping = new MappingSettings()
                 .minIdLength(delivery.minIdLength())
-                .skipUserPropertiesSync(settings.bool("amplitude.skip-user-properties-sync"));
+                .skipUserPropertiesSync(settings.bool("amplitude.skip-user-properties-sync"))
+                .maxTimeAhead(settings.duration("backfill.max-time-ahead"))
+                .clock(java.time.Clock.systemUTC());
 
         AckLedger ledger = new AckLedger();
         report = new RunReport();

@@ -69,6 +69,7 @@ final class SettingRules {
             new Rule("backfill.run-once", BOOLEAN),
             new Rule("backfill.file-min-age", duration(Duration.ZERO, null)),
             new Rule("backfill.poll-delay", duration(Duration.ofMillis(1), null)),
+            new Rule("backfill.max-time-ahead", duration(Duration.ZERO, null)),
             new Rule("backfill.chunk-size", wholeNumber(1, Integer.MAX_VALUE, null)),
             new Rule("backfill.max-in-flight-events", wholeNumber(1, Long.MAX_VALUE, null)),
             new Rule("backfill.max-in-flight-bytes", wholeNumber(1, Long.MAX_VALUE, null)),

@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * Rejected records, one NDJSON line each, in {@code <dead-letter-dir>/<source file>.rejected.ndjson}:
  * {@code {"reason":..., "source":..., "line":..., "record":{...}}}, or {@code "raw":"..."} where the
- * input did not parse. A fixed line can be dropped back into the inbox as it is: the readers take the
+ * input did not parse, or {@code "not_kept":"..."} where not even its text could be kept. A fixed line can be dropped back into the inbox as it is: the readers take the
  * record out of it. The API key never reaches this store: records are events, not requests.
  */
 public final class DeadLetterStore implements AutoCloseable {
@@ -48,11 +48,16 @@ public final class DeadLetterStore implements AutoCloseable {
         });
     }
 
-    /** Input that did not parse: kept as text so a person can fix it. */
-    public void writeRaw(String source, long line, String reason, String raw) {
+    /**
+     * Input that did not parse: kept as text so a person can fix it. Where not even the text could be kept (a line
+     * too long, the unreadable rest of a file), "not_kept" says what is missing, so the line is never silently empty.
+     */
+    public void writeRaw(String source, long line, String reason, String raw, String notKept) {
         append(source, line, reason, g -> {
             if (raw != null) {
                 g.writeStringField("raw", raw);
+            } else {
+                g.writeStringField("not_kept", notKept != null ? notKept : "the input of this record: see source and line");
             }
         });
     }

@@ -47,7 +47,7 @@ public final class EventIntake {
         long ordinal = unit.nextOrdinal();
         if (!record.parsed()) {
             reject(unit, ordinal, record.error(), () ->
-                    deadLetters.writeRaw(unit.name(), record.line(), record.error(), record.raw()));
+                    deadLetters.writeRaw(unit.name(), record.line(), record.error(), record.raw(), record.notKept()));
             return 0;
         }
         // an NDJSON line the reader's fast path mapped comes as its event already

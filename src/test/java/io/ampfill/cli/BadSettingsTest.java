@@ -103,6 +103,8 @@ class BadSettingsTest {
                 arguments("backfill.poll-delay", "5", "must be a duration with a unit"),
                 arguments("backfill.poll-delay", "0ms", "must be at least 1ms"),
                 arguments("backfill.poll-delay", "99999999999d", "must be a duration with a unit"),
+                arguments("backfill.max-time-ahead", "1", "must be a duration with a unit"),
+                arguments("backfill.max-time-ahead", "-1d", "must be a duration with a unit"),
                 arguments("backfill.chunk-size", "0", "must be a whole number of at least 1"),
                 arguments("backfill.chunk-size", "-1", "must be a whole number of at least 1"),
                 arguments("backfill.chunk-size", "2147483648", "must be a whole number of at least 1"),

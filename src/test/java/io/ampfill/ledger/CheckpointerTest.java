@@ -58,7 +58,7 @@ class CheckpointerTest {
                      Duration.ofHours(1))) {
             SourceUnit unit = ledger.open("f.ndjson", "file:f.ndjson", "1@1", 0);
             unit.nextOrdinal();
-            deadLetters.writeRaw("f.ndjson", 1, "not valid JSON", "{oops");
+            deadLetters.writeRaw("f.ndjson", 1, "not valid JSON", "{oops", null);
             unit.settle(0);
 
             checkpointer.save();
