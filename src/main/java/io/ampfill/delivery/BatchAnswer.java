@@ -25,6 +25,16 @@ public sealed interface BatchAnswer {
     record Resend(String cause, Duration retryAfter) implements BatchAnswer {
     }
 
+    /**
+     * A 2xx that is not Amplitude's acknowledgement (an HTML page, JSON whose code is not 200): something else answered,
+     * a proxy or a wrong endpoint, and nothing was acknowledged. Sent again like a 5xx; fatal if it persists.
+     */
+    record NotAmplitude(String what) implements BatchAnswer {
+        public String cause() {
+            return "answer not Amplitude's";
+        }
+    }
+
     /** 400 that lists events: dead-letter exactly those (index to reason), send the others again. */
     record RejectListed(Map<Integer, String> reasons) implements BatchAnswer {
         public String cause() {

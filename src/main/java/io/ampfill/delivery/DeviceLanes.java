@@ -74,7 +74,7 @@ public final class DeviceLanes implements AutoCloseable {
     private long unsettledBytes;
     private int freeSenders;
     private boolean stopped;
-    private long lastEviction = System.nanoTime();
+    private long lastEviction;
     /** Since when a part-full request has been held back (0: none is). */
     private long lingeringSince;
     /** Events waiting on disk (see {@link LaneSpill}), and the lanes they belong to. */
@@ -85,6 +85,8 @@ public final class DeviceLanes implements AutoCloseable {
     /** Why delivery stopped on its own (spilled events could not be kept or read back), told outside the lock. */
     private String stoppedBecause;
 
+    private final DeliveryClock clock;
+    private final EndpointWatch endpoint = new EndpointWatch();
     private final ExecutorService senders;
     private final Thread dispatcher;
     /** When the devices' buckets were empty: see the constructor. */
@@ -100,6 +102,14 @@ public final class DeviceLanes implements AutoCloseable {
      *                       sending starts when the run does, not when its first event is read.
      */
     public DeviceLanes(DeliverySettings settings, BatchPoster poster, DeliveryListener listener, long bucketsEmptyAt) {
+        this(settings, poster, listener, bucketsEmptyAt, DeliveryClock.SYSTEM);
+    }
+
+    /** With a clock of the caller's: tests move it on to test pacing, backoff and pauses without waiting. */
+    DeviceLanes(DeliverySettings settings, BatchPoster poster, DeliveryListener listener, long bucketsEmptyAt,
+                DeliveryClock clock) {
+        this.clock = clock;
+        this.lastEviction = clock.nanoTime();
         this.settings = settings;
         this.bucketsEmptyAt = bucketsEmptyAt;
         this.poster = poster;
@@ -172,7 +182,7 @@ public final class DeviceLanes implements AutoCloseable {
             }
             Lane lane = lanes.get(event.laneKey());
             if (lane == null) {
-                lane = new Lane(event.laneKey(), settings.deviceEps(), System.nanoTime(), bucketsEmptyAt);
+                lane = new Lane(event.laneKey(), settings.deviceEps(), clock.nanoTime(), bucketsEmptyAt);
                 lanes.put(lane.key, lane);
             }
             // a lane that already holds its share waits on disk: the window stays open for the others
@@ -194,7 +204,7 @@ public final class DeviceLanes implements AutoCloseable {
             unsettledBytes += bytes;
             // the clock is read only where it is needed: most events join a lane that is already going
             if (lane.state == LaneState.IDLE) {
-                schedule(lane, System.nanoTime());
+                schedule(lane, clock.nanoTime());
             } else if (lane.state == LaneState.READY && lane.queue.size() <= lane.batchCap) {
                 readyEvents++;
             }
@@ -284,6 +294,16 @@ public final class DeviceLanes implements AutoCloseable {
         return new IllegalStateException(reason);
     }
 
+    /** Has the dispatcher look at the clock again: for a test's clock, which moves without the lanes knowing. */
+    void wakeDispatcher() {
+        lock.lock();
+        try {
+            dispatch.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Waits until every event handed over is settled, at most {@code timeout}; true if all are. */
     public boolean awaitAllSettled(Duration timeout) throws InterruptedException {
         long left = timeout.toNanos();
@@ -363,7 +383,7 @@ public final class DeviceLanes implements AutoCloseable {
         lock.lock();
         try {
             while (!stopped) {
-                long now = System.nanoTime();
+                long now = clock.nanoTime();
                 while (!waiting.isEmpty() && waiting.peek().wakeAt <= now) {
                     schedule(waiting.poll(), now);
                 }
@@ -531,22 +551,24 @@ public final class DeviceLanes implements AutoCloseable {
 
     private BatchAnswer post(List<OutboundEvent> part) {
         listener.requestSent(part.size());
+        HttpAnswer answer;
         try {
-            HttpAnswer answer = poster.post(body(part));
-            return AnswerClassifier.classify(answer, new AbstractList<>() {
-                @Override
-                public String get(int index) {
-                    return part.get(index).deviceId();
-                }
-
-                @Override
-                public int size() {
-                    return part.size();
-                }
-            });
+            answer = poster.post(body(part));
         } catch (Exception noAnswer) {
             return AnswerClassifier.classify(noAnswer);
         }
+        BatchAnswer classified = AnswerClassifier.classify(answer, new AbstractList<>() {
+            @Override
+            public String get(int index) {
+                return part.get(index).deviceId();
+            }
+
+            @Override
+            public int size() {
+                return part.size();
+            }
+        });
+        return endpoint.answered(classified, clock.nanoTime());
     }
 
     private byte[] body(List<OutboundEvent> part) {
@@ -587,7 +609,7 @@ public final class DeviceLanes implements AutoCloseable {
         List<OutboundEvent> gaveUp = new ArrayList<>();
         lock.lock();
         try {
-            long now = System.nanoTime();
+            long now = clock.nanoTime();
             if (answer instanceof BatchAnswer.Fatal) {
                 stopped = true;
             }

@@ -280,6 +280,8 @@ public final class AmplitudeEmulator implements AutoCloseable {
                 return failAfterIngest(process(exchange, body));
             case THROTTLE:
                 return throttleEverything(body);
+            case FOREIGN_200:
+                return EmulatorAnswer.foreign(fault.status(), fault.contentType(), fault.body());
             default:
                 throw new IllegalStateException("unknown fault " + fault);
         }
@@ -567,7 +569,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, EmulatorAnswer answer) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Content-Type", answer.contentType);
         exchange.sendResponseHeaders(answer.status, answer.body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer.body);

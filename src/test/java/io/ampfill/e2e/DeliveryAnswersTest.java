@@ -313,6 +313,20 @@ class DeliveryAnswersTest {
     }
 
     @Test
+    void resends_what_a_200_that_is_not_amplitudes_answer_took_and_completes_the_file_only_once_amplitude_has_it() throws IOException {
+        Backfill backfill = backfill(new EmulatorSettings(), 5, 10);
+        emulator.script(Fault.htmlPage(), Fault.jsonCode(500));
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 5, 10);
+        assertThat(emulator.duplicateCount()).isZero();
+        assertThat(backfill.report.retriesByCause()).containsEntry("answer not Amplitude's", 2L);
+        assertThat(backfill.report.delivered()).isEqualTo(50);
+        assertThat(files(backfill.done)).containsExactly("events.ndjson");
+    }
+
+    @Test
     void resends_after_a_reset_connection() throws IOException {
         Backfill backfill = backfill(new EmulatorSettings(), 5, 10);
         emulator.script(Fault.reset(), Fault.reset());

@@ -530,6 +530,24 @@ class AmplitudeEmulatorTest {
     }
 
     @Test
+    void answers_200_with_an_html_page_or_a_json_code_that_is_not_200_without_ingesting() throws Exception {
+        start();
+        emulator.script(Fault.htmlPage(), Fault.jsonCode(500));
+
+        HttpResponse<String> page = post(batch(event("device-one", "a1")));
+        HttpResponse<String> code = post(batch(event("device-one", "a1")));
+        HttpResponse<String> amplitude = post(batch(event("device-one", "a1")));
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(page.body()).startsWith("<!DOCTYPE html>");
+        assertThat(code.statusCode()).isEqualTo(200);
+        assertThat(json(code).path("code").asInt()).isEqualTo(500);
+        assertThat(json(amplitude).path("code").asInt()).isEqualTo(200);
+        assertThat(emulator.ingestedCount()).isEqualTo(1);
+    }
+
+    @Test
     void drops_the_connection_without_an_answer_on_a_scripted_reset() throws Exception {
         start();
         emulator.script(Fault.reset());
