@@ -80,6 +80,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         Settings settings = new Settings(properties);
+        context.getExecutorServiceManager().setThreadPoolFactory(new OutOfMemoryExit.ThreadPools());
 
         String source = settings.string("backfill.source");
         if (!source.equals("file") && !source.equals("jdbc")) {

@@ -8,6 +8,7 @@ public final class AmpfillMain {
     }
 
     public static void main(String[] args) {
+        OutOfMemoryExit.install(System.err);
         System.exit(new AmpfillApp(System.out, System.err).run(Map.of()));
     }
 }

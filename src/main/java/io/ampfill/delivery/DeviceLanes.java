@@ -39,7 +39,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * a "not before" time, so order and isolation follow from the data structure.
  */
 public final class DeviceLanes implements AutoCloseable {
-    private static final long IDLE_LANE_EVICTION_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Events a lane's queue holds before it grows: a lane that had more gets a new, small one when it empties. */
+    private static final int SMALL_QUEUE = 16;
     /** How long a request that would go out part-full may wait for more events while another is on the wire. */
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** Spill files open at once, at most; beyond, a heavy device's events wait in memory (and hold up the reading). */
@@ -74,7 +75,12 @@ public final class DeviceLanes implements AutoCloseable {
     private long unsettledBytes;
     private int freeSenders;
     private boolean stopped;
-    private long lastEviction;
+    /**
+     * Idle lanes, in the order they went idle, to be forgotten once their bucket is full again: per-device state must
+     * stay bounded however many devices a run sees (a million devices of one event each filled a 256 MB heap with
+     * lanes kept for 30 s). A forgotten lane is no loss: a new lane has a full bucket, as the old one had by then.
+     */
+    private final ArrayDeque<Lane> idleLanes = new ArrayDeque<>();
     /** Since when a part-full request has been held back (0: none is). */
     private long lingeringSince;
     /** Events waiting on disk (see {@link LaneSpill}), and the lanes they belong to. */
@@ -109,7 +115,6 @@ public final class DeviceLanes implements AutoCloseable {
     DeviceLanes(DeliverySettings settings, BatchPoster poster, DeliveryListener listener, long bucketsEmptyAt,
                 DeliveryClock clock) {
         this.clock = clock;
-        this.lastEviction = clock.nanoTime();
         this.settings = settings;
         this.bucketsEmptyAt = bucketsEmptyAt;
         this.poster = poster;
@@ -359,7 +364,14 @@ public final class DeviceLanes implements AutoCloseable {
                 return;
             }
             lane.state = LaneState.IDLE;
-            lane.idleSince = now;
+            if (lane.queueGrown) {
+                lane.queue = new ArrayDeque<>(); // an empty lane keeps no large array
+                lane.queueGrown = false;
+            }
+            if (!lane.listedIdle) {
+                lane.listedIdle = true;
+                idleLanes.addLast(lane);
+            }
             return;
         }
         long due = Math.max(lane.notBefore, lane.tokensDueAt(now, wantedBatch(lane)));
@@ -387,7 +399,7 @@ public final class DeviceLanes implements AutoCloseable {
                 while (!waiting.isEmpty() && waiting.peek().wakeAt <= now) {
                     schedule(waiting.poll(), now);
                 }
-                evictIdleLanes(now);
+                forgetIdleLanes(now);
                 if (freeSenders == 0 || ready.isEmpty()) {
                     if (freeSenders > 0 && !waiting.isEmpty()) {
                         dispatch.awaitNanos(waiting.peek().wakeAt - now);
@@ -461,6 +473,9 @@ public final class DeviceLanes implements AutoCloseable {
         while (!ready.isEmpty() && request.size() < settings.maxEventsPerRequest()) {
             Lane lane = ready.peekFirst();
             int counted = Math.min(lane.queue.size(), lane.batchCap); // its share of readyEvents
+            if (lane.queue.size() > SMALL_QUEUE) {
+                lane.queueGrown = true; // a queue shrinks only here, so its size now is its largest since the last batch
+            }
             int room = settings.maxEventsPerRequest() - request.size();
             int allowed = lane.takeTokens(now, Math.min(Math.min(lane.queue.size(), room), lane.batchCap));
             if (allowed < 1) {
@@ -488,14 +503,34 @@ public final class DeviceLanes implements AutoCloseable {
         return request;
     }
 
-    private void evictIdleLanes(long now) {
-        if (now - lastEviction < IDLE_LANE_EVICTION_NANOS) {
-            return;
+    /**
+     * Forgets the idle lanes whose bucket is full again, oldest idle first. A bucket fills within about a second, so
+     * the lanes stop at the first one still filling: those behind it went idle later. A lane that remembers a 429 (a
+     * lowered rate or batch size) is kept, so that a device coming back is no faster than Amplitude let it be.
+     */
+    private void forgetIdleLanes(long now) {
+        while (!idleLanes.isEmpty()) {
+            Lane lane = idleLanes.peekFirst();
+            boolean idle = lane.state == LaneState.IDLE;
+            if (idle && lane.remembersNothing() && !lane.bucketFull(now)) {
+                return;
+            }
+            idleLanes.pollFirst();
+            lane.listedIdle = false; // a lane busy again is listed again when it next goes idle
+            if (idle && lane.remembersNothing() && lane.notBefore <= now) {
+                lanes.remove(lane.key);
+            }
         }
-        lastEviction = now;
-        // a lane idle for a while has a full bucket and nothing to remember: a new one is the same
-        lanes.values().removeIf(l -> l.state == LaneState.IDLE && now - l.idleSince > IDLE_LANE_EVICTION_NANOS
-                && l.notBefore <= now && l.eps == settings.deviceEps());
+    }
+
+    /** The device lanes held now, for tests: what per-device memory amounts to. */
+    int laneCount() {
+        lock.lock();
+        try {
+            return lanes.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- sending (on a sender thread, without the lock) ----
@@ -555,6 +590,11 @@ public final class DeviceLanes implements AutoCloseable {
         try {
             answer = poster.post(body(part));
         } catch (Exception noAnswer) {
+            for (Throwable t = noAnswer; t != null; t = t.getCause()) {
+                if (t instanceof OutOfMemoryError heapFull) {
+                    throw heapFull; // Camel's wrapping of it is no answer to resend: the process's handler ends the run
+                }
+            }
             return AnswerClassifier.classify(noAnswer);
         }
         BatchAnswer classified = AnswerClassifier.classify(answer, new AbstractList<>() {
@@ -788,7 +828,11 @@ public final class DeviceLanes implements AutoCloseable {
     /** One device's queue, pacing and retry state; guarded by the lanes' lock. */
     private static final class Lane {
         final String key;
-        final ArrayDeque<OutboundEvent> queue = new ArrayDeque<>();
+        ArrayDeque<OutboundEvent> queue = new ArrayDeque<>();
+        /** Its queue has held more than {@link #SMALL_QUEUE} events since it was made, so its array has grown. */
+        boolean queueGrown;
+        /** It is in {@link #idleLanes}. */
+        boolean listedIdle;
         /** Its events beyond {@code laneMemoryEvents}, on disk; new events go there too until it is empty. */
         LaneSpill spill;
         /** Where its batch in flight is in its request's events: [batchFrom, batchTo). */
@@ -798,7 +842,6 @@ public final class DeviceLanes implements AutoCloseable {
         LaneState state = LaneState.IDLE;
         long wakeAt;
         long notBefore;
-        long idleSince;
         int attempt;
         long firstFailure;
         // most events per batch; shrinks while a daily quota refuses the lane, grows back on success
@@ -826,6 +869,16 @@ public final class DeviceLanes implements AutoCloseable {
 
         boolean paced() {
             return configuredEps > 0;
+        }
+
+        /** Nothing a new lane for the device would not have too: no wait, no failure, no rate or batch lowered by a 429. */
+        boolean remembersNothing() {
+            return queue.isEmpty() && spill == null && attempt == 0 && batchCap == Integer.MAX_VALUE && eps == configuredEps;
+        }
+
+        /** Whether it could send a second's worth now, by its bucket and by what Amplitude has given back since its last answer. */
+        boolean bucketFull(long now) {
+            return tokensDueAt(now, capacity()) <= now;
         }
 
         int capacity() {

@@ -52,4 +52,38 @@ class DeviceLanesTest {
         assertThat(lanes.unit.committedOrdinal()).as("events settled").isZero();
         assertThat(emulator.ingestedCount()).isZero();
     }
+
+    @Test
+    void forgets_each_idle_device_once_its_bucket_is_full_again_however_many_devices() throws Exception {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings().keepEvents(false));
+        lanes = new Lanes(emulator, 300);
+        List<String> devices = Lanes.devices(20_000);
+
+        lanes.enqueue(devices, 0, 1);
+        await("all delivered", () -> lanes.delivered.get() == 20_000);
+        int heldWhileBucketsFill = lanes.lanes.laneCount();
+        lanes.advance(Duration.ofSeconds(1)); // each bucket, one event short, is full again after 1/291 s
+        await("idle lanes forgotten", () -> lanes.lanes.laneCount() == 0);
+
+        assertThat(heldWhileBucketsFill).isEqualTo(20_000);
+        assertThat(emulator.ingestedCount()).isEqualTo(20_000);
+    }
+
+    @Test
+    void a_device_that_comes_back_before_its_bucket_is_full_sends_no_more_than_its_bucket_holds() throws Exception {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings());
+        lanes = new Lanes(emulator, 300); // a bucket holds 291 events (300 less 3%)
+        List<String> device = List.of("device-000001");
+
+        lanes.enqueue(device, 0, 291);
+        await("a full bucket's worth delivered", () -> lanes.delivered.get() == 291);
+        lanes.advance(Duration.ofMillis(500)); // its bucket is half full again
+        lanes.enqueue(device, 291, 1000);
+        await("what the half bucket allows delivered", () -> lanes.requests.get() == 2);
+        lanes.advanceUntil("the rest delivered", () -> lanes.delivered.get() == 1000);
+
+        assertThat(lanes.requestSizes.subList(0, 2)).containsExactly(291, 145);
+        assertThat(lanes.requestSizes.subList(2, lanes.requestSizes.size())).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(291));
+        assertThat(emulator.ingestedInsertIdsByDevice().get("device-000001")).hasSize(1000).doesNotHaveDuplicates();
+    }
 }

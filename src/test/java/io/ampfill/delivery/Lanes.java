@@ -32,6 +32,8 @@ final class Lanes implements DeliveryListener, AutoCloseable {
     final List<String> retries = new CopyOnWriteArrayList<>();
     final AtomicInteger delivered = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
+    /** The events of each request, in the order they were sent. */
+    final List<Integer> requestSizes = new CopyOnWriteArrayList<>();
     final DeviceLanes lanes;
     final SourceUnit unit = new AckLedger().open("events.ndjson");
     private volatile String url;
@@ -91,6 +93,18 @@ final class Lanes implements DeliveryListener, AutoCloseable {
         lanes.wakeDispatcher();
     }
 
+    /** Moves the clock on in steps of 50 ms, as fast as the lanes keep up, until the condition holds (up to 10 s of real time). */
+    void advanceUntil(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out moving the clock on until " + what);
+            }
+            advance(Duration.ofMillis(50));
+            Thread.sleep(1);
+        }
+    }
+
     /** Waits, in real time (up to 10 s), until the condition holds; the test's clock does not move meanwhile. */
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -109,6 +123,7 @@ final class Lanes implements DeliveryListener, AutoCloseable {
 
     @Override
     public void requestSent(int events) {
+        requestSizes.add(events);
         requests.incrementAndGet();
     }
 
