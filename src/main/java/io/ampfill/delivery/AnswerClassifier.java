@@ -197,7 +197,7 @@ public final class AnswerClassifier {
         return new BatchAnswer.TooManyRequests(
                 keys(json.path("throttled_devices")), keys(json.path("throttled_users")),
                 keys(json.path("exceeded_daily_quota_devices")), keys(json.path("exceeded_daily_quota_users")),
-                events, retryAfter(answer.retryAfter()));
+                events, retryAfter(answer.retryAfter()), json.path("eps_threshold").asDouble(0));
     }
 
     private static Set<String> keys(JsonNode object) {

@@ -52,10 +52,12 @@ public sealed interface BatchAnswer {
     /**
      * 429: some devices or users are over their rate (slow them down and wait) or their daily quota (pause
      * them); the request was refused whole, so the events of every other device are simply sent again.
+     * {@code epsThreshold}: the rate Amplitude allows a device or user, as it said (0 when it did not).
      */
     record TooManyRequests(Set<String> throttledDevices, Set<String> throttledUsers,
                            Set<String> quotaDevices, Set<String> quotaUsers,
-                           List<Integer> throttledEvents, Duration retryAfter) implements BatchAnswer {
+                           List<Integer> throttledEvents, Duration retryAfter,
+                           double epsThreshold) implements BatchAnswer {
         public String cause() {
             return quotaDevices.isEmpty() && quotaUsers.isEmpty() ? "429 throttled" : "429 daily quota";
         }

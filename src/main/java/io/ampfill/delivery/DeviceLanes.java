@@ -15,6 +15,7 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -90,6 +91,14 @@ public final class DeviceLanes implements AutoCloseable {
     private final ArrayDeque<Lane> starved = new ArrayDeque<>();
     /** Why delivery stopped on its own (spilled events could not be kept or read back), told outside the lock. */
     private String stoppedBecause;
+    /**
+     * With pacing off (amplitude.device-eps=0), the rate a 429 showed Amplitude allows a device: from then on a device
+     * refused so, and every lane made, is paced at it. 0 until then. Else such a device sent its full batch again and
+     * again, refused every time by a server that takes no more than a second's worth at once.
+     */
+    private double learnedEps;
+    /** The line that says pacing was learned, told outside the lock. */
+    private String learnedEpsNotice;
 
     private final DeliveryClock clock;
     private final EndpointWatch endpoint = new EndpointWatch();
@@ -187,7 +196,8 @@ public final class DeviceLanes implements AutoCloseable {
             }
             Lane lane = lanes.get(event.laneKey());
             if (lane == null) {
-                lane = new Lane(event.laneKey(), settings.deviceEps(), clock.nanoTime(), bucketsEmptyAt);
+                lane = new Lane(event.laneKey(), settings.deviceEps() > 0 ? settings.deviceEps() : learnedEps, clock.nanoTime(),
+                        bucketsEmptyAt);
                 lanes.put(lane.key, lane);
             }
             // a lane that already holds its share waits on disk: the window stays open for the others
@@ -647,6 +657,7 @@ public final class DeviceLanes implements AutoCloseable {
             listener.retry(answer.cause());
         }
         List<OutboundEvent> gaveUp = new ArrayList<>();
+        String notice;
         lock.lock();
         try {
             long now = clock.nanoTime();
@@ -678,8 +689,13 @@ public final class DeviceLanes implements AutoCloseable {
             freeSenders++;
             dispatch.signal();
             space.signalAll();
+            notice = learnedEpsNotice;
+            learnedEpsNotice = null;
         } finally {
             lock.unlock();
+        }
+        if (notice != null) {
+            listener.notice(notice);
         }
         Duration limit = settings.giveUpAfter();
         for (OutboundEvent e : gaveUp) {
@@ -763,7 +779,11 @@ public final class DeviceLanes implements AutoCloseable {
             if (!throttled) {
                 return 0; // refused only because another device in the same request was over its rate
             }
-            lane.slowDown();
+            if (lane.paced()) {
+                lane.slowDown();
+            } else {
+                learnPacing(lane, tooMany.epsThreshold(), now);
+            }
             retryAfter = tooMany.retryAfter();
         } else if (answer instanceof BatchAnswer.Resend resend) {
             retryAfter = resend.retryAfter();
@@ -778,6 +798,19 @@ public final class DeviceLanes implements AutoCloseable {
         lane.attempt++;
         Duration wait = retryAfter != null ? retryAfter : backoff.delay(lane.attempt);
         return wait.toNanos();
+    }
+
+    /** Paces a lane refused for its rate while pacing is off, at the rate Amplitude said it allows (see {@link #learnedEps}). */
+    private void learnPacing(Lane lane, double epsThreshold, long now) {
+        if (learnedEps == 0) {
+            learnedEps = epsThreshold > 0 ? epsThreshold : DeliverySettings.RECOMMENDED_DEVICE_EPS;
+            learnedEpsNotice = String.format(Locale.ROOT, "amplitude.device-eps is 0 (no pacing), but Amplitude refused %s as"
+                    + " over its rate (429, %s): from now on ampfill paces it, any device refused so and every new one at"
+                    + " %d events/s, in batches of at most that many", lane.key,
+                    epsThreshold > 0 ? "at most " + Math.round(epsThreshold) + " events/s" : "no rate given",
+                    (long) (learnedEps * DeliverySettings.RATE_MARGIN));
+        }
+        lane.startPacing(learnedEps, now);
     }
 
     private static boolean isNamed(Lane lane, List<OutboundEvent> unsent, Set<String> devices, Set<String> users) {
@@ -838,7 +871,8 @@ public final class DeviceLanes implements AutoCloseable {
         /** Where its batch in flight is in its request's events: [batchFrom, batchTo). */
         int batchFrom;
         int batchTo;
-        final double configuredEps;
+        /** amplitude.device-eps, or the rate learned from a 429 while pacing is off; 0: not paced. */
+        double configuredEps;
         LaneState state = LaneState.IDLE;
         long wakeAt;
         long notBefore;
@@ -869,6 +903,16 @@ public final class DeviceLanes implements AutoCloseable {
 
         boolean paced() {
             return configuredEps > 0;
+        }
+
+        /** Paced from now on, with its bucket empty: Amplitude's, which has just refused it, is spent. */
+        void startPacing(double rate, long now) {
+            configuredEps = rate;
+            eps = rate;
+            tokens = 0;
+            tokensAfterSend = 0;
+            refilledAt = now;
+            answeredAt = now;
         }
 
         /** Nothing a new lane for the device would not have too: no wait, no failure, no rate or batch lowered by a 429. */

@@ -88,8 +88,8 @@ public final class AmplitudeEmulator implements AutoCloseable {
         this.handlers = handlers;
         this.faultDice = new Random(settings.seed());
         this.rollsFaultDice = settings.anyRandomFault();
-        this.deviceBuckets = settings.deviceEps() > 0 ? new RateBuckets(settings.deviceEps(), settings.burstSeconds()) : null;
-        this.userBuckets = settings.userEps() > 0 ? new RateBuckets(settings.userEps(), settings.burstSeconds()) : null;
+        this.deviceBuckets = settings.deviceEps() > 0 ? new RateBuckets(settings.deviceEps(), settings.burstSeconds(), settings.strictBuckets()) : null;
+        this.userBuckets = settings.userEps() > 0 ? new RateBuckets(settings.userEps(), settings.burstSeconds(), settings.strictBuckets()) : null;
         long origin = System.nanoTime();
         this.deviceQuota = settings.dailyQuota() > 0 ? new RollingQuota(settings.dailyQuota(), settings.quotaWindow(), origin) : null;
         this.userQuota = settings.dailyQuota() > 0 ? new RollingQuota(settings.dailyQuota(), settings.quotaWindow(), origin) : null;

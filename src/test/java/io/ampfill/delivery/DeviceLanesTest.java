@@ -60,7 +60,7 @@ class DeviceLanesTest {
         List<String> devices = Lanes.devices(20_000);
 
         lanes.enqueue(devices, 0, 1);
-        await("all delivered", () -> lanes.delivered.get() == 20_000);
+        assertThat(lanes.lanes.awaitAllSettled(Duration.ofSeconds(10))).as("all settled").isTrue();
         int heldWhileBucketsFill = lanes.lanes.laneCount();
         lanes.advance(Duration.ofSeconds(1)); // each bucket, one event short, is full again after 1/291 s
         await("idle lanes forgotten", () -> lanes.lanes.laneCount() == 0);
@@ -85,5 +85,25 @@ class DeviceLanesTest {
         assertThat(lanes.requestSizes.subList(0, 2)).containsExactly(291, 145);
         assertThat(lanes.requestSizes.subList(2, lanes.requestSizes.size())).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(291));
         assertThat(emulator.ingestedInsertIdsByDevice().get("device-000001")).hasSize(1000).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void with_pacing_off_paces_a_device_refused_for_its_rate_and_every_new_one_at_the_rate_amplitude_gave() throws Exception {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings());
+        emulator.script(Fault.throttle()); // eps_threshold 1000, Amplitude's documented limit
+        lanes = new Lanes(emulator, 0);
+
+        lanes.enqueue(List.of("device-000001"), 0, 3000);
+        lanes.advanceUntil("the first device's events delivered", () -> lanes.delivered.get() == 3000);
+        lanes.enqueue(List.of("device-000002"), 0, 1500);
+        lanes.advanceUntil("the second device's events delivered", () -> lanes.delivered.get() == 4500);
+
+        // refused whole at first (2,000 events), then a second's worth at a time, less 3%
+        assertThat(lanes.requestSizes).containsExactly(2000, 970, 970, 970, 90, 970, 530);
+        assertThat(lanes.lines).containsExactly("amplitude.device-eps is 0 (no pacing), but Amplitude refused device-000001"
+                + " as over its rate (429, at most 1000 events/s): from now on ampfill paces it, any device refused so and"
+                + " every new one at 970 events/s, in batches of at most that many");
+        assertThat(emulator.ingestedInsertIdsByDevice().get("device-000001")).hasSize(3000).doesNotHaveDuplicates();
+        assertThat(emulator.ingestedInsertIdsByDevice().get("device-000002")).hasSize(1500).doesNotHaveDuplicates();
     }
 }

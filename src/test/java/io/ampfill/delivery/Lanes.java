@@ -28,6 +28,7 @@ final class Lanes implements DeliveryListener, AutoCloseable {
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     final TestClock clock = new TestClock();
+    final List<String> lines = new CopyOnWriteArrayList<>();
     final List<String> fatal = new CopyOnWriteArrayList<>();
     final List<String> retries = new CopyOnWriteArrayList<>();
     final AtomicInteger delivered = new AtomicInteger();
@@ -144,6 +145,11 @@ final class Lanes implements DeliveryListener, AutoCloseable {
 
     @Override
     public void waitedOnDisk(int events) {
+    }
+
+    @Override
+    public void notice(String line) {
+        lines.add(line);
     }
 
     @Override

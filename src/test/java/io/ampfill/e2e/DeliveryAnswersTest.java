@@ -10,7 +10,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static io.ampfill.e2e.Events.assertDeliveredInOrder;
 import static io.ampfill.e2e.FileBackfillTest.files;
@@ -181,6 +185,50 @@ class DeliveryAnswersTest {
         assertThat(backfill.run()).as(backfill.err).isZero();
 
         assertDeliveredUnthrottled(backfill, 1200);
+    }
+
+    @Test
+    void with_pacing_off_a_device_refused_for_its_rate_gets_smaller_slower_batches_until_all_is_in() throws Exception {
+        // a server that takes no more than a second's worth of a device at once: a 2,000-event batch is refused every time
+        Backfill backfill = backfill(new EmulatorSettings().deviceEps(1000).strictBuckets(true), 2, 1500)
+                .set("amplitude.device-eps", "0")
+                .set("backfill.shutdown-timeout", "1s");
+
+        String log = loggedDuring(() -> {
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
+            try {
+                assertThat(run.get(30, TimeUnit.SECONDS)).as(backfill.err).isZero();
+            } catch (TimeoutException refusedForever) {
+                backfill.stop();
+                run.get(30, TimeUnit.SECONDS);
+                throw new AssertionError("still refused after 30 s: " + emulator.answerCounts());
+            }
+        });
+
+        assertDeliveredInOrder(emulator, 2, 1500);
+        assertThat(emulator.duplicateCount()).isZero();
+        assertThat(emulator.answerCounts().get(429)).as("requests refused").isBetween(1L, 4L);
+        assertThat(log.lines().filter(line -> line.contains("amplitude.device-eps is 0 (no pacing), but Amplitude refused")))
+                .singleElement().asString().contains("at most 1000 events/s").contains("at 970 events/s");
+    }
+
+    /** What was written to System.err (where ampfill's log lines go) while the action ran. */
+    private static String loggedDuring(ThrowingRunnable action) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        String log = err.toString(StandardCharsets.UTF_8);
+        original.print(log);
+        return log;
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     @Test

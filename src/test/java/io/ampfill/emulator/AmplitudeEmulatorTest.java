@@ -449,6 +449,15 @@ class AmplitudeEmulatorTest {
     }
 
     @Test
+    void refuses_every_request_larger_than_a_full_bucket_when_its_buckets_are_strict() throws Exception {
+        start(new EmulatorSettings().deviceEps(10).strictBuckets(true));
+
+        assertThat(post(batch(events("device-one", 11))).statusCode()).isEqualTo(429);
+        assertThat(post(batch(events("device-one", 11))).statusCode()).isEqualTo(429);
+        assertThat(post(batch(events("device-one", 10))).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void sends_retry_after_on_429_when_configured() throws Exception {
         start(new EmulatorSettings().retryAfterHeader(true));
         emulator.script(Fault.throttle());
