@@ -101,7 +101,9 @@ public final class DeviceLanes implements AutoCloseable {
     private String learnedEpsNotice;
 
     private final DeliveryClock clock;
-    private final EndpointWatch endpoint = new EndpointWatch();
+    private final EndpointWatch endpoint;
+    /** Lines about devices paused for their daily quota, printed by the dispatcher when due. */
+    private final QuotaPauseNotices quotaNotices = new QuotaPauseNotices();
     private final ExecutorService senders;
     private final Thread dispatcher;
     /** When the devices' buckets were empty: see the constructor. */
@@ -124,6 +126,7 @@ public final class DeviceLanes implements AutoCloseable {
     DeviceLanes(DeliverySettings settings, BatchPoster poster, DeliveryListener listener, long bucketsEmptyAt,
                 DeliveryClock clock) {
         this.clock = clock;
+        this.endpoint = new EndpointWatch(listener::notice);
         this.settings = settings;
         this.bucketsEmptyAt = bucketsEmptyAt;
         this.poster = poster;
@@ -410,11 +413,25 @@ public final class DeviceLanes implements AutoCloseable {
                     schedule(waiting.poll(), now);
                 }
                 forgetIdleLanes(now);
+                if (quotaNotices.dueAt() <= now) {
+                    List<String> lines = quotaNotices.takeDue(now);
+                    lock.unlock(); // a line is printed without holding up the senders
+                    try {
+                        lines.forEach(listener::notice);
+                    } finally {
+                        lock.lock();
+                    }
+                    continue;
+                }
                 if (freeSenders == 0 || ready.isEmpty()) {
+                    long wakeAt = quotaNotices.dueAt();
                     if (freeSenders > 0 && !waiting.isEmpty()) {
-                        dispatch.awaitNanos(waiting.peek().wakeAt - now);
-                    } else {
+                        wakeAt = Math.min(wakeAt, waiting.peek().wakeAt);
+                    }
+                    if (wakeAt == Long.MAX_VALUE) {
                         dispatch.await();
+                    } else {
+                        dispatch.awaitNanos(wakeAt - now);
                     }
                     continue;
                 }
@@ -533,6 +550,16 @@ public final class DeviceLanes implements AutoCloseable {
         }
     }
 
+    /** Requests on the wire now, for tests: a test's clock moves on only once every answer has been settled. */
+    int requestsInFlight() {
+        lock.lock();
+        try {
+            return settings.maxConcurrentRequests() - freeSenders;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The device lanes held now, for tests: what per-device memory amounts to. */
     int laneCount() {
         lock.lock();
@@ -605,7 +632,11 @@ public final class DeviceLanes implements AutoCloseable {
                     throw heapFull; // Camel's wrapping of it is no answer to resend: the process's handler ends the run
                 }
             }
-            return AnswerClassifier.classify(noAnswer);
+            BatchAnswer failed = AnswerClassifier.classify(noAnswer);
+            if (failed instanceof BatchAnswer.Resend) {
+                endpoint.unanswered(failed.cause(), clock.nanoTime());
+            }
+            return failed;
         }
         BatchAnswer classified = AnswerClassifier.classify(answer, new AbstractList<>() {
             @Override
@@ -672,7 +703,7 @@ public final class DeviceLanes implements AutoCloseable {
             }
             for (Lane lane : request.lanes) {
                 if (allDone) {
-                    lane.succeeded(now);
+                    laneSucceeded(lane, now);
                     if (lane.state == LaneState.IN_FLIGHT) {
                         schedule(lane, now);
                     }
@@ -731,7 +762,7 @@ public final class DeviceLanes implements AutoCloseable {
             }
         }
         if (unsent.isEmpty()) {
-            lane.succeeded(now);
+            laneSucceeded(lane, now);
         } else if (stopped) {
             // nothing goes out any more; the events stay unsettled so their source does not commit
             returnToHead(lane, unsent);
@@ -743,7 +774,7 @@ public final class DeviceLanes implements AutoCloseable {
                 for (OutboundEvent e : unsent) {
                     settledBytes += e.json().length;
                 }
-                lane.succeeded(now);
+                laneSucceeded(lane, now);
             } else {
                 returnToHead(lane, unsent);
                 lane.notBefore = now + delay;
@@ -768,13 +799,20 @@ public final class DeviceLanes implements AutoCloseable {
         boolean throttled = true;
         Duration retryAfter = null;
         if (answer instanceof BatchAnswer.TooManyRequests tooMany) {
-            if (isNamed(lane, unsent, tooMany.quotaDevices(), tooMany.quotaUsers())) {
+            String overQuota = namedAs(lane, unsent, tooMany.quotaDevices(), tooMany.quotaUsers());
+            if (overQuota != null) {
                 // a batch larger than what the quota has left would be refused forever: try a smaller one
                 lane.batchCap = Math.max(1, unsent.size() / 2);
+                if (lane.pausedAs == null) { // told once per pause, not again each time its quota still refuses it
+                    lane.pausedAs = overQuota;
+                    lane.pausedAt = now;
+                    quotaNotices.paused(overQuota, clock.epochMillis() + settings.quotaPause().toMillis(),
+                            settings.quotaPause().toNanos(), now);
+                }
                 return settings.quotaPause().toNanos(); // quota pauses never give up: the promise is never to drop
             }
             throttled = tooMany.namesNobody()
-                    || isNamed(lane, unsent, tooMany.throttledDevices(), tooMany.throttledUsers())
+                    || namedAs(lane, unsent, tooMany.throttledDevices(), tooMany.throttledUsers()) != null
                     || indexesInFailedPart.stream().anyMatch(tooMany.throttledEvents()::contains);
             if (!throttled) {
                 return 0; // refused only because another device in the same request was over its rate
@@ -813,18 +851,28 @@ public final class DeviceLanes implements AutoCloseable {
         lane.startPacing(learnedEps, now);
     }
 
-    private static boolean isNamed(Lane lane, List<OutboundEvent> unsent, Set<String> devices, Set<String> users) {
+    /** Its events were acknowledged (or settled): it speeds up again and, if it was paused for its quota, a line says it sends again. */
+    private void laneSucceeded(Lane lane, long now) {
+        lane.succeeded(now);
+        if (lane.pausedAs != null) {
+            quotaNotices.resumed(lane.pausedAs, now - lane.pausedAt, now);
+            lane.pausedAs = null;
+        }
+    }
+
+    /** "device ID" or "user ID" when the 429 names the lane's device, or a user of its events, among these; else null. */
+    private static String namedAs(Lane lane, List<OutboundEvent> unsent, Set<String> devices, Set<String> users) {
         if (devices.contains(lane.key)) {
-            return true;
+            return "device " + lane.key;
         }
         if (!users.isEmpty()) {
             for (OutboundEvent e : unsent) {
                 if (e.userId() != null && users.contains(e.userId())) {
-                    return true;
+                    return "user " + e.userId();
                 }
             }
         }
-        return false;
+        return null;
     }
 
     /** 300ms, 5s, 15m, 1h: the way the setting was written. */
@@ -866,6 +914,9 @@ public final class DeviceLanes implements AutoCloseable {
         boolean queueGrown;
         /** It is in {@link #idleLanes}. */
         boolean listedIdle;
+        /** While it is paused for a daily quota: who Amplitude said is over it ("device ID", "user ID"), and since when. */
+        String pausedAs;
+        long pausedAt;
         /** Its events beyond {@code laneMemoryEvents}, on disk; new events go there too until it is empty. */
         LaneSpill spill;
         /** Where its batch in flight is in its request's events: [batchFrom, batchTo). */
@@ -917,7 +968,8 @@ public final class DeviceLanes implements AutoCloseable {
 
         /** Nothing a new lane for the device would not have too: no wait, no failure, no rate or batch lowered by a 429. */
         boolean remembersNothing() {
-            return queue.isEmpty() && spill == null && attempt == 0 && batchCap == Integer.MAX_VALUE && eps == configuredEps;
+            return queue.isEmpty() && spill == null && attempt == 0 && batchCap == Integer.MAX_VALUE && eps == configuredEps
+                    && pausedAs == null;
         }
 
         /** Whether it could send a second's worth now, by its bucket and by what Amplitude has given back since its last answer. */

@@ -2,13 +2,16 @@ package io.ampfill.delivery;
 
 import java.util.Locale;
 
-/** A span of time as the lines delivery prints say it: 0.4 s, 12 s, 1m 10s, 2h 5m. */
+/** A span of time as the lines delivery prints say it: 40 ms, 2.4 s, 12 s, 1m 10s, 2h 5m. */
 final class ElapsedText {
     private ElapsedText() {
     }
 
     static String of(long nanos) {
         long seconds = Math.round(nanos / 1e9);
+        if (nanos < 999_500_000L) {
+            return Math.round(nanos / 1e6) + " ms";
+        }
         if (nanos < 9_950_000_000L) {
             return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
         }

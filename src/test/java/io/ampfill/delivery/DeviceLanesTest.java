@@ -6,8 +6,13 @@ import io.ampfill.emulator.Fault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 
 import static io.ampfill.delivery.Lanes.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,5 +110,63 @@ class DeviceLanesTest {
                 + " every new one at 970 events/s, in batches of at most that many");
         assertThat(emulator.ingestedInsertIdsByDevice().get("device-000001")).hasSize(3000).doesNotHaveDuplicates();
         assertThat(emulator.ingestedInsertIdsByDevice().get("device-000002")).hasSize(1500).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void says_once_when_amplitude_becomes_unreachable_with_the_cause_and_once_when_it_answers_again() throws Exception {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings());
+        String nobodyListens;
+        try (ServerSocket closedSoon = new ServerSocket(0)) {
+            nobodyListens = "http://127.0.0.1:" + closedSoon.getLocalPort() + "/batch";
+        }
+        lanes = new Lanes(nobodyListens, 0, 2000, Duration.ofMinutes(15), null);
+
+        lanes.enqueue(List.of("device-000001"), 0, 10);
+        for (int refused = 1; refused <= 5; refused++) {
+            int expected = refused;
+            await(refused + " requests refused", () -> lanes.retries.size() == expected && lanes.lanes.requestsInFlight() == 0);
+            if (refused == 5) {
+                lanes.sendTo(emulator.batchUrl());
+            }
+            lanes.advance(Duration.ofSeconds(10)); // past any backoff: retry.max-backoff is 1 s here
+        }
+        await("delivered", () -> lanes.delivered.get() == 10);
+
+        assertThat(lanes.retries).containsOnly("connection refused");
+        assertThat(lanes.lines).containsExactly(
+                "Amplitude is unreachable (connection refused, 3 requests in a row without an answer): its events wait and"
+                        + " are sent again, with backoff, until it answers",
+                "Amplitude answers again, after 50 s unreachable (5 requests went without an answer)");
+    }
+
+    @Test
+    void says_in_one_line_which_devices_are_paused_for_their_quota_until_when_and_in_one_when_they_send_again() throws Exception {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings().dailyQuota(2));
+        lanes = new Lanes(emulator, 0);
+        List<String> devices = Lanes.devices(5);
+        lanes.enqueue(devices, 0, 2);
+        lanes.advanceUntil("each device's quota spent", () -> lanes.delivered.get() == 10);
+
+        lanes.enqueue(devices, 2, 3);
+        await("the 429", () -> lanes.retries.size() == 1 && lanes.lanes.requestsInFlight() == 0);
+        Instant pausedAt = lanes.clock.wallNow();
+        lanes.advanceUntil("the pause told", () -> lanes.lines.size() == 1);
+        var beforeThePause = Map.copyOf(emulator.ingestedInsertIdsByDevice());
+        emulator.reset(); // the quota frees
+        lanes.advance(Duration.ofMinutes(15));
+        lanes.advanceUntil("the rest delivered and told", () -> lanes.delivered.get() == 15 && lanes.lines.size() == 2);
+
+        String until = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault())
+                .format(pausedAt.plus(Duration.ofMinutes(15)));
+        assertThat(lanes.lines.get(0)).isEqualTo("5 devices (device device-000000, device device-000001, device device-000002,"
+                + " ...) are over their daily quota (429): paused until " + until + " (15m 0s), then tried again with smaller"
+                + " batches; the other devices go on");
+        assertThat(lanes.lines.get(1)).matches("5 devices \\((device device-00000\\d, ){3}\\.\\.\\.\\) send again, after 15m \\ds"
+                + " paused for their daily quota");
+        assertThat(lanes.retries).containsExactly("429 daily quota");
+        for (String device : devices) {
+            assertThat(beforeThePause.get(device)).containsExactly(device + "-0", device + "-1");
+            assertThat(emulator.ingestedInsertIdsByDevice().get(device)).containsExactly(device + "-2");
+        }
     }
 }

@@ -2,13 +2,17 @@ package io.ampfill.delivery;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class EndpointWatchTest {
     private static final long SECOND = 1_000_000_000L;
     private static final BatchAnswer PAGE = new BatchAnswer.NotAmplitude("200 with an HTML page (<html>)");
 
-    private final EndpointWatch watch = new EndpointWatch();
+    private final List<String> lines = new ArrayList<>();
+    private final EndpointWatch watch = new EndpointWatch(lines::add);
 
     @Test
     void stops_once_answers_not_amplitudes_have_come_for_a_minute_and_five_times() {
@@ -42,5 +46,34 @@ class EndpointWatchTest {
         watch.answered(new BatchAnswer.Resend("503", null), 90 * SECOND);
 
         assertThat(watch.answered(PAGE, 100 * SECOND)).isInstanceOf(BatchAnswer.Fatal.class);
+    }
+
+    @Test
+    void says_once_that_amplitude_is_unreachable_after_three_requests_in_a_row_without_an_answer_and_once_that_it_is_back() {
+        watch.unanswered("connection refused", 0);
+        watch.unanswered("connection refused", 2 * SECOND);
+        assertThat(lines).isEmpty();
+        for (long t = 4; t < 70; t += 2) {
+            watch.unanswered("connection refused", t * SECOND);
+        }
+
+        watch.answered(new BatchAnswer.Acknowledged(), 70 * SECOND);
+        watch.answered(new BatchAnswer.Acknowledged(), 71 * SECOND);
+
+        assertThat(lines).containsExactly(
+                "Amplitude is unreachable (connection refused, 3 requests in a row without an answer): its events wait and"
+                        + " are sent again, with backoff, until it answers",
+                "Amplitude answers again, after 1m 10s unreachable (35 requests went without an answer)");
+    }
+
+    @Test
+    void says_nothing_of_a_request_or_two_without_an_answer_among_answers() {
+        for (int i = 0; i < 10; i++) {
+            watch.unanswered("connection error", i * SECOND);
+            watch.unanswered("timeout", i * SECOND);
+            watch.answered(new BatchAnswer.Resend("503", null), i * SECOND);
+        }
+
+        assertThat(lines).isEmpty();
     }
 }

@@ -194,7 +194,7 @@ class DeliveryAnswersTest {
                 .set("amplitude.device-eps", "0")
                 .set("backfill.shutdown-timeout", "1s");
 
-        String log = loggedDuring(() -> {
+        String log = loggedDuring(logSoFar -> {
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
             try {
                 assertThat(run.get(30, TimeUnit.SECONDS)).as(backfill.err).isZero();
@@ -212,13 +212,43 @@ class DeliveryAnswersTest {
                 .singleElement().asString().contains("at most 1000 events/s").contains("at 970 events/s");
     }
 
-    /** What was written to System.err (where ampfill's log lines go) while the action ran. */
-    private static String loggedDuring(ThrowingRunnable action) throws Exception {
+    @Test
+    void says_when_amplitude_is_unreachable_and_when_it_is_back_then_delivers_everything() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Backfill backfill = new Backfill(work, null)
+                .set("amplitude.api-key", "test-key-0123456789")
+                .set("amplitude.endpoint", "http://127.0.0.1:" + port + "/batch")
+                .set("amplitude.retry.base", "10ms")
+                .set("amplitude.retry.max-backoff", "100ms");
+        backfill.drop("events.ndjson", Events.timeOrderedFiles(3, 10, 1).get(0));
+
+        String log = loggedDuring(logSoFar -> {
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!logSoFar.get().contains("Amplitude is unreachable") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            emulator = AmplitudeEmulator.start(new EmulatorSettings().port(port)); // Amplitude is back where ampfill sends
+            assertThat(run.get(30, TimeUnit.SECONDS)).as(backfill.err).isZero();
+        });
+
+        assertDeliveredInOrder(emulator, 3, 10);
+        assertThat(log.lines().filter(line -> line.contains("Amplitude is unreachable"))).singleElement().asString()
+                .contains("(connection refused, 3 requests in a row without an answer)");
+        assertThat(log.lines().filter(line -> line.contains("Amplitude answers again"))).singleElement().asString()
+                .containsPattern("after [\\d.]+ m?s unreachable \\(\\d+ requests went without an answer\\)");
+    }
+
+    /** What was written to System.err (where ampfill's log lines go) while the action ran; it may look at it so far. */
+    private static String loggedDuring(LoggedAction action) throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream original = System.err;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            action.run();
+            action.run(() -> err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(original);
         }
@@ -227,8 +257,8 @@ class DeliveryAnswersTest {
         return log;
     }
 
-    private interface ThrowingRunnable {
-        void run() throws Exception;
+    private interface LoggedAction {
+        void run(java.util.function.Supplier<String> logSoFar) throws Exception;
     }
 
     @Test
