@@ -42,6 +42,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class DeviceLanes implements AutoCloseable {
     /** Events a lane's queue holds before it grows: a lane that had more gets a new, small one when it empties. */
     private static final int SMALL_QUEUE = 16;
+    /**
+     * How long an unpaced lane stays idle before it goes (a paced one goes once its bucket is full): a device whose events
+     * are spread over the input (time order) would otherwise have its lane made again for nearly every batch.
+     */
+    private static final long UNPACED_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long a request that would go out part-full may wait for more events while another is on the wire. */
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** Spill files open at once, at most; beyond, a heavy device's events wait in memory (and hold up the reading). */
@@ -377,6 +382,7 @@ public final class DeviceLanes implements AutoCloseable {
                 return;
             }
             lane.state = LaneState.IDLE;
+            lane.idleSince = now;
             if (lane.queueGrown) {
                 lane.queue = new ArrayDeque<>(); // an empty lane keeps no large array
                 lane.queueGrown = false;
@@ -531,15 +537,16 @@ public final class DeviceLanes implements AutoCloseable {
     }
 
     /**
-     * Forgets the idle lanes whose bucket is full again, oldest idle first. A bucket fills within about a second, so
-     * the lanes stop at the first one still filling: those behind it went idle later. A lane that remembers a 429 (a
-     * lowered rate or batch size) is kept, so that a device coming back is no faster than Amplitude let it be.
+     * Forgets the idle lanes whose bucket is full again (unpaced: idle for a second), oldest idle first. A bucket fills
+     * within about a second, so the lanes stop at the first one still filling: those behind it went idle later. A lane
+     * that remembers a 429 (a lowered rate or batch size, a quota pause) is kept, so that a device coming back is no
+     * faster than Amplitude let it be.
      */
     private void forgetIdleLanes(long now) {
         while (!idleLanes.isEmpty()) {
             Lane lane = idleLanes.peekFirst();
             boolean idle = lane.state == LaneState.IDLE;
-            if (idle && lane.remembersNothing() && !lane.bucketFull(now)) {
+            if (idle && lane.remembersNothing() && !lane.mayGo(now)) {
                 return;
             }
             idleLanes.pollFirst();
@@ -912,8 +919,9 @@ public final class DeviceLanes implements AutoCloseable {
         ArrayDeque<OutboundEvent> queue = new ArrayDeque<>();
         /** Its queue has held more than {@link #SMALL_QUEUE} events since it was made, so its array has grown. */
         boolean queueGrown;
-        /** It is in {@link #idleLanes}. */
+        /** It is in {@link #idleLanes}, since this time. */
         boolean listedIdle;
+        long idleSince;
         /** While it is paused for a daily quota: who Amplitude said is over it ("device ID", "user ID"), and since when. */
         String pausedAs;
         long pausedAt;
@@ -972,9 +980,12 @@ public final class DeviceLanes implements AutoCloseable {
                     && pausedAs == null;
         }
 
-        /** Whether it could send a second's worth now, by its bucket and by what Amplitude has given back since its last answer. */
-        boolean bucketFull(long now) {
-            return tokensDueAt(now, capacity()) <= now;
+        /**
+         * Whether an idle lane may go: a paced one once it could send a second's worth, by its bucket and by what Amplitude
+         * has given back since its last answer, so a new lane (with a full bucket) is the same; an unpaced one after a second.
+         */
+        boolean mayGo(long now) {
+            return paced() ? tokensDueAt(now, capacity()) <= now : now - idleSince >= UNPACED_IDLE_NANOS;
         }
 
         int capacity() {

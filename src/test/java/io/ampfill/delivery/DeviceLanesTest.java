@@ -75,6 +75,21 @@ class DeviceLanesTest {
     }
 
     @Test
+    void forgets_an_unpaced_idle_device_after_a_second() throws Exception {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings().keepEvents(false));
+        lanes = new Lanes(emulator, 0);
+
+        lanes.enqueue(Lanes.devices(2_000), 0, 1);
+        assertThat(lanes.lanes.awaitAllSettled(Duration.ofSeconds(10))).as("all settled").isTrue();
+        lanes.advance(Duration.ofMillis(900));
+        int heldAfterALittleWhile = lanes.lanes.laneCount();
+        lanes.advance(Duration.ofMillis(100));
+        await("idle lanes forgotten", () -> lanes.lanes.laneCount() == 0);
+
+        assertThat(heldAfterALittleWhile).isEqualTo(2_000);
+    }
+
+    @Test
     void a_device_that_comes_back_before_its_bucket_is_full_sends_no_more_than_its_bucket_holds() throws Exception {
         emulator = AmplitudeEmulator.start(new EmulatorSettings());
         lanes = new Lanes(emulator, 300); // a bucket holds 291 events (300 less 3%)
