@@ -9,6 +9,8 @@ public final class AmpfillMain {
 
     public static void main(String[] args) {
         OutOfMemoryExit.install(System.err);
-        System.exit(new AmpfillApp(System.out, System.err).run(Map.of()));
+        AmpfillApp app = new AmpfillApp(System.out, System.err);
+        StopSignals.install(app);
+        System.exit(app.run(Map.of()));
     }
 }

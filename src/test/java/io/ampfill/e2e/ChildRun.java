@@ -1,11 +1,13 @@
 package io.ampfill.e2e;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** The packaged application (target/ampfill.jar) run as a user runs it, in a child JVM. */
 final class ChildRun {
@@ -24,6 +26,17 @@ final class ChildRun {
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("run-" + System.nanoTime() + ".log").toFile())
                 .start();
+    }
+
+    /** What the runs in this folder printed, each log after its name: for a failure's message. */
+    static String logs(Path workDir) throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.list(workDir)) {
+            for (Path log : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+                all.append("== ").append(log.getFileName()).append('\n').append(Files.readString(log));
+            }
+        }
+        return all.toString();
     }
 
     /**

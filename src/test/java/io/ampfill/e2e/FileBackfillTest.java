@@ -213,10 +213,10 @@ class FileBackfillTest {
                 .set("backfill.state.password", "store-secret-4711");
         backfill.drop("events.ndjson", Events.timeOrderedFiles(2, 2, 1).get(0));
 
-        assertThat(backfill.run()).isEqualTo(AmpfillApp.FATAL);
+        assertThat(backfill.run()).isEqualTo(AmpfillApp.BAD_SETTINGS);
 
         assertThat(backfill.err.lines().toList()).as(backfill.err).singleElement().asString()
-                .startsWith("ampfill: could not start: cannot open the state store jdbc:h2:file:")
+                .startsWith("ampfill: backfill.state.url: cannot open the state store jdbc:h2:file:")
                 .contains("not-a-folder")
                 .doesNotContain("store-secret-4711");
         assertThat(files(backfill.inbox)).containsExactly("events.ndjson");
