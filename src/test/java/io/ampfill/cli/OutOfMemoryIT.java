@@ -20,7 +20,8 @@ class OutOfMemoryIT {
     @Test
     void a_heap_that_runs_out_ends_the_run_with_one_line_naming_the_heap_and_exit_1() throws Exception {
         Path inbox = Files.createDirectories(work.resolve("inbox"));
-        // 100 MB of events, all let into memory at once (a window of 1 GB), while nothing can be delivered
+        // 100 MB of events of 400 KB each, nothing deliverable: the in-flight window (24 MB, as much as the settings allow
+        // for this heap), a 20 MB request body and a line being read do not fit in 64 MB beside Camel
         String blob = "x".repeat(400_000);
         try (BufferedWriter out = Files.newBufferedWriter(inbox.resolve("big.ndjson"), StandardCharsets.UTF_8)) {
             for (int i = 0; i < 250; i++) {
@@ -31,7 +32,7 @@ class OutOfMemoryIT {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx64m", "-XX:+UseSerialGC", "-Damplitude.api-key=it-key-0123456789",
                 "-Damplitude.endpoint=http://127.0.0.1:9/batch", "-Dbackfill.inbox=inbox", "-Dbackfill.file-min-age=0s",
-                "-Dbackfill.max-in-flight-bytes=1000000000", "-jar", Path.of("target/ampfill.jar").toAbsolutePath().toString());
+                "-Dbackfill.max-in-flight-bytes=24000000", "-jar", Path.of("target/ampfill.jar").toAbsolutePath().toString());
         Process run = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
         run.getOutputStream().close();
 
