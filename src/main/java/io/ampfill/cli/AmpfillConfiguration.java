@@ -86,6 +86,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         // before anything starts, deletes or opens: a bad setting stops the run with one line
         SettingRules.check(settings);
         FolderSettings.check(settings);
+        context.getExecutorServiceManager().setThreadPoolFactory(new OutOfMemoryExit.ThreadPools());
 
         String source = settings.string("backfill.source");
         // only the chosen source's route is loaded: the other one's beans do not exist

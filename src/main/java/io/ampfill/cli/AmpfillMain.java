@@ -8,6 +8,7 @@ public final class AmpfillMain {
     }
 
     public static void main(String[] args) {
+        OutOfMemoryExit.install(System.err);
         AmpfillApp app = new AmpfillApp(System.out, System.err);
         StopSignals.install(app);
         System.exit(app.run(Map.of()));

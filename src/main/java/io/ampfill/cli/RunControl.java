@@ -77,6 +77,7 @@ public final class RunControl implements DeliveryListener {
     /** A source could not be read at all (not a bad record: those are dead-lettered): stop, input untouched. */
     public void sourceFailed(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        OutOfMemoryExit.ifCause(cause); // Camel hands the heap running out to the route as a failure: one line, exit 1
         if (cause instanceof io.ampfill.ledger.SettledGate.ReadStoppedException) {
             return; // stopping mid-file is not a failure: the next run resumes from the checkpoint
         }
