@@ -18,7 +18,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Rejected records, one NDJSON line each, in {@code <dead-letter-dir>/<source file>.rejected.ndjson}:
+ * Rejected records, one NDJSON line each, in {@code <dead-letter-dir>/<source file>.rejected.ndjson} (see
+ * {@link DeadLetterFileName}):
  * {@code {"reason":..., "source":..., "line":..., "record":{...}}}, or {@code "raw":"..."} where the
  * input did not parse. A fixed line can be dropped back into the inbox as it is: the readers take the
  * record out of it. The API key never reaches this store: records are events, not requests.
@@ -90,7 +91,7 @@ public final class DeadLetterStore implements AutoCloseable {
             OutputStream out = files.get(source);
             if (out == null) {
                 Files.createDirectories(dir);
-                String name = Path.of(source).getFileName() + ".rejected.ndjson";
+                String name = DeadLetterFileName.of(source);
                 out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(name),
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND), 64 * 1024);
                 files.put(source, out);
