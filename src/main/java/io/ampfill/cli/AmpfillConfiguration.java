@@ -145,6 +145,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         deadLetters = new DeadLetterStore(Path.of(settings.string("backfill.dead-letter-dir")));
         runControl = new RunControl(settings.bool("backfill.run-once"), settings.duration("backfill.poll-delay"), ledger, deadLetters, report);
         runControl.onFinish(completed);
+        deadLetters.onFailure(runControl::fatal);
         // a dry run records no position: a later real run would skip what was never sent
         CheckpointStore store = (dryRun ? CheckpointStore.NONE : openStore(settings, source))
                 .runningBeforeEverySave(deadLetters::flush);
@@ -275,11 +276,11 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         if (lanes != null) {
             lanes.close();
         }
-        if (deadLetters != null) {
-            deadLetters.close();
-        }
         if (checkpointer != null) {
             checkpointer.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
         }
         if (jdbcSource != null) {
             jdbcSource.close();

@@ -3,19 +3,20 @@ package io.ampfill.deadletter;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Rejected records, one NDJSON line each, in {@code <dead-letter-dir>/<source file>.rejected.ndjson} (see
@@ -23,15 +24,30 @@ import java.util.Map;
  * {@code {"reason":..., "source":..., "line":..., "record":{...}}}, or {@code "raw":"..."} where the
  * input did not parse. A fixed line can be dropped back into the inbox as it is: the readers take the
  * record out of it. The API key never reaches this store: records are events, not requests.
+ *
+ * <p>A record counts as settled once its line is written, so a write that fails (a full disk) stops the run: the
+ * failure is reported once, the file keeps its whole lines only, and from then on nothing is written and every
+ * {@link #flush()} fails, so no saved position passes a record whose line was lost.
  */
 public final class DeadLetterStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;
-    private final Map<String, OutputStream> files = new HashMap<>();
+    private final Map<String, DeadLetterFile> files = new HashMap<>();
     private final JsonFactory factory = JSON.getFactory();
+    private final ByteArrayBuilder line = new ByteArrayBuilder(1024);
+    private int lineLength;
+    private final AtomicBoolean failureReported = new AtomicBoolean();
+    private volatile Consumer<String> onFailure = message -> { };
+    /** Why writing failed, once it did. */
+    private String failure;
 
     public DeadLetterStore(Path dir) {
         this.dir = dir;
+    }
+
+    /** Told, once, the one line that says why dead letters could not be written: the run must stop. */
+    public void onFailure(Consumer<String> onFailure) {
+        this.onFailure = onFailure;
     }
 
     /** A record that parsed, or the event as it was sent (its JSON bytes). */
@@ -59,58 +75,126 @@ public final class DeadLetterStore implements AutoCloseable {
     }
 
     /** Makes what was written durable: called before the source it came from is committed. */
-    public synchronized void flush() {
-        for (OutputStream out : files.values()) {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the dead-letter folder " + dir + ": " + e.getMessage(), e);
+    public void flush() {
+        try {
+            synchronized (this) {
+                refuseAfterFailure();
+                for (DeadLetterFile file : files.values()) {
+                    try {
+                        file.drain();
+                    } catch (IOException e) {
+                        throw failed(file, e);
+                    }
+                }
             }
+        } catch (WriteFailedException e) {
+            report(e);
+            throw e;
         }
     }
 
+    /** Writes what is left and closes the files; after a failure, only closes them. Never throws. */
     @Override
-    public synchronized void close() {
-        flush();
-        for (OutputStream out : files.values()) {
-            try {
-                out.close();
-            } catch (IOException ignored) {
-                // flushed above; nothing left to lose
+    public void close() {
+        WriteFailedException failedNow = null;
+        synchronized (this) {
+            for (DeadLetterFile file : files.values()) {
+                try {
+                    if (failure == null) {
+                        file.close();
+                    } else {
+                        file.undo();
+                        file.close();
+                    }
+                } catch (IOException e) {
+                    failedNow = failed(file, e);
+                }
             }
+            files.clear();
         }
-        files.clear();
+        if (failedNow != null) {
+            report(failedNow);
+        }
+    }
+
+    /** Dead letters could not be written; the message is the run's last line. */
+    public static final class WriteFailedException extends IllegalStateException {
+        WriteFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private interface Body {
         void write(JsonGenerator g) throws IOException;
     }
 
-    private synchronized void append(String source, long line, String reason, Body body) {
+    private void append(String source, long lineNumber, String reason, Body body) {
         try {
-            OutputStream out = files.get(source);
-            if (out == null) {
-                Files.createDirectories(dir);
-                String name = DeadLetterFileName.of(source);
-                out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(name),
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND), 64 * 1024);
-                files.put(source, out);
+            synchronized (this) {
+                refuseAfterFailure();
+                DeadLetterFile file = files.computeIfAbsent(source, s -> new DeadLetterFile(dir.resolve(DeadLetterFileName.of(s))));
+                byte[] bytes = format(source, lineNumber, reason, body);
+                try {
+                    file.append(bytes, lineLength);
+                } catch (IOException e) {
+                    throw failed(file, e);
+                }
             }
-            JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8);
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            // whole lines stay in the buffer until flush(), which runs before every checkpoint save: flushing here
-            // wrote each record without its newline, so a crash could glue the next run's first line onto it
-            g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+        } catch (WriteFailedException e) {
+            report(e);
+            throw e;
+        }
+    }
+
+    /** The line, with its newline, in the array returned and its first {@link #lineLength} bytes. */
+    private byte[] format(String source, long lineNumber, String reason, Body body) {
+        line.reset();
+        try (JsonGenerator g = factory.createGenerator(line, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeStringField("reason", reason);
             g.writeStringField("source", source);
-            g.writeNumberField("line", line);
+            g.writeNumberField("line", lineNumber);
             body.write(g);
             g.writeEndObject();
-            g.close();
-            out.write('\n');
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the dead-letter folder " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e); // into memory: only a record Jackson cannot write gets here
         }
+        line.write('\n');
+        lineLength = line.size();
+        // a line that fits the builder's block is not copied
+        return lineLength == line.getCurrentSegmentLength() ? line.getCurrentSegment() : line.toByteArray();
+    }
+
+    private void refuseAfterFailure() {
+        if (failure != null) {
+            throw new WriteFailedException(failure, null);
+        }
+    }
+
+    /** Under the lock: the file back to its whole lines, and the run's reason to stop. */
+    private WriteFailedException failed(DeadLetterFile file, IOException e) {
+        file.undo();
+        if (failure == null) {
+            failure = "cannot write dead letters to " + dir + ": " + reason(e) + "; the next run resumes where this one stopped";
+        }
+        return new WriteFailedException(failure, e);
+    }
+
+    /** Outside the lock: stopping the run saves positions, which takes the checkpointer's lock and then this one. */
+    private void report(WriteFailedException e) {
+        if (failureReported.compareAndSet(false, true)) {
+            onFailure.accept(e.getMessage());
+        }
+    }
+
+    /** "No space left on device", not the exception's class or a path the user set themselves. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied on " + e.getMessage();
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 }

@@ -69,6 +69,11 @@ public final class AckLedger {
         return true;
     }
 
+    /** True once the run stopped on a fatal error: what fails after it was caused by it, and was reported with it. */
+    public boolean failed() {
+        return fatal != null;
+    }
+
     /** A fatal answer stops the run: no open unit may commit, so its input stays where it was. */
     public void failAll(Throwable cause) {
         fatal = cause;

@@ -60,8 +60,11 @@ public final class Checkpointer implements AutoCloseable {
         try {
             save();
         } catch (RuntimeException e) {
-            // the next save tries again; meanwhile a crash only means a larger resend
-            LOG.warn("checkpoint not saved: {}", e.getMessage());
+            // the next save tries again; meanwhile a crash only means a larger resend. After a fatal stop the run's
+            // last line says why, and this would repeat it
+            if (!ledger.failed()) {
+                LOG.warn("checkpoint not saved: {}", e.getMessage());
+            }
         }
     }
 
@@ -73,7 +76,7 @@ public final class Checkpointer implements AutoCloseable {
         }
         timer.shutdownNow();
         try {
-            save();
+            saveQuietly(); // runs as Camel stops (on SIGTERM, in the shutdown hook): the report must still be printed
         } finally {
             closed = true;
             store.close();

@@ -138,9 +138,11 @@ public final class JdbcSource implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // this runs on the thread that settled the page, whose caller cannot act on it: say so, lose nothing
-            LOG.warn("{}: could not save the position of the rows delivered so far ({}); a later run reads them again,"
+            if (!ledger.failed()) { // else the run's last line says why
+                LOG.warn("{}: could not save the position of the rows delivered so far ({}); a later run reads them again,"
                     + " and Amplitude drops what it already has", phase.reader.sourceName(),
                     SecretText.mask(String.valueOf(e.getMessage()), password));
+            }
         } finally {
             notifyAll();
         }
