@@ -140,9 +140,11 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 .minIdLength(delivery.minIdLength())
                 .skipUserPropertiesSync(settings.bool("amplitude.skip-user-properties-sync"));
 
-        AckLedger ledger = new AckLedger();
         report = new RunReport();
         deadLetters = new DeadLetterStore(Path.of(settings.string("backfill.dead-letter-dir")));
+        deadLetters.onWithdrawn(report::deadLetterWithdrawn);
+        // a dry run saves no position, so its dead letters are not kept in step with positions
+        AckLedger ledger = new AckLedger(dryRun ? deadLetters.untracked() : deadLetters);
         runControl = new RunControl(settings.bool("backfill.run-once"), settings.duration("backfill.poll-delay"), ledger, deadLetters, report);
         runControl.onFinish(completed);
         deadLetters.onFailure(runControl::fatal);

@@ -90,7 +90,7 @@ public final class RunControl implements DeliveryListener {
     @Override
     public void deadLetter(OutboundEvent event, String reason) {
         try {
-            deadLetters.writeEvent(event.unit().name(), event.line(), reason, event.json());
+            deadLetters.writeEvent(event.unit(), event.ordinal(), event.line(), reason, event.json());
         } catch (DeadLetterStore.WriteFailedException stopping) {
             return; // the store stopped the run; no position is saved from now on, so the event is read again next run
         }

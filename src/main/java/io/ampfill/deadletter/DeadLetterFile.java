@@ -1,11 +1,20 @@
 package io.ampfill.deadletter;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 
 /**
  * One dead-letter file, written whole lines at a time through a buffer of its own (not a BufferedOutputStream: that
@@ -14,9 +23,12 @@ import java.nio.file.StandardOpenOption;
  * Used under the store's lock.
  */
 final class DeadLetterFile {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BUFFER_BYTES = 64 * 1024;
 
     final Path path;
+    /** The lines of the source now being read, for its checkpoints; null where none are saved (a dry run). */
+    LineTrail trail;
     private FileChannel channel;
     private final byte[] buffer = new byte[BUFFER_BYTES];
     private int buffered;
@@ -54,9 +66,51 @@ final class DeadLetterFile {
         }
     }
 
-    /** After a failed write: what was buffered is dropped and the file cut back to its last whole line. */
-    void undo() {
-        buffered = 0;
+    /**
+     * A source resumes: the file goes back to the length saved with its position (-1: none), if it is longer and
+     * that length ends a line; the lines after it are of records the source reads again. Returns the length then.
+     */
+    long resumeAt(long savedLength) throws IOException {
+        drain(); // a source of the same name, done earlier in this run, wrote through this file
+        if (channel == null && !Files.exists(path)) {
+            written = 0;
+            return 0;
+        }
+        open();
+        if (savedLength >= 0 && written > savedLength && endsLine(savedLength)) {
+            cut(savedLength);
+        }
+        return written;
+    }
+
+    /** As {@link #resumeAt}, as the run stops: the reason of each line cut goes to {@code withdrawn}. */
+    void cutBack(long savedLength, Consumer<String> withdrawn) throws IOException {
+        if (channel == null || savedLength < 0 || written <= savedLength || !endsLine(savedLength)) {
+            return;
+        }
+        reasons(new BufferedReader(new InputStreamReader(new Region(channel, savedLength), StandardCharsets.UTF_8)), withdrawn);
+        cut(savedLength);
+        if (written == 0) {
+            channel.close();
+            channel = null;
+            Files.delete(path); // an empty dead-letter file says nothing
+        }
+    }
+
+    /**
+     * After a failed write: what was buffered is dropped (each line's reason told to {@code withdrawn}) and the file cut
+     * back to its last whole line.
+     */
+    void undo(Consumer<String> withdrawn) {
+        if (buffered > 0) {
+            try {
+                reasons(new BufferedReader(new InputStreamReader(
+                        new ByteArrayInputStream(buffer, 0, buffered), StandardCharsets.UTF_8)), withdrawn);
+            } catch (IOException notFromMemory) {
+                // reading a byte array does not fail
+            }
+            buffered = 0;
+        }
         if (channel != null && written >= 0) {
             try {
                 channel.truncate(written);
@@ -66,19 +120,84 @@ final class DeadLetterFile {
         }
     }
 
-    /** Flushes to the disk itself what the run wrote, and closes the file. */
-    void close() throws IOException {
+    /** Closes the file, with what it holds flushed to the disk itself if {@code force}. */
+    void close(boolean force) throws IOException {
         if (channel == null) {
             return;
         }
         try {
             drain();
-            if (unforced) {
+            if (force && unforced) {
                 channel.force(false);
             }
         } finally {
             channel.close();
             channel = null;
+        }
+    }
+
+    void closeQuietly() {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // the failure that led here is the one reported
+        } finally {
+            channel = null;
+        }
+    }
+
+    private void cut(long length) throws IOException {
+        channel.truncate(length);
+        channel.position(length);
+        written = length;
+    }
+
+    private boolean endsLine(long length) throws IOException {
+        if (length == 0) {
+            return true;
+        }
+        ByteBuffer last = ByteBuffer.allocate(1);
+        return channel.read(last, length - 1) == 1 && last.get(0) == '\n';
+    }
+
+    private static void reasons(BufferedReader lines, Consumer<String> each) throws IOException {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            try {
+                String reason = JSON.readTree(line).path("reason").asText(null);
+                if (reason != null) {
+                    each.accept(reason);
+                }
+            } catch (JacksonException notALine) {
+                // only this store writes the file; a line it did not write counts for nothing
+            }
+        }
+    }
+
+    /** The file from a position to its end, read without moving or closing the channel. */
+    private static final class Region extends InputStream {
+        private final FileChannel file;
+        private long position;
+
+        Region(FileChannel file, long from) {
+            this.file = file;
+            this.position = from;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            int n = file.read(ByteBuffer.wrap(into, offset, length), position);
+            if (n > 0) {
+                position += n;
+            }
+            return n;
         }
     }
 

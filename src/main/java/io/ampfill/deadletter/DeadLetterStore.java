@@ -6,6 +6,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ampfill.ledger.DeadLetterTrail;
+import io.ampfill.ledger.DeadLetterTrails;
+import io.ampfill.ledger.SourceUnit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +31,12 @@ import java.util.function.Consumer;
  * <p>A record counts as settled once its line is written, so a write that fails (a full disk) stops the run: the
  * failure is reported once, the file keeps its whole lines only, and from then on nothing is written and every
  * {@link #flush()} fails, so no saved position passes a record whose line was lost.
+ *
+ * <p>Each record is dead-lettered once across runs. A source's saved position goes with the length of its file (see
+ * {@link DeadLetterTrail}): a run that resumes the source cuts the file back to that length, and one that stops before
+ * a source is done cuts it back so as it closes. What is cut is what the next run reads, and writes, again.
  */
-public final class DeadLetterStore implements AutoCloseable {
+public final class DeadLetterStore implements AutoCloseable, DeadLetterTrails {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;
     private final Map<String, DeadLetterFile> files = new HashMap<>();
@@ -38,6 +45,7 @@ public final class DeadLetterStore implements AutoCloseable {
     private int lineLength;
     private final AtomicBoolean failureReported = new AtomicBoolean();
     private volatile Consumer<String> onFailure = message -> { };
+    private volatile Consumer<String> onWithdrawn = reason -> { };
     /** Why writing failed, once it did. */
     private String failure;
 
@@ -50,28 +58,82 @@ public final class DeadLetterStore implements AutoCloseable {
         this.onFailure = onFailure;
     }
 
-    /** A record that parsed, or the event as it was sent (its JSON bytes). */
-    public void write(String source, long line, String reason, JsonNode record) {
-        append(source, line, reason, g -> {
+    /**
+     * Told the reason of each line the run wrote and then took back as it stopped, for the report: the next run reads
+     * its record again.
+     */
+    public void onWithdrawn(Consumer<String> onWithdrawn) {
+        this.onWithdrawn = onWithdrawn;
+    }
+
+    /** A record that parsed, or the event as it was sent (its JSON bytes); {@code ordinal} is the record's in its unit. */
+    public void write(SourceUnit unit, long ordinal, long line, String reason, JsonNode record) {
+        append(unit, ordinal, line, reason, g -> {
             g.writeFieldName("record");
             g.writeTree(record);
         });
     }
 
-    public void writeEvent(String source, long line, String reason, byte[] eventJson) {
-        append(source, line, reason, g -> {
+    public void writeEvent(SourceUnit unit, long ordinal, long line, String reason, byte[] eventJson) {
+        append(unit, ordinal, line, reason, g -> {
             g.writeFieldName("record");
             g.writeRawValue(new String(eventJson, StandardCharsets.UTF_8));
         });
     }
 
     /** Input that did not parse: kept as text so a person can fix it. */
-    public void writeRaw(String source, long line, String reason, String raw) {
-        append(source, line, reason, g -> {
+    public void writeRaw(SourceUnit unit, long ordinal, long line, String reason, String raw) {
+        append(unit, ordinal, line, reason, g -> {
             if (raw != null) {
                 g.writeStringField("raw", raw);
             }
         });
+    }
+
+    @Override
+    public DeadLetterTrail open(String source, long position, long length, Runnable saveStart) {
+        try {
+            synchronized (this) {
+                refuseAfterFailure();
+                DeadLetterFile file = fileOf(source);
+                long start;
+                try {
+                    start = file.resumeAt(length);
+                } catch (IOException e) {
+                    throw failed(file, e);
+                }
+                // a file shorter than the saved length was moved away or lost: the length it has now is the one to save
+                file.trail = new LineTrail(this, source, position, start, start == length, saveStart);
+                return file.trail;
+            }
+        } catch (WriteFailedException e) {
+            report(e);
+            throw e;
+        }
+    }
+
+    /** For a dry run, which saves no position: no line is tracked, and a source done still has its file closed. */
+    public DeadLetterTrails untracked() {
+        return (source, position, length, saveStart) -> DeadLetterTrail.untracked(() -> release(source, null));
+    }
+
+    /**
+     * The source is done for this run, its position saved: its file is closed (and opened again should it be needed),
+     * unless another source of the name took it over ({@code trail}: the source's; null if untracked).
+     */
+    void release(String source, LineTrail trail) {
+        synchronized (this) {
+            DeadLetterFile file = files.get(source);
+            if (file == null || file.trail != trail) {
+                return;
+            }
+            files.remove(source);
+            try {
+                file.close(false);
+            } catch (IOException e) {
+                failed(file, e); // what it held was written before its position was saved; later writes are refused
+            }
+        }
     }
 
     /** Makes what was written durable: called before the source it came from is committed. */
@@ -93,7 +155,10 @@ public final class DeadLetterStore implements AutoCloseable {
         }
     }
 
-    /** Writes what is left and closes the files; after a failure, only closes them. Never throws. */
+    /**
+     * Writes what is left, cuts each file of a source not done back to what its saved position counts, and closes the
+     * files, flushed to the disk itself. Never throws: a failure is reported as the run's last line.
+     */
     @Override
     public void close() {
         WriteFailedException failedNow = null;
@@ -101,13 +166,15 @@ public final class DeadLetterStore implements AutoCloseable {
             for (DeadLetterFile file : files.values()) {
                 try {
                     if (failure == null) {
-                        file.close();
-                    } else {
-                        file.undo();
-                        file.close();
+                        file.drain();
                     }
+                    if (file.trail != null) {
+                        file.cutBack(file.trail.storedLength(), onWithdrawn);
+                    }
+                    file.close(true);
                 } catch (IOException e) {
                     failedNow = failed(file, e);
+                    file.closeQuietly();
                 }
             }
             files.clear();
@@ -128,14 +195,22 @@ public final class DeadLetterStore implements AutoCloseable {
         void write(JsonGenerator g) throws IOException;
     }
 
-    private void append(String source, long lineNumber, String reason, Body body) {
+    private void append(SourceUnit unit, long ordinal, long lineNumber, String reason, Body body) {
+        String source = unit.name();
         try {
+            LineTrail trail = trailOf(source);
+            if (trail != null) {
+                trail.beforeLine();
+            }
             synchronized (this) {
                 refuseAfterFailure();
-                DeadLetterFile file = files.computeIfAbsent(source, s -> new DeadLetterFile(dir.resolve(DeadLetterFileName.of(s))));
+                DeadLetterFile file = fileOf(source);
                 byte[] bytes = format(source, lineNumber, reason, body);
                 try {
                     file.append(bytes, lineLength);
+                    if (file.trail != null) {
+                        file.trail.added(unit.deadLetterTag(ordinal), file.length());
+                    }
                 } catch (IOException e) {
                     throw failed(file, e);
                 }
@@ -144,6 +219,15 @@ public final class DeadLetterStore implements AutoCloseable {
             report(e);
             throw e;
         }
+    }
+
+    private synchronized LineTrail trailOf(String source) {
+        DeadLetterFile file = files.get(source);
+        return file == null ? null : file.trail;
+    }
+
+    private DeadLetterFile fileOf(String source) {
+        return files.computeIfAbsent(source, s -> new DeadLetterFile(dir.resolve(DeadLetterFileName.of(s))));
     }
 
     /** The line, with its newline, in the array returned and its first {@link #lineLength} bytes. */
@@ -173,7 +257,7 @@ public final class DeadLetterStore implements AutoCloseable {
 
     /** Under the lock: the file back to its whole lines, and the run's reason to stop. */
     private WriteFailedException failed(DeadLetterFile file, IOException e) {
-        file.undo();
+        file.undo(onWithdrawn);
         if (failure == null) {
             failure = "cannot write dead letters to " + dir + ": " + reason(e) + "; the next run resumes where this one stopped";
         }

@@ -30,6 +30,7 @@ public final class Checkpointer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        ledger.saveWith(this::save);
         long millis = Math.max(10, interval.toMillis());
         timer.scheduleWithFixedDelay(this::saveQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }

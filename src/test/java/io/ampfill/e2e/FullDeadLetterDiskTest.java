@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.ampfill.e2e.Events.assertDeliveredInOrder;
 import static io.ampfill.e2e.FileBackfillTest.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -52,7 +53,7 @@ class FullDeadLetterDiskTest {
     }
 
     @Test
-    void a_full_disk_stops_the_run_with_one_line_and_the_report_keeping_the_input_and_whole_lines_only() throws Exception {
+    void a_full_disk_stops_the_run_with_one_line_and_the_report_and_the_next_run_writes_each_dead_letter_once() throws Exception {
         Backfill backfill = new Backfill(work, emulator);
         List<Integer> badLines = dropMixedFile(backfill);
 
@@ -65,12 +66,33 @@ class FullDeadLetterDiskTest {
         assertThat(backfill.out + backfill.err).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(files(backfill.inbox)).containsExactly("mixed.ndjson");
         assertThat(files(backfill.done)).isEmpty();
-        byte[] written = Files.readAllBytes(backfill.deadLetters.resolve("mixed.ndjson.rejected.ndjson"));
-        assertThat(written.length).isPositive();
-        assertThat(written[written.length - 1]).as("the file ends with a whole line").isEqualTo((byte) '\n');
-        for (String line : new String(written, StandardCharsets.UTF_8).split("\n")) {
-            assertThat(JSON.readTree(line).path("line").asInt()).isIn(badLines);
+        List<Integer> kept = deadLetterLines(backfill);
+        assertThat(badLines).containsAll(kept);
+        assertThat(backfill.report.deadLettered()).as("the report counts what the folder keeps").isEqualTo(kept.size());
+
+        assertThat(run("mount", "-o", "remount,size=1m", mounted.toString())).isNull();
+        Backfill rerun = new Backfill(work, emulator);
+        assertThat(rerun.run()).as(rerun.err).isZero();
+
+        assertThat(deadLetterLines(rerun)).as("each bad line once, across the two runs").containsExactlyElementsOf(badLines);
+        assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);
+        assertThat(files(rerun.done)).containsExactly("mixed.ndjson");
+    }
+
+    /** The line numbers the dead letters name, in the file's order; the file must hold whole lines only. */
+    private static List<Integer> deadLetterLines(Backfill backfill) throws IOException {
+        Path file = backfill.deadLetters.resolve("mixed.ndjson.rejected.ndjson");
+        if (!Files.exists(file)) {
+            return List.of();
         }
+        byte[] written = Files.readAllBytes(file);
+        assertThat(written).as("an empty dead-letter file is not left behind").isNotEmpty();
+        assertThat(written[written.length - 1]).as("the file ends with a whole line").isEqualTo((byte) '\n');
+        List<Integer> lines = new ArrayList<>();
+        for (String line : new String(written, StandardCharsets.UTF_8).split("\n")) {
+            lines.add(JSON.readTree(line).path("line").asInt());
+        }
+        return lines;
     }
 
     /** Events of DEVICES devices in time order, every BAD_EVERY-th line a bad one; returns the bad lines' numbers. */
