@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  *
  * <p>Each record is dead-lettered once across runs. A source's saved position goes with the length of its file (see
  * {@link DeadLetterTrail}): a run that resumes the source cuts the file back to that length, and one that stops before
- * a source is done cuts it back so as it closes. What is cut is what the next run reads, and writes, again.
+ * a source is done cuts it back as it closes. What is cut is what the next run reads, and writes, again.
  */
 public final class DeadLetterStore implements AutoCloseable, DeadLetterTrails {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -122,6 +122,7 @@ public final class DeadLetterStore implements AutoCloseable, DeadLetterTrails {
      * unless another source of the name took it over ({@code trail}: the source's; null if untracked).
      */
     void release(String source, LineTrail trail) {
+        WriteFailedException failedNow = null;
         synchronized (this) {
             DeadLetterFile file = files.get(source);
             if (file == null || file.trail != trail) {
@@ -131,8 +132,11 @@ public final class DeadLetterStore implements AutoCloseable, DeadLetterTrails {
             try {
                 file.close(false);
             } catch (IOException e) {
-                failed(file, e); // what it held was written before its position was saved; later writes are refused
+                failedNow = failed(file, e); // what it held was written before its position was saved
             }
+        }
+        if (failedNow != null) {
+            report(failedNow);
         }
     }
 
@@ -167,6 +171,8 @@ public final class DeadLetterStore implements AutoCloseable, DeadLetterTrails {
                 try {
                     if (failure == null) {
                         file.drain();
+                    } else {
+                        file.undo(onWithdrawn); // refused since another file failed: its buffered lines go unwritten
                     }
                     if (file.trail != null) {
                         file.cutBack(file.trail.storedLength(), onWithdrawn);
