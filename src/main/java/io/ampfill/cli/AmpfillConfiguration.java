@@ -149,11 +149,14 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 .maxTimeAhead(settings.duration("backfill.max-time-ahead"))
                 .clock(java.time.Clock.systemUTC());
 
-        AckLedger ledger = new AckLedger();
         report = new RunReport();
         deadLetters = new DeadLetterStore(Path.of(settings.string("backfill.dead-letter-dir")));
+        deadLetters.onWithdrawn(report::deadLetterWithdrawn);
+        // a dry run saves no position, so its dead letters are not kept in step with positions
+        AckLedger ledger = new AckLedger(dryRun ? deadLetters.untracked() : deadLetters);
         runControl = new RunControl(settings.bool("backfill.run-once"), pollDelay, ledger, deadLetters, report);
         runControl.onFinish(completed);
+        deadLetters.onFailure(runControl::fatal);
         // a dry run records no position: a later real run would skip what was never sent
         CheckpointStore store = (dryRun ? CheckpointStore.NONE : openStore(settings, source))
                 .runningBeforeEverySave(deadLetters::flush);
@@ -305,11 +308,11 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         if (lanes != null) {
             lanes.close();
         }
-        if (deadLetters != null) {
-            deadLetters.close();
-        }
         if (checkpointer != null) {
             checkpointer.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
         }
         if (jdbcSource != null) {
             jdbcSource.close();

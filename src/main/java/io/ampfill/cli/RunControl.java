@@ -90,7 +90,11 @@ public final class RunControl implements DeliveryListener {
 
     @Override
     public void deadLetter(OutboundEvent event, String reason) {
-        deadLetters.writeEvent(event.unit().name(), event.line(), reason, event.json());
+        try {
+            deadLetters.writeEvent(event.unit(), event.ordinal(), event.line(), reason, event.json());
+        } catch (DeadLetterStore.WriteFailedException stopping) {
+            return; // the store stopped the run; no position is saved from now on, so the event is read again next run
+        }
         report.deadLettered(reason);
     }
 

@@ -42,6 +42,7 @@ public final class SettledGate extends AsyncProcessorSupport implements AsyncPro
         try {
             unit.settled().join();
             checkpointer.save(unit); // its dead letters are on disk first (CheckpointStore.runningBeforeEverySave)
+            unit.release();
             if (unit.readCut()) {
                 // stopping mid-file: what was read is delivered and checkpointed, the file stays for the next run
                 exchange.setException(new ReadStoppedException(unit));

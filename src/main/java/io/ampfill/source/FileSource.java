@@ -50,11 +50,9 @@ public final class FileSource {
         String name = file.getRelativeFilePath();
         String fingerprint = fingerprint(file);
         String key = checkpointKey(name);
-        long start = checkpoints.load(key)
-                .filter(c -> c.fingerprint().equals(fingerprint))
-                .map(c -> Long.parseLong(c.position()))
-                .orElse(0L);
-        SourceUnit unit = ledger.open(name, key, fingerprint, start);
+        SourceUnit unit = ledger.open(name, key, fingerprint,
+                checkpoints.load(key).filter(c -> c.fingerprint().equals(fingerprint)).orElse(null));
+        long start = unit.committedOrdinal();
         exchange.setProperty(UNIT, unit);
         return new Chunks(RecordReaders.open(path, events), chunkSize, start, unit, stopping);
     }

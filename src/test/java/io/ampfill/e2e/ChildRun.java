@@ -1,9 +1,12 @@
 package io.ampfill.e2e;
 
+import io.ampfill.emulator.AmplitudeEmulator;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +40,33 @@ final class ChildRun {
             }
         }
         return all.toString();
+    }
+
+    /**
+     * Settings of a run against {@code emulator}, slow enough per device that a stop lands mid-delivery, with at most
+     * {@code window} events in flight and a checkpoint every 200 ms.
+     */
+    static Map<String, String> settings(AmplitudeEmulator emulator, int deviceEps, int window) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("amplitude.api-key", "crash-test-key-0123456789");
+        settings.put("amplitude.endpoint", emulator.batchUrl());
+        settings.put("amplitude.device-eps", String.valueOf(deviceEps));
+        settings.put("backfill.max-in-flight-events", String.valueOf(window));
+        settings.put("backfill.checkpoint-interval", "200ms");
+        settings.put("backfill.file-min-age", "0s");
+        settings.put("backfill.poll-delay", "100ms");
+        return settings;
+    }
+
+    /** True once the emulator has ingested {@code target} events while the run still runs; false if it ended first. */
+    static boolean runsUntilIngested(Process run, AmplitudeEmulator emulator, long target) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (emulator.ingestedCount() < target) {
+            if (run.waitFor(5, TimeUnit.MILLISECONDS) || System.nanoTime() > deadline) {
+                return false;
+            }
+        }
+        return run.isAlive();
     }
 
     /**

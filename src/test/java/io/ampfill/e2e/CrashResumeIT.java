@@ -54,14 +54,7 @@ class CrashResumeIT {
             Files.writeString(file, parts.get(i), StandardCharsets.UTF_8);
             Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(60)));
         }
-        settings.put("amplitude.api-key", "crash-test-key-0123456789");
-        settings.put("amplitude.endpoint", emulator.batchUrl());
-        // slow enough per device that a kill lands mid-delivery
-        settings.put("amplitude.device-eps", "40");
-        settings.put("backfill.max-in-flight-events", String.valueOf(WINDOW));
-        settings.put("backfill.checkpoint-interval", "200ms");
-        settings.put("backfill.file-min-age", "0s");
-        settings.put("backfill.poll-delay", "100ms");
+        settings.putAll(ChildRun.settings(emulator, 40, WINDOW));
     }
 
     @AfterEach
@@ -77,7 +70,7 @@ class CrashResumeIT {
             Process run = ChildRun.start(work, settings);
             // a random moment while events are flowing: after 1,000 to 20,000 more have arrived, however fast the machine is
             long target = emulator.ingestedCount() + 1_000 + moments.nextInt(19_000);
-            if (!waitUntilIngested(run, target)) {
+            if (!ChildRun.runsUntilIngested(run, emulator, target)) {
                 break; // it finished before the kill: nothing left to interrupt
             }
             long before = emulator.ingestedCount();
@@ -90,8 +83,8 @@ class CrashResumeIT {
         assertThat(kills).as("the run was killed three times before it could finish").isEqualTo(3);
 
         Process last = ChildRun.start(work, settings);
-        assertThat(ChildRun.finishes(last, work, 120)).as("last run ends%n%s", logs()).isTrue();
-        assertThat(last.exitValue()).as(logs()).isZero();
+        assertThat(ChildRun.finishes(last, work, 120)).as("last run ends%n%s", ChildRun.logs(work)).isTrue();
+        assertThat(last.exitValue()).as(ChildRun.logs(work)).isZero();
 
         assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);
         long resent = emulator.duplicateCount();
@@ -106,7 +99,7 @@ class CrashResumeIT {
     @Test
     void after_a_sigterm_the_restart_resends_nothing() throws Exception {
         Process run = ChildRun.start(work, settings);
-        assertThat(waitUntilIngested(run, 15_000)).as("still running when stopped").isTrue();
+        assertThat(ChildRun.runsUntilIngested(run, emulator, 15_000)).as("still running when stopped").isTrue();
         run.destroy(); // SIGTERM: stop reading, deliver what was read, checkpoint, exit
         assertThat(ChildRun.finishes(run, work, 60)).as("stops after SIGTERM%n%s", logs()).isTrue();
         assertThat(run.exitValue()).as(logs()).isEqualTo(SIGTERM_EXIT);
@@ -116,8 +109,8 @@ class CrashResumeIT {
         assertThat(emulator.duplicateCount()).isZero();
 
         Process restart = ChildRun.start(work, settings);
-        assertThat(ChildRun.finishes(restart, work, 120)).as("restart ends%n%s", logs()).isTrue();
-        assertThat(restart.exitValue()).as(logs()).isZero();
+        assertThat(ChildRun.finishes(restart, work, 120)).as("restart ends%n%s", ChildRun.logs(work)).isTrue();
+        assertThat(restart.exitValue()).as(ChildRun.logs(work)).isZero();
 
         assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);
         System.out.printf("sigterm after %d events; restart resent %d%n", afterStop, emulator.duplicateCount());
@@ -162,17 +155,6 @@ class CrashResumeIT {
             assertThat(System.nanoTime()).as("waited a minute for %s%n%s", what, logs()).isLessThan(deadline);
             Thread.sleep(20);
         }
-    }
-
-    /** True once the emulator has ingested {@code target} events while the run still runs; false if it ended first. */
-    private boolean waitUntilIngested(Process run, long target) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (emulator.ingestedCount() < target) {
-            if (run.waitFor(5, TimeUnit.MILLISECONDS) || System.nanoTime() > deadline) {
-                return false;
-            }
-        }
-        return run.isAlive();
     }
 
     private String logs() throws IOException {

@@ -105,6 +105,49 @@ class DeliveryAnswersTest {
     }
 
     @Test
+    void a_wrong_api_key_keeps_no_dead_letter_the_next_run_writes_and_the_rerun_writes_each_bad_record_once() throws IOException {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings().expectedApiKey("the-right-key-42"));
+        StringBuilder file = new StringBuilder("{leading bad line\n[\"not an object\"]\n");
+        List<Integer> badLines = new ArrayList<>(List.of(1, 2));
+        int line = 2;
+        for (int seq = 0; seq < 50; seq++) {
+            for (int d = 0; d < 4; d++) {
+                file.append(Events.ndjsonLine(d, seq)).append('\n');
+                if (++line % 7 == 0) {
+                    file.append("{\"event_type\":\"Played Song\",\"device_id\":\"null\",\"time\":1700000000000}\n");
+                    badLines.add(++line);
+                }
+            }
+        }
+        Backfill wrongKey = new Backfill(work, emulator).set("amplitude.api-key", "wrong-key-7f3e9a1b2c");
+        wrongKey.drop("events.ndjson", file.toString());
+
+        assertThat(wrongKey.run()).isEqualTo(1);
+
+        assertThat(wrongKey.err).contains("Amplitude refused the API key");
+        assertThat(emulator.ingestedCount()).isZero();
+        // what stays is what the saved position counts, never more: the records before the first event (if saved)
+        List<Integer> kept = deadLetterLines(wrongKey);
+        assertThat(kept).isSubsetOf(1, 2);
+        assertThat(wrongKey.report.deadLettered()).as("the report counts what stays").isEqualTo(kept.size());
+
+        Backfill rightKey = new Backfill(work, emulator).set("amplitude.api-key", "the-right-key-42");
+        assertThat(rightKey.run()).as(rightKey.err).isZero();
+
+        assertDeliveredInOrder(emulator, 4, 50);
+        assertThat(deadLetterLines(rightKey)).as("each bad record once, nothing else").containsExactlyElementsOf(badLines);
+        assertThat(files(rightKey.deadLetters)).containsExactly("events.ndjson.rejected.ndjson");
+    }
+
+    /** The line numbers of the file's dead letters, in the dead-letter file's order; none if it is not there. */
+    private static List<Integer> deadLetterLines(Backfill backfill) throws IOException {
+        if (!Files.exists(backfill.deadLetters.resolve("events.ndjson.rejected.ndjson"))) {
+            return List.of();
+        }
+        return deadLetters(backfill, "events.ndjson").stream().map(r -> r.path("line").asInt()).toList();
+    }
+
+    @Test
     void stops_on_403() throws IOException {
         Backfill backfill = backfill(new EmulatorSettings(), 5, 10);
         emulator.script(Fault.status(403));

@@ -174,6 +174,30 @@ class FileBackfillTest {
     }
 
     @Test
+    void a_file_name_as_long_as_the_file_system_allows_gets_its_dead_letters_and_the_files_after_it_are_read() throws IOException {
+        Backfill backfill = new Backfill(work, emulator);
+        // 250 bytes: a valid name, which the suffix .rejected.ndjson would take past the 255-byte limit
+        String longName = "hourly-export-" + "x".repeat(229) + ".ndjson";
+        assertThat(longName.length()).isEqualTo(250);
+        backfill.drop(longName, ndjsonLine(0, 0) + "\n{not json\n" + ndjsonLine(0, 1) + "\n");
+        backfill.drop("later.ndjson", ndjsonLine(0, 2) + "\n{not json either\n");
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 1, 3);
+        assertThat(files(backfill.done)).containsExactly(longName, "later.ndjson");
+        List<String> deadLetterFiles = files(backfill.deadLetters);
+        assertThat(deadLetterFiles).hasSize(2).contains("later.ndjson.rejected.ndjson");
+        String shortened = deadLetterFiles.stream().filter(n -> n.startsWith("hourly-export-")).findFirst().orElseThrow();
+        assertThat(shortened.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
+        assertThat(shortened).matches("hourly-export-x+\\.\\.\\.x+\\.ndjson~[0-9a-f]{12}\\.rejected\\.ndjson");
+        List<String> lines = Files.readAllLines(backfill.deadLetters.resolve(shortened));
+        assertThat(lines).hasSize(1);
+        assertThat(JSON.readTree(lines.get(0)).path("source").asText()).as("the line names the file in full").isEqualTo(longName);
+        assertThat(JSON.readTree(lines.get(0)).path("line").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void a_dry_run_without_api_key_uses_the_emulator_and_leaves_the_inbox_as_it_was() throws IOException {
         Backfill backfill = new Backfill(work, null);
         List<String> parts = Events.timeOrderedFiles(10, 10, 1);

@@ -8,6 +8,8 @@ import io.ampfill.event.FastEventMapper;
 import io.ampfill.event.MappingResult;
 import io.ampfill.event.MappingSettings;
 import io.ampfill.event.Rejection;
+import io.ampfill.ledger.AckLedger;
+import io.ampfill.ledger.SourceUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +86,8 @@ class NumbersBeyondDoubleTest {
         }
         Path deadLetters = dir.resolve("dead");
         try (DeadLetterStore store = new DeadLetterStore(deadLetters)) {
-            store.write("b.ndjson", 1, "number too large to send", records.get(0).value());
+            SourceUnit unit = new AckLedger(store.untracked()).open("b.ndjson");
+            store.write(unit, unit.nextOrdinal(), 1, "number too large to send", records.get(0).value());
         }
         String line = Files.readString(deadLetters.resolve("b.ndjson.rejected.ndjson"));
         assertThat(line).contains("\"big\":1E+400").doesNotContain("Infinity");
