@@ -2,7 +2,7 @@
 # ampfill benchmark: runs the packaged jar against the standalone emulator, one process per data set, and prints
 # events/s, CPU per million events, requests, events per request and peak RSS. See "Benchmark" in README.md.
 #
-#   bench/run.sh [start|a|b|c|files|skew-limited|ceiling|big|all ...]   (no argument: all; big takes several minutes)
+#   bench/run.sh [start|a|b|c|files|skew-limited|ceiling|big|devices|devices-x3|all ...]   (no argument: all; big takes minutes)
 #
 # Environment:
 #   AMPFILL_BENCH_DIR        cache for data sets and run folders (default /tmp/ampfill-bench)
@@ -24,6 +24,7 @@ HEAVY_EVENTS=6000
 BIG_BYTES=${AMPFILL_BENCH_BIG_BYTES:-2147483648}
 BIG_DEVICES=50000
 SMALL_FILES=10000            # the files run: data set a cut into this many files, in order, as hourly exports are
+MANY_DEVICES=1000000
 CEILING_THREADS=${AMPFILL_BENCH_CEILING_THREADS:-8}
 CEILING_PASSES=5
 read -r -a EXTRA_OPTS <<<"${AMPFILL_BENCH_JAVA_OPTS:-}"
@@ -90,6 +91,8 @@ dataset() {
     c) file=$CACHE/data/c-skew.ndjson ;;
     big) file=$CACHE/data/big-$BIG_BYTES.ndjson ;;
     files) file=$CACHE/data/files-$SMALL_FILES ;;
+    devices) file=$CACHE/data/devices-$MANY_DEVICES-x1.ndjson ;;
+    devices-x3) file=$CACHE/data/devices-$MANY_DEVICES-x3.ndjson ;;
   esac
   if [[ $name == files ]]; then
     small_files "$file"
@@ -106,6 +109,9 @@ dataset() {
       c) bench_tool DataSetWriter --shape skew --devices $DEVICES --events $EVENTS --heavy-events $HEAVY_EVENTS \
            --out "$file" >&2 ;;
       big) bench_tool DataSetWriter --shape time --devices $BIG_DEVICES --bytes "$BIG_BYTES" --out "$file" >&2 ;;
+      devices) bench_tool DataSetWriter --shape time --devices $MANY_DEVICES --events $MANY_DEVICES --out "$file" >&2 ;;
+      devices-x3) bench_tool DataSetWriter --shape time --devices $MANY_DEVICES --events $((3 * MANY_DEVICES)) \
+           --out "$file" >&2 ;;
     esac
     log "data set $name written in $((SECONDS - started)) s"
   fi
@@ -440,6 +446,17 @@ run_big() {
   NOTES+=("big: $(meta "$data" bytes) bytes of NDJSON through -Xmx256m")
 }
 
+# a million devices, one event each (devices) or three spread over the file (devices-x3), through -Xmx256m: per-device
+# state must stay bounded however many devices a run sees. ampfill paces at its default 300 events/s per device, so
+# each device has a bucket to keep until it is full again; the emulator's limits are off.
+run_many_devices() {
+  local data
+  data=$(dataset "$1")
+  limits_off
+  run_ampfill "$1" "$data" -Xmx256m
+  NOTES+=("$1: $(meta "$data" devices) devices, $(meta "$data" events) events, through -Xmx256m with ampfill's default pacing")
+}
+
 run_ceiling() {
   local data
   data=$(dataset a)
@@ -466,10 +483,10 @@ run_ceiling() {
 main() {
   local sets=("$@")
   ((${#sets[@]})) || sets=(all)
-  if [[ " ${sets[*]} " == *" all "* ]]; then sets=(start a b c files skew-limited ceiling big); fi
+  if [[ " ${sets[*]} " == *" all "* ]]; then sets=(start a b c files skew-limited ceiling big devices devices-x3); fi
   local s
   for s in "${sets[@]}"; do
-    case $s in start|a|b|c|files|skew-limited|ceiling|big) ;; *) usage ;; esac
+    case $s in start|a|b|c|files|skew-limited|ceiling|big|devices|devices-x3) ;; *) usage ;; esac
   done
   mkdir -p "$CACHE"
   CACHE=$(cd "$CACHE" && pwd)   # runs change folder
@@ -485,6 +502,7 @@ main() {
       skew-limited) run_skew_limited ;;
       ceiling) run_ceiling ;;
       big) run_big ;;
+      devices|devices-x3) run_many_devices "$s" ;;
     esac
   done
   stop_emulator

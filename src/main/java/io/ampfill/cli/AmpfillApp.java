@@ -1,8 +1,6 @@
 package io.ampfill.cli;
 
-import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.report.RunReport;
-import io.ampfill.source.SourceLockException;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -10,9 +8,11 @@ import org.apache.camel.main.MainListenerSupport;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One run of ampfill: Camel Main with the routes of routes/ and the settings of application.properties,
@@ -30,6 +30,9 @@ public final class AmpfillApp {
     private final PrintStream err;
     private RunReport lastReport;
     private volatile Main running;
+    private volatile AmpfillConfiguration configuration;
+    /** The report is printed once: by the run's end, or by a second Ctrl-C that does not wait for it. */
+    private final AtomicBoolean outcomePrinted = new AtomicBoolean();
 
     public AmpfillApp(PrintStream out, PrintStream err) {
         this.out = out;
@@ -45,6 +48,7 @@ public final class AmpfillApp {
                 "file:application.properties;optional=true,classpath:application.properties;optional=true");
         overrides.forEach(main::addOverrideProperty);
         AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed, main.configure(), this::printOutcome, startedAt);
+        this.configuration = configuration;
         main.configure().addConfiguration(configuration);
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -55,13 +59,9 @@ public final class AmpfillApp {
         try {
             main.run();
         } catch (Exception failed) {
-            Throwable cause = rootCause(failed);
-            if (cause instanceof Settings.BadSettingException || cause instanceof SourceLockException) {
-                err.println("ampfill: " + cause.getMessage());
-                return BAD_SETTINGS;
-            }
-            err.println("ampfill: could not start: " + cause.getMessage());
-            return FATAL;
+            StartFailure failure = StartFailure.of(failed);
+            err.println("ampfill: " + failure.line());
+            return failure.exitCode();
         } finally {
             configuration.close();
         }
@@ -76,6 +76,9 @@ public final class AmpfillApp {
 
     /** The report, and the one line that says why a run stopped; printed once Camel has stopped. */
     private void printOutcome(AmpfillConfiguration configuration) {
+        if (!outcomePrinted.compareAndSet(false, true)) {
+            return;
+        }
         RunReport report = configuration.report();
         report.finish();
         out.print(report.render(configuration.dryRun() ? "dry run against the built-in emulator"
@@ -86,6 +89,37 @@ public final class AmpfillApp {
             err.println("ampfill: stopped: " + fatal);
             err.flush();
         }
+    }
+
+    /** Says what a first Ctrl-C or SIGTERM does, before the run stops as {@link #stop()} would. */
+    void announceStopping() {
+        AmpfillConfiguration current = configuration;
+        Duration timeout = current == null ? null : current.shutdownTimeout();
+        err.println(timeout == null ? "ampfill: stopping before anything was read"
+                : "ampfill: stopping: delivering what was read, up to " + DurationText.format(timeout)
+                + "; press Ctrl-C again to stop now");
+        err.flush();
+    }
+
+    /**
+     * A second Ctrl-C or SIGTERM: saves the positions reached and prints the report, without waiting for what is in
+     * flight (the next run reads and sends it again; Amplitude drops what it already has by insert_id). The caller
+     * then halts the JVM.
+     */
+    void stopNow() {
+        AmpfillConfiguration current = configuration;
+        if (current == null || current.report() == null || outcomePrinted.get()) {
+            return; // not started yet, or already ended: nothing to save
+        }
+        String saved = "positions saved";
+        try {
+            current.savePositionsNow();
+        } catch (RuntimeException notSaved) {
+            saved = "positions of the last save kept (" + notSaved.getMessage() + ")"; // they never pass an unsent event
+        }
+        printOutcome(current);
+        err.println("ampfill: stopped at once: " + saved + "; what was in flight is sent again by the next run");
+        err.flush();
     }
 
     /** Ends a watching run as Ctrl-C would: stop reading, deliver what was read, checkpoint, report. */
@@ -115,21 +149,9 @@ public final class AmpfillApp {
                         .sorted()
                         .forEach(n -> patterns.add("file:" + userRoutes.resolve(n)));
             } catch (java.io.IOException e) {
-                throw new Settings.BadSettingException("cannot list " + userRoutes + ": " + e.getMessage());
+                throw new Settings.BadSettingException("routes", "cannot list " + userRoutes + ": " + e.getMessage());
             }
         }
         return String.join(",", patterns);
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        Throwable cause = t;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            if (cause instanceof Settings.BadSettingException || cause instanceof CheckpointStore.StoreException
-                    || cause instanceof SourceLockException) {
-                return cause; // worded for the user; what it wraps is in its message
-            }
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

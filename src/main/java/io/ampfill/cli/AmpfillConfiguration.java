@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -67,7 +68,9 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     private boolean dryRun;
     private String endpoint;
 
-    private Checkpointer checkpointer;
+    /** Volatile: a second Ctrl-C saves the positions from the thread that handles the signal. */
+    private volatile Checkpointer checkpointer;
+    private volatile Duration shutdownTimeout;
     private StoreOpenedInBackground openingStore;
     private JdbcSource jdbcSource;
     private InboxLock inboxLock;
@@ -92,11 +95,12 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         Settings settings = new Settings(properties);
+        // before anything starts, deletes or opens: a bad setting stops the run with one line
+        SettingRules.check(settings);
+        FolderSettings.check(settings);
+        context.getExecutorServiceManager().setThreadPoolFactory(new OutOfMemoryExit.ThreadPools());
 
         String source = settings.string("backfill.source");
-        if (!source.equals("file") && !source.equals("jdbc")) {
-            throw new Settings.BadSettingException("backfill.source must be file or jdbc, got \"" + source + "\"");
-        }
         // only the chosen source's route is loaded: the other one's beans do not exist
         mainConfiguration.setRoutesIncludePattern(AmpfillApp.routesIncludePattern(Path.of("routes"), source));
         String apiKey = settings.optional("amplitude.api-key");
@@ -113,9 +117,12 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             apiKey = DRY_RUN_KEY;
         }
         // values the routes use, computed from the settings
-        properties.addOverrideProperty("amplitude.endpoint", endpoint);
+        // a name of its own: an amplitude.endpoint from -D or the environment outranks any override, and would take
+        // a dry run's events to that endpoint
+        properties.addOverrideProperty("ampfill.batch-url", endpoint);
         properties.addOverrideProperty("backfill.dry-run", String.valueOf(dryRun));
-        properties.addOverrideProperty("backfill.poll-delay", String.valueOf(settings.duration("backfill.poll-delay").toMillis()));
+        Duration pollDelay = settings.duration("backfill.poll-delay"); // read before it is overridden in milliseconds
+        properties.addOverrideProperty("backfill.poll-delay", String.valueOf(pollDelay.toMillis()));
 
         // One component for both schemes, where Camel would make one of each: so the settings below and the
         // camel.component.http.* ones of application.properties hold for an https endpoint too, Amplitude's own.
@@ -151,15 +158,20 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 Path.of(settings.string("backfill.spill-dir")).toAbsolutePath());
         MappingSettings mapping = new MappingSettings()
                 .minIdLength(delivery.minIdLength())
-                .skipUserPropertiesSync(settings.bool("amplitude.skip-user-properties-sync"));
+                .skipUserPropertiesSync(settings.bool("amplitude.skip-user-properties-sync"))
+                .maxTimeAhead(settings.duration("backfill.max-time-ahead"))
+                .clock(java.time.Clock.systemUTC());
 
-        AckLedger ledger = new AckLedger();
         report = new RunReport();
         FilesNotRead notRead = new FilesNotRead(inbox, report);
         InboxScan inboxScan = new InboxScan(Path.of(inbox), inbox, notRead);
         deadLetters = new DeadLetterStore(Path.of(settings.string("backfill.dead-letter-dir")));
-        runControl = new RunControl(settings.bool("backfill.run-once"), settings.duration("backfill.poll-delay"), ledger, deadLetters, report);
+        deadLetters.onWithdrawn(report::deadLetterWithdrawn);
+        // a dry run saves no position, so its dead letters are not kept in step with positions
+        AckLedger ledger = new AckLedger(dryRun ? deadLetters.untracked() : deadLetters);
+        runControl = new RunControl(settings.bool("backfill.run-once"), pollDelay, ledger, deadLetters, report);
         runControl.onFinish(completed);
+        deadLetters.onFailure(runControl::fatal);
         Set<String> inboxFiles = source.equals("file") ? scan(inboxScan) : null;
         // a dry run records no position: a later real run would skip what was never sent
         CheckpointStore store = (dryRun ? CheckpointStore.NONE : openStore(settings, inboxFiles))
@@ -171,7 +183,8 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         // only now that the source is this run's: another run's spilled events are not ours to delete
         deleteSpillLeftovers(delivery.spillDir());
 
-        int shutdownSeconds = (int) Math.max(1, settings.duration("backfill.shutdown-timeout").toSeconds());
+        shutdownTimeout = settings.duration("backfill.shutdown-timeout");
+        int shutdownSeconds = (int) Math.min(Integer.MAX_VALUE, (shutdownTimeout.toMillis() + 999) / 1000); // as Camel counts
         context.getShutdownStrategy().setTimeout(shutdownSeconds);
         mainConfiguration.setShutdownTimeout(shutdownSeconds);
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
@@ -221,7 +234,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         try {
             DeviceLanes.deleteSpillLeftovers(dir);
         } catch (java.io.IOException e) {
-            throw new Settings.BadSettingException("cannot clean backfill.spill-dir " + dir + ": " + e.getMessage());
+            throw new Settings.BadSettingException("backfill.spill-dir", "cannot empty " + dir + ": " + e.getMessage());
         }
     }
 
@@ -230,7 +243,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         try {
             return inbox.atStart();
         } catch (java.io.UncheckedIOException e) {
-            throw new Settings.BadSettingException("backfill.inbox: " + e.getMessage());
+            throw new Settings.BadSettingException("backfill.inbox", e.getMessage());
         }
     }
 
@@ -258,7 +271,11 @@ public final class AmpfillConfiguration implements CamelConfiguration {
      */
     void awaitStateStore() {
         if (openingStore != null) {
-            openingStore.awaitOpen();
+            try {
+                openingStore.awaitOpen();
+            } catch (CheckpointStore.StoreException cannotOpen) {
+                throw new Settings.BadSettingException("backfill.state.url", cannotOpen.getMessage());
+            }
         }
     }
 
@@ -269,10 +286,11 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         } catch (SourceLockException inUse) {
             throw inUse;
         } catch (JdbcSettingException bad) {
-            throw new Settings.BadSettingException(bad.getMessage());
+            // its message is already "<setting>: <problem>"
+            throw new Settings.BadSettingException(bad.setting(), bad.getMessage().substring(bad.setting().length() + 2));
         } catch (Exception failed) {
             // a driver may echo the URL or the password; neither reaches output
-            throw new Settings.BadSettingException("cannot read from backfill.jdbc.url: " + SecretText.mask(
+            throw new Settings.BadSettingException("backfill.jdbc.url", "cannot read from the database: " + SecretText.mask(
                     String.valueOf(failed.getMessage()), properties.resolveProperty("backfill.jdbc.password").orElse(null)));
         }
     }
@@ -293,16 +311,31 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         return runControl;
     }
 
+    /** How long a stop asked by Ctrl-C or SIGTERM delivers what was read; null until the settings are read. */
+    Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /**
+     * Saves the positions reached so far (each file's settled prefix, its dead letters on disk first) and closes the
+     * store, for a stop that does not wait for delivery; what is still in flight is read and sent again next run.
+     */
+    void savePositionsNow() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
+    }
+
     /** Stops delivery and the emulator and makes the dead letters durable; called once Camel has stopped. */
     void close() {
         if (lanes != null) {
             lanes.close();
         }
-        if (deadLetters != null) {
-            deadLetters.close();
-        }
         if (checkpointer != null) {
             checkpointer.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
         }
         if (jdbcSource != null) {
             jdbcSource.close();

@@ -8,6 +8,9 @@ public final class AmpfillMain {
     }
 
     public static void main(String[] args) {
-        System.exit(new AmpfillApp(System.out, System.err).run(Map.of()));
+        OutOfMemoryExit.install(System.err);
+        AmpfillApp app = new AmpfillApp(System.out, System.err);
+        StopSignals.install(app);
+        System.exit(app.run(Map.of()));
     }
 }

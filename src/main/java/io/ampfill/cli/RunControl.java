@@ -77,6 +77,7 @@ public final class RunControl implements DeliveryListener {
     /** A source could not be read at all (not a bad record: those are dead-lettered): stop, input untouched. */
     public void sourceFailed(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        OutOfMemoryExit.ifCause(cause); // Camel hands the heap running out to the route as a failure: one line, exit 1
         if (cause instanceof io.ampfill.ledger.SettledGate.ReadStoppedException) {
             return; // stopping mid-file is not a failure: the next run resumes from the checkpoint
         }
@@ -89,7 +90,11 @@ public final class RunControl implements DeliveryListener {
 
     @Override
     public void deadLetter(OutboundEvent event, String reason) {
-        deadLetters.writeEvent(event.unit().name(), event.line(), reason, event.json());
+        try {
+            deadLetters.writeEvent(event.unit(), event.ordinal(), event.line(), reason, event.json());
+        } catch (DeadLetterStore.WriteFailedException stopping) {
+            return; // the store stopped the run; no position is saved from now on, so the event is read again next run
+        }
         report.deadLettered(reason);
     }
 

@@ -1,11 +1,13 @@
 package io.ampfill.cli;
 
 import org.apache.camel.spi.PropertiesComponent;
-import org.apache.camel.util.TimeUtils;
 
 import java.time.Duration;
 
-/** Reads application.properties (and its env / -D overrides) with errors that name the setting. */
+/**
+ * Reads application.properties (and its env / -D overrides) with errors that name the setting. What each setting may
+ * be is checked once, at start, by {@link SettingRules}; these readers only convert.
+ */
 final class Settings {
     private final PropertiesComponent properties;
 
@@ -13,53 +15,65 @@ final class Settings {
         this.properties = properties;
     }
 
+    /** A setting that must have a value. */
     String string(String name) {
-        return properties.resolveProperty(name).map(String::trim)
-                .orElseThrow(() -> new BadSettingException(name + " is not set"));
+        String value = optional(name);
+        if (value.isEmpty()) {
+            throw new BadSettingException(name, "is not set");
+        }
+        return value;
     }
 
+    /** The value, or "" when the setting is empty or absent. */
     String optional(String name) {
         return properties.resolveProperty(name).map(String::trim).orElse("");
     }
 
     int integer(String name) {
-        String value = string(name);
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new BadSettingException(name + " must be a whole number, got \"" + value + "\"");
-        }
+        return (int) wholeNumber(name, Integer.MIN_VALUE, Integer.MAX_VALUE);
     }
 
     long longValue(String name) {
+        return wholeNumber(name, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    private long wholeNumber(String name, long min, long max) {
         String value = string(name);
+        long n;
         try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new BadSettingException(name + " must be a whole number, got \"" + value + "\"");
+            n = Long.parseLong(value);
+        } catch (NumberFormatException notANumber) {
+            throw new BadSettingException(name, "must be a whole number, got \"" + value + "\"");
         }
+        if (n < min || n > max) {
+            throw new BadSettingException(name, "must be a whole number from " + min + " to " + max + ", got \"" + value + "\"");
+        }
+        return n;
     }
 
     double decimal(String name) {
         String value = string(name);
         try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new BadSettingException(name + " must be a number, got \"" + value + "\"");
+            double n = Double.parseDouble(value);
+            if (Double.isFinite(n)) {
+                return n;
+            }
+        } catch (NumberFormatException notANumber) {
+            // said below
         }
+        throw new BadSettingException(name, "must be a number, got \"" + value + "\"");
     }
 
     boolean bool(String name) {
         String value = string(name);
         if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            throw new BadSettingException(name + " must be true or false, got \"" + value + "\"");
+            throw new BadSettingException(name, "must be true or false, got \"" + value + "\"");
         }
         return Boolean.parseBoolean(value);
     }
 
     Duration duration(String name) {
-        String value = string(name);
-        return parseDuration(name, value);
+        return parseDuration(name, string(name));
     }
 
     /** Empty means "not set". */
@@ -69,17 +83,21 @@ final class Settings {
     }
 
     private static Duration parseDuration(String name, String value) {
-        try {
-            return Duration.ofMillis(TimeUtils.toMilliSeconds(value));
-        } catch (RuntimeException e) {
-            throw new BadSettingException(name + " must be a duration such as 500ms, 5s, 15m or 1h, got \"" + value + "\"");
+        Duration duration = DurationText.parse(value);
+        if (duration == null) {
+            throw new BadSettingException(name, "must be a duration with a unit, such as " + DurationText.EXAMPLES
+                    + ", got \"" + value + "\"");
         }
+        return duration;
     }
 
-    /** A setting that cannot be used: the run stops before reading anything. */
+    /**
+     * A setting that cannot be used: the run stops before reading anything, with exit code 2 and the one line
+     * {@code ampfill: <setting>: <what is wrong>}.
+     */
     static final class BadSettingException extends RuntimeException {
-        BadSettingException(String message) {
-            super(message);
+        BadSettingException(String setting, String problem) {
+            super(setting + ": " + problem);
         }
     }
 }

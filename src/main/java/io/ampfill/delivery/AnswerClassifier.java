@@ -1,5 +1,7 @@
 package io.ampfill.delivery;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -25,6 +27,12 @@ import java.util.TreeMap;
  */
 public final class AnswerClassifier {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The keys of Amplitude's acknowledgement, as bits of {@link #isAmplitudeAcknowledgement}'s mask. */
+    private static final int CODE = 1;
+    private static final int EVENTS_INGESTED = 2;
+    private static final int PAYLOAD_SIZE_BYTES = 4;
+    private static final int SERVER_UPLOAD_TIME = 8;
+    private static final int ALL_ACKNOWLEDGEMENT_KEYS = CODE | EVENTS_INGESTED | PAYLOAD_SIZE_BYTES | SERVER_UPLOAD_TIME;
     private static final String[] LISTING_KEYS = {
             "events_with_invalid_fields", "events_with_missing_fields", "events_with_invalid_id_lengths"};
 
@@ -38,7 +46,9 @@ public final class AnswerClassifier {
     public static BatchAnswer classify(HttpAnswer answer, List<String> deviceIds) {
         int status = answer.status();
         if (status >= 200 && status < 300) {
-            return new BatchAnswer.Acknowledged();
+            return status == 200 && isAmplitudeAcknowledgement(answer.body())
+                    ? new BatchAnswer.Acknowledged()
+                    : new BatchAnswer.NotAmplitude(status + " with " + describe(answer.body()));
         }
         return switch (status) {
             case 400 -> classify400(answer.body(), deviceIds);
@@ -54,6 +64,63 @@ public final class AnswerClassifier {
                     : new BatchAnswer.Fatal("Amplitude answered " + status + ", which ampfill does not know how to handle: "
                     + oneLine(answer.body()));
         };
+    }
+
+    /**
+     * Whether a 200's body is Amplitude's acknowledgement: one JSON object with an integer {@code code} of 200 and the
+     * integers {@code events_ingested}, {@code payload_size_bytes} and {@code server_upload_time}. A proxy's page or a
+     * wrong endpoint's answer must not count as delivered. Read with a streaming parser: one small body per request.
+     */
+    static boolean isAmplitudeAcknowledgement(String body) {
+        if (body == null || body.isEmpty()) {
+            return false;
+        }
+        try (JsonParser json = JSON.getFactory().createParser(body)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            int seen = 0;
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String key = json.currentName();
+                boolean integer = json.nextToken() == JsonToken.VALUE_NUMBER_INT;
+                int bit = switch (key) {
+                    case "code" -> integer && json.getLongValue() == 200 ? CODE : -1;
+                    case "events_ingested" -> integer ? EVENTS_INGESTED : -1;
+                    case "payload_size_bytes" -> integer ? PAYLOAD_SIZE_BYTES : -1;
+                    case "server_upload_time" -> integer ? SERVER_UPLOAD_TIME : -1;
+                    default -> 0;
+                };
+                if (bit < 0) {
+                    return false;
+                }
+                seen |= bit;
+                json.skipChildren();
+            }
+            return seen == ALL_ACKNOWLEDGEMENT_KEYS && json.nextToken() == null;
+        } catch (IOException notJson) {
+            return false;
+        }
+    }
+
+    /** What a body that is not Amplitude's acknowledgement holds, in a few words and its start. */
+    private static String describe(String body) {
+        String text = body == null ? "" : body.strip();
+        if (text.isEmpty()) {
+            return "an empty body";
+        }
+        String kind;
+        JsonNode code = text.charAt(0) == '{' ? parse(text).get("code") : null;
+        if (text.charAt(0) == '<') {
+            kind = "an HTML page";
+        } else if (code != null && !(code.isIntegralNumber() && code.asLong() == 200)) {
+            kind = "JSON whose code is " + oneLine(code.toString());
+        } else if (text.charAt(0) == '{') {
+            kind = "JSON that is not Amplitude's acknowledgement";
+        } else {
+            kind = "a body that is not JSON";
+        }
+        String start = oneLine(text);
+        return kind + " (" + (start.length() > 80 ? start.substring(0, 80) + "..." : start) + ")";
     }
 
     /** A request that got no answer: a timeout, a reset or a refused connection is sent again; anything else is a bug or bad setting. */
@@ -130,7 +197,7 @@ public final class AnswerClassifier {
         return new BatchAnswer.TooManyRequests(
                 keys(json.path("throttled_devices")), keys(json.path("throttled_users")),
                 keys(json.path("exceeded_daily_quota_devices")), keys(json.path("exceeded_daily_quota_users")),
-                events, retryAfter(answer.retryAfter()));
+                events, retryAfter(answer.retryAfter()), json.path("eps_threshold").asDouble(0));
     }
 
     private static Set<String> keys(JsonNode object) {

@@ -25,6 +25,16 @@ public sealed interface BatchAnswer {
     record Resend(String cause, Duration retryAfter) implements BatchAnswer {
     }
 
+    /**
+     * A 2xx that is not Amplitude's acknowledgement (an HTML page, JSON whose code is not 200): something else answered,
+     * a proxy or a wrong endpoint, and nothing was acknowledged. Sent again like a 5xx; fatal if it persists.
+     */
+    record NotAmplitude(String what) implements BatchAnswer {
+        public String cause() {
+            return "answer not Amplitude's";
+        }
+    }
+
     /** 400 that lists events: dead-letter exactly those (index to reason), send the others again. */
     record RejectListed(Map<Integer, String> reasons) implements BatchAnswer {
         public String cause() {
@@ -42,10 +52,12 @@ public sealed interface BatchAnswer {
     /**
      * 429: some devices or users are over their rate (slow them down and wait) or their daily quota (pause
      * them); the request was refused whole, so the events of every other device are simply sent again.
+     * {@code epsThreshold}: the rate Amplitude allows a device or user, as it said (0 when it did not).
      */
     record TooManyRequests(Set<String> throttledDevices, Set<String> throttledUsers,
                            Set<String> quotaDevices, Set<String> quotaUsers,
-                           List<Integer> throttledEvents, Duration retryAfter) implements BatchAnswer {
+                           List<Integer> throttledEvents, Duration retryAfter,
+                           double epsThreshold) implements BatchAnswer {
         public String cause() {
             return quotaDevices.isEmpty() && quotaUsers.isEmpty() ? "429 throttled" : "429 daily quota";
         }

@@ -1,5 +1,7 @@
 package io.ampfill.delivery;
 
+import org.slf4j.LoggerFactory;
+
 /** What delivery tells the rest of the run: dead letters to store, counts for the report, a fatal stop. */
 public interface DeliveryListener {
     /** An event Amplitude will not take: store it with the reason before it is settled. */
@@ -17,4 +19,9 @@ public interface DeliveryListener {
 
     /** Events of devices over their share of memory went to disk to wait (see {@link LaneSpill}). */
     void waitedOnDisk(int events);
+
+    /** One line for the user about how delivery goes (pacing learned, an outage, devices paused), free of secrets. */
+    default void notice(String line) {
+        LoggerFactory.getLogger(DeviceLanes.class).info(line);
+    }
 }

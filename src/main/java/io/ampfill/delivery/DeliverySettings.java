@@ -22,6 +22,9 @@ public record DeliverySettings(
     /** Pace a little under the configured rate: request timings jitter and Amplitude's buckets do not forgive. */
     public static final double RATE_MARGIN = 0.97;
 
+    /** Amplitude's backfill guide's rate per device: what pacing starts from after a 429 that names no eps_threshold. */
+    public static final double RECOMMENDED_DEVICE_EPS = 300;
+
     /**
      * Events a lane keeps in memory; those beyond wait on disk in {@link #spillDir()} (null: they wait in memory,
      * and a device that sends slower than it is read holds up the reading). Two requests' worth keeps a lane busy,

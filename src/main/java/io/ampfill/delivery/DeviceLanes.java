@@ -15,6 +15,7 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -39,7 +40,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * a "not before" time, so order and isolation follow from the data structure.
  */
 public final class DeviceLanes implements AutoCloseable {
-    private static final long IDLE_LANE_EVICTION_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Events a lane's queue holds before it grows: a lane that had more gets a new, small one when it empties. */
+    private static final int SMALL_QUEUE = 16;
+    /**
+     * How long an unpaced lane stays idle before it goes (a paced one goes once its bucket is full): a device whose events
+     * are spread over the input (time order) would otherwise have its lane made again for nearly every batch.
+     */
+    private static final long UNPACED_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long a request that would go out part-full may wait for more events while another is on the wire. */
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** Spill files open at once, at most; beyond, a heavy device's events wait in memory (and hold up the reading). */
@@ -74,7 +81,12 @@ public final class DeviceLanes implements AutoCloseable {
     private long unsettledBytes;
     private int freeSenders;
     private boolean stopped;
-    private long lastEviction = System.nanoTime();
+    /**
+     * Idle lanes, in the order they went idle, to be forgotten once their bucket is full again: per-device state must
+     * stay bounded however many devices a run sees (a million devices of one event each filled a 256 MB heap with
+     * lanes kept for 30 s). A forgotten lane is no loss: a new lane has a full bucket, as the old one had by then.
+     */
+    private final ArrayDeque<Lane> idleLanes = new ArrayDeque<>();
     /** Since when a part-full request has been held back (0: none is). */
     private long lingeringSince;
     /** Events waiting on disk (see {@link LaneSpill}), and the lanes they belong to. */
@@ -84,7 +96,19 @@ public final class DeviceLanes implements AutoCloseable {
     private final ArrayDeque<Lane> starved = new ArrayDeque<>();
     /** Why delivery stopped on its own (spilled events could not be kept or read back), told outside the lock. */
     private String stoppedBecause;
+    /**
+     * With pacing off (amplitude.device-eps=0), the rate a 429 showed Amplitude allows a device: from then on a device
+     * refused so, and every lane made, is paced at it. 0 until then. Else such a device sent its full batch again and
+     * again, refused every time by a server that takes no more than a second's worth at once.
+     */
+    private double learnedEps;
+    /** The line that says pacing was learned, told outside the lock. */
+    private String learnedEpsNotice;
 
+    private final DeliveryClock clock;
+    private final EndpointWatch endpoint;
+    /** Lines about devices paused for their daily quota, printed by the dispatcher when due. */
+    private final QuotaPauseNotices quotaNotices = new QuotaPauseNotices();
     private final ExecutorService senders;
     private final Thread dispatcher;
     /** When the devices' buckets were empty: see the constructor. */
@@ -100,6 +124,14 @@ public final class DeviceLanes implements AutoCloseable {
      *                       sending starts when the run does, not when its first event is read.
      */
     public DeviceLanes(DeliverySettings settings, BatchPoster poster, DeliveryListener listener, long bucketsEmptyAt) {
+        this(settings, poster, listener, bucketsEmptyAt, DeliveryClock.SYSTEM);
+    }
+
+    /** With a clock of the caller's: tests move it on to test pacing, backoff and pauses without waiting. */
+    DeviceLanes(DeliverySettings settings, BatchPoster poster, DeliveryListener listener, long bucketsEmptyAt,
+                DeliveryClock clock) {
+        this.clock = clock;
+        this.endpoint = new EndpointWatch(listener::notice);
         this.settings = settings;
         this.bucketsEmptyAt = bucketsEmptyAt;
         this.poster = poster;
@@ -172,7 +204,8 @@ public final class DeviceLanes implements AutoCloseable {
             }
             Lane lane = lanes.get(event.laneKey());
             if (lane == null) {
-                lane = new Lane(event.laneKey(), settings.deviceEps(), System.nanoTime(), bucketsEmptyAt);
+                lane = new Lane(event.laneKey(), settings.deviceEps() > 0 ? settings.deviceEps() : learnedEps, clock.nanoTime(),
+                        bucketsEmptyAt);
                 lanes.put(lane.key, lane);
             }
             // a lane that already holds its share waits on disk: the window stays open for the others
@@ -194,7 +227,7 @@ public final class DeviceLanes implements AutoCloseable {
             unsettledBytes += bytes;
             // the clock is read only where it is needed: most events join a lane that is already going
             if (lane.state == LaneState.IDLE) {
-                schedule(lane, System.nanoTime());
+                schedule(lane, clock.nanoTime());
             } else if (lane.state == LaneState.READY && lane.queue.size() <= lane.batchCap) {
                 readyEvents++;
             }
@@ -284,6 +317,16 @@ public final class DeviceLanes implements AutoCloseable {
         return new IllegalStateException(reason);
     }
 
+    /** Has the dispatcher look at the clock again: for a test's clock, which moves without the lanes knowing. */
+    void wakeDispatcher() {
+        lock.lock();
+        try {
+            dispatch.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Waits until every event handed over is settled, at most {@code timeout}; true if all are. */
     public boolean awaitAllSettled(Duration timeout) throws InterruptedException {
         long left = timeout.toNanos();
@@ -340,6 +383,14 @@ public final class DeviceLanes implements AutoCloseable {
             }
             lane.state = LaneState.IDLE;
             lane.idleSince = now;
+            if (lane.queueGrown) {
+                lane.queue = new ArrayDeque<>(); // an empty lane keeps no large array
+                lane.queueGrown = false;
+            }
+            if (!lane.listedIdle) {
+                lane.listedIdle = true;
+                idleLanes.addLast(lane);
+            }
             return;
         }
         long due = Math.max(lane.notBefore, lane.tokensDueAt(now, wantedBatch(lane)));
@@ -363,16 +414,30 @@ public final class DeviceLanes implements AutoCloseable {
         lock.lock();
         try {
             while (!stopped) {
-                long now = System.nanoTime();
+                long now = clock.nanoTime();
                 while (!waiting.isEmpty() && waiting.peek().wakeAt <= now) {
                     schedule(waiting.poll(), now);
                 }
-                evictIdleLanes(now);
+                forgetIdleLanes(now);
+                if (quotaNotices.dueAt() <= now) {
+                    List<String> lines = quotaNotices.takeDue(now);
+                    lock.unlock(); // a line is printed without holding up the senders
+                    try {
+                        lines.forEach(listener::notice);
+                    } finally {
+                        lock.lock();
+                    }
+                    continue;
+                }
                 if (freeSenders == 0 || ready.isEmpty()) {
+                    long wakeAt = quotaNotices.dueAt();
                     if (freeSenders > 0 && !waiting.isEmpty()) {
-                        dispatch.awaitNanos(waiting.peek().wakeAt - now);
-                    } else {
+                        wakeAt = Math.min(wakeAt, waiting.peek().wakeAt);
+                    }
+                    if (wakeAt == Long.MAX_VALUE) {
                         dispatch.await();
+                    } else {
+                        dispatch.awaitNanos(wakeAt - now);
                     }
                     continue;
                 }
@@ -441,6 +506,9 @@ public final class DeviceLanes implements AutoCloseable {
         while (!ready.isEmpty() && request.size() < settings.maxEventsPerRequest()) {
             Lane lane = ready.peekFirst();
             int counted = Math.min(lane.queue.size(), lane.batchCap); // its share of readyEvents
+            if (lane.queue.size() > SMALL_QUEUE) {
+                lane.queueGrown = true; // a queue shrinks only here, so its size now is its largest since the last batch
+            }
             int room = settings.maxEventsPerRequest() - request.size();
             int allowed = lane.takeTokens(now, Math.min(Math.min(lane.queue.size(), room), lane.batchCap));
             if (allowed < 1) {
@@ -468,14 +536,45 @@ public final class DeviceLanes implements AutoCloseable {
         return request;
     }
 
-    private void evictIdleLanes(long now) {
-        if (now - lastEviction < IDLE_LANE_EVICTION_NANOS) {
-            return;
+    /**
+     * Forgets the idle lanes whose bucket is full again (unpaced: idle for a second), oldest idle first. A bucket fills
+     * within about a second, so the lanes stop at the first one still filling: those behind it went idle later. A lane
+     * that remembers a 429 (a lowered rate or batch size, a quota pause) is kept, so that a device coming back is no
+     * faster than Amplitude let it be.
+     */
+    private void forgetIdleLanes(long now) {
+        while (!idleLanes.isEmpty()) {
+            Lane lane = idleLanes.peekFirst();
+            boolean idle = lane.state == LaneState.IDLE;
+            if (idle && lane.remembersNothing() && !lane.mayGo(now)) {
+                return;
+            }
+            idleLanes.pollFirst();
+            lane.listedIdle = false; // a lane busy again is listed again when it next goes idle
+            if (idle && lane.remembersNothing() && lane.notBefore <= now) {
+                lanes.remove(lane.key);
+            }
         }
-        lastEviction = now;
-        // a lane idle for a while has a full bucket and nothing to remember: a new one is the same
-        lanes.values().removeIf(l -> l.state == LaneState.IDLE && now - l.idleSince > IDLE_LANE_EVICTION_NANOS
-                && l.notBefore <= now && l.eps == settings.deviceEps());
+    }
+
+    /** Requests on the wire now, for tests: a test's clock moves on only once every answer has been settled. */
+    int requestsInFlight() {
+        lock.lock();
+        try {
+            return settings.maxConcurrentRequests() - freeSenders;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The device lanes held now, for tests: what per-device memory amounts to. */
+    int laneCount() {
+        lock.lock();
+        try {
+            return lanes.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- sending (on a sender thread, without the lock) ----
@@ -531,22 +630,33 @@ public final class DeviceLanes implements AutoCloseable {
 
     private BatchAnswer post(List<OutboundEvent> part) {
         listener.requestSent(part.size());
+        HttpAnswer answer;
         try {
-            HttpAnswer answer = poster.post(body(part));
-            return AnswerClassifier.classify(answer, new AbstractList<>() {
-                @Override
-                public String get(int index) {
-                    return part.get(index).deviceId();
-                }
-
-                @Override
-                public int size() {
-                    return part.size();
-                }
-            });
+            answer = poster.post(body(part));
         } catch (Exception noAnswer) {
-            return AnswerClassifier.classify(noAnswer);
+            for (Throwable t = noAnswer; t != null; t = t.getCause()) {
+                if (t instanceof OutOfMemoryError heapFull) {
+                    throw heapFull; // Camel's wrapping of it is no answer to resend: the process's handler ends the run
+                }
+            }
+            BatchAnswer failed = AnswerClassifier.classify(noAnswer);
+            if (failed instanceof BatchAnswer.Resend) {
+                endpoint.unanswered(failed.cause(), clock.nanoTime());
+            }
+            return failed;
         }
+        BatchAnswer classified = AnswerClassifier.classify(answer, new AbstractList<>() {
+            @Override
+            public String get(int index) {
+                return part.get(index).deviceId();
+            }
+
+            @Override
+            public int size() {
+                return part.size();
+            }
+        });
+        return endpoint.answered(classified, clock.nanoTime());
     }
 
     private byte[] body(List<OutboundEvent> part) {
@@ -585,9 +695,10 @@ public final class DeviceLanes implements AutoCloseable {
             listener.retry(answer.cause());
         }
         List<OutboundEvent> gaveUp = new ArrayList<>();
+        String notice;
         lock.lock();
         try {
-            long now = System.nanoTime();
+            long now = clock.nanoTime();
             if (answer instanceof BatchAnswer.Fatal) {
                 stopped = true;
             }
@@ -599,7 +710,7 @@ public final class DeviceLanes implements AutoCloseable {
             }
             for (Lane lane : request.lanes) {
                 if (allDone) {
-                    lane.succeeded(now);
+                    laneSucceeded(lane, now);
                     if (lane.state == LaneState.IN_FLIGHT) {
                         schedule(lane, now);
                     }
@@ -616,8 +727,13 @@ public final class DeviceLanes implements AutoCloseable {
             freeSenders++;
             dispatch.signal();
             space.signalAll();
+            notice = learnedEpsNotice;
+            learnedEpsNotice = null;
         } finally {
             lock.unlock();
+        }
+        if (notice != null) {
+            listener.notice(notice);
         }
         Duration limit = settings.giveUpAfter();
         for (OutboundEvent e : gaveUp) {
@@ -653,7 +769,7 @@ public final class DeviceLanes implements AutoCloseable {
             }
         }
         if (unsent.isEmpty()) {
-            lane.succeeded(now);
+            laneSucceeded(lane, now);
         } else if (stopped) {
             // nothing goes out any more; the events stay unsettled so their source does not commit
             returnToHead(lane, unsent);
@@ -665,7 +781,7 @@ public final class DeviceLanes implements AutoCloseable {
                 for (OutboundEvent e : unsent) {
                     settledBytes += e.json().length;
                 }
-                lane.succeeded(now);
+                laneSucceeded(lane, now);
             } else {
                 returnToHead(lane, unsent);
                 lane.notBefore = now + delay;
@@ -690,18 +806,29 @@ public final class DeviceLanes implements AutoCloseable {
         boolean throttled = true;
         Duration retryAfter = null;
         if (answer instanceof BatchAnswer.TooManyRequests tooMany) {
-            if (isNamed(lane, unsent, tooMany.quotaDevices(), tooMany.quotaUsers())) {
+            String overQuota = namedAs(lane, unsent, tooMany.quotaDevices(), tooMany.quotaUsers());
+            if (overQuota != null) {
                 // a batch larger than what the quota has left would be refused forever: try a smaller one
                 lane.batchCap = Math.max(1, unsent.size() / 2);
+                if (lane.pausedAs == null) { // told once per pause, not again each time its quota still refuses it
+                    lane.pausedAs = overQuota;
+                    lane.pausedAt = now;
+                    quotaNotices.paused(overQuota, clock.epochMillis() + settings.quotaPause().toMillis(),
+                            settings.quotaPause().toNanos(), now);
+                }
                 return settings.quotaPause().toNanos(); // quota pauses never give up: the promise is never to drop
             }
             throttled = tooMany.namesNobody()
-                    || isNamed(lane, unsent, tooMany.throttledDevices(), tooMany.throttledUsers())
+                    || namedAs(lane, unsent, tooMany.throttledDevices(), tooMany.throttledUsers()) != null
                     || indexesInFailedPart.stream().anyMatch(tooMany.throttledEvents()::contains);
             if (!throttled) {
                 return 0; // refused only because another device in the same request was over its rate
             }
-            lane.slowDown();
+            if (lane.paced()) {
+                lane.slowDown();
+            } else {
+                learnPacing(lane, tooMany.epsThreshold(), now);
+            }
             retryAfter = tooMany.retryAfter();
         } else if (answer instanceof BatchAnswer.Resend resend) {
             retryAfter = resend.retryAfter();
@@ -718,18 +845,41 @@ public final class DeviceLanes implements AutoCloseable {
         return wait.toNanos();
     }
 
-    private static boolean isNamed(Lane lane, List<OutboundEvent> unsent, Set<String> devices, Set<String> users) {
+    /** Paces a lane refused for its rate while pacing is off, at the rate Amplitude said it allows (see {@link #learnedEps}). */
+    private void learnPacing(Lane lane, double epsThreshold, long now) {
+        if (learnedEps == 0) {
+            learnedEps = epsThreshold > 0 ? epsThreshold : DeliverySettings.RECOMMENDED_DEVICE_EPS;
+            learnedEpsNotice = String.format(Locale.ROOT, "amplitude.device-eps is 0 (no pacing), but Amplitude refused %s as"
+                    + " over its rate (429, %s): from now on ampfill paces it, any device refused so and every new one at"
+                    + " %d events/s, in batches of at most that many", lane.key,
+                    epsThreshold > 0 ? "at most " + Math.round(epsThreshold) + " events/s" : "no rate given",
+                    (long) (learnedEps * DeliverySettings.RATE_MARGIN));
+        }
+        lane.startPacing(learnedEps, now);
+    }
+
+    /** Its events were acknowledged (or settled): it speeds up again and, if it was paused for its quota, a line says it sends again. */
+    private void laneSucceeded(Lane lane, long now) {
+        lane.succeeded(now);
+        if (lane.pausedAs != null) {
+            quotaNotices.resumed(lane.pausedAs, now - lane.pausedAt, now);
+            lane.pausedAs = null;
+        }
+    }
+
+    /** "device ID" or "user ID" when the 429 names the lane's device, or a user of its events, among these; else null. */
+    private static String namedAs(Lane lane, List<OutboundEvent> unsent, Set<String> devices, Set<String> users) {
         if (devices.contains(lane.key)) {
-            return true;
+            return "device " + lane.key;
         }
         if (!users.isEmpty()) {
             for (OutboundEvent e : unsent) {
                 if (e.userId() != null && users.contains(e.userId())) {
-                    return true;
+                    return "user " + e.userId();
                 }
             }
         }
-        return false;
+        return null;
     }
 
     /** 300ms, 5s, 15m, 1h: the way the setting was written. */
@@ -766,17 +916,25 @@ public final class DeviceLanes implements AutoCloseable {
     /** One device's queue, pacing and retry state; guarded by the lanes' lock. */
     private static final class Lane {
         final String key;
-        final ArrayDeque<OutboundEvent> queue = new ArrayDeque<>();
+        ArrayDeque<OutboundEvent> queue = new ArrayDeque<>();
+        /** Its queue has held more than {@link #SMALL_QUEUE} events since it was made, so its array has grown. */
+        boolean queueGrown;
+        /** It is in {@link #idleLanes}, since this time. */
+        boolean listedIdle;
+        long idleSince;
+        /** While it is paused for a daily quota: who Amplitude said is over it ("device ID", "user ID"), and since when. */
+        String pausedAs;
+        long pausedAt;
         /** Its events beyond {@code laneMemoryEvents}, on disk; new events go there too until it is empty. */
         LaneSpill spill;
         /** Where its batch in flight is in its request's events: [batchFrom, batchTo). */
         int batchFrom;
         int batchTo;
-        final double configuredEps;
+        /** amplitude.device-eps, or the rate learned from a 429 while pacing is off; 0: not paced. */
+        double configuredEps;
         LaneState state = LaneState.IDLE;
         long wakeAt;
         long notBefore;
-        long idleSince;
         int attempt;
         long firstFailure;
         // most events per batch; shrinks while a daily quota refuses the lane, grows back on success
@@ -804,6 +962,30 @@ public final class DeviceLanes implements AutoCloseable {
 
         boolean paced() {
             return configuredEps > 0;
+        }
+
+        /** Paced from now on, with its bucket empty: Amplitude's, which has just refused it, is spent. */
+        void startPacing(double rate, long now) {
+            configuredEps = rate;
+            eps = rate;
+            tokens = 0;
+            tokensAfterSend = 0;
+            refilledAt = now;
+            answeredAt = now;
+        }
+
+        /** Nothing a new lane for the device would not have too: no wait, no failure, no rate or batch lowered by a 429. */
+        boolean remembersNothing() {
+            return queue.isEmpty() && spill == null && attempt == 0 && batchCap == Integer.MAX_VALUE && eps == configuredEps
+                    && pausedAs == null;
+        }
+
+        /**
+         * Whether an idle lane may go: a paced one once it could send a second's worth, by its bucket and by what Amplitude
+         * has given back since its last answer, so a new lane (with a full bucket) is the same; an unpaced one after a second.
+         */
+        boolean mayGo(long now) {
+            return paced() ? tokensDueAt(now, capacity()) <= now : now - idleSince >= UNPACED_IDLE_NANOS;
         }
 
         int capacity() {

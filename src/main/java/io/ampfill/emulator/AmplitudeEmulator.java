@@ -88,8 +88,8 @@ public final class AmplitudeEmulator implements AutoCloseable {
         this.handlers = handlers;
         this.faultDice = new Random(settings.seed());
         this.rollsFaultDice = settings.anyRandomFault();
-        this.deviceBuckets = settings.deviceEps() > 0 ? new RateBuckets(settings.deviceEps(), settings.burstSeconds()) : null;
-        this.userBuckets = settings.userEps() > 0 ? new RateBuckets(settings.userEps(), settings.burstSeconds()) : null;
+        this.deviceBuckets = settings.deviceEps() > 0 ? new RateBuckets(settings.deviceEps(), settings.burstSeconds(), settings.strictBuckets()) : null;
+        this.userBuckets = settings.userEps() > 0 ? new RateBuckets(settings.userEps(), settings.burstSeconds(), settings.strictBuckets()) : null;
         long origin = System.nanoTime();
         this.deviceQuota = settings.dailyQuota() > 0 ? new RollingQuota(settings.dailyQuota(), settings.quotaWindow(), origin) : null;
         this.userQuota = settings.dailyQuota() > 0 ? new RollingQuota(settings.dailyQuota(), settings.quotaWindow(), origin) : null;
@@ -280,6 +280,8 @@ public final class AmplitudeEmulator implements AutoCloseable {
                 return failAfterIngest(process(exchange, body));
             case THROTTLE:
                 return throttleEverything(body);
+            case FOREIGN_200:
+                return EmulatorAnswer.foreign(fault.status(), fault.contentType(), fault.body());
             default:
                 throw new IllegalStateException("unknown fault " + fault);
         }
@@ -567,7 +569,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, EmulatorAnswer answer) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Content-Type", answer.contentType);
         exchange.sendResponseHeaders(answer.status, answer.body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer.body);

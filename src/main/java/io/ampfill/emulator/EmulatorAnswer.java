@@ -23,10 +23,21 @@ final class EmulatorAnswer {
 
     final int status;
     final byte[] body;
+    final String contentType;
 
     private EmulatorAnswer(int status, byte[] body) {
+        this(status, body, "application/json");
+    }
+
+    private EmulatorAnswer(int status, byte[] body, String contentType) {
         this.status = status;
         this.body = body;
+        this.contentType = contentType;
+    }
+
+    /** An answer that is not Amplitude's: any status, content type and body. */
+    static EmulatorAnswer foreign(int status, String contentType, String body) {
+        return new EmulatorAnswer(status, body.getBytes(StandardCharsets.UTF_8), contentType);
     }
 
     static EmulatorAnswer fixed(int status, String json) {

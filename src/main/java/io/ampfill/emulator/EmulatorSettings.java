@@ -16,6 +16,7 @@ public final class EmulatorSettings {
     private double deviceEps = 0;
     private double userEps = 0;
     private double burstSeconds = 1.0;
+    private boolean strictBuckets = false;
     private long dailyQuota = 0;
     private Duration quotaWindow = Duration.ofHours(24);
     private boolean keepEvents = true;
@@ -43,6 +44,7 @@ public final class EmulatorSettings {
         c.deviceEps = deviceEps;
         c.userEps = userEps;
         c.burstSeconds = burstSeconds;
+        c.strictBuckets = strictBuckets;
         c.dailyQuota = dailyQuota;
         c.quotaWindow = quotaWindow;
         c.keepEvents = keepEvents;
@@ -89,6 +91,13 @@ public final class EmulatorSettings {
         return this;
     }
     public double burstSeconds() { return burstSeconds; }
+
+    /**
+     * false, the default: a full bucket admits a request holding more events for one id than it holds, going into debt.
+     * true: such a request is refused every time, as by a server that never takes more than a burst's worth at once.
+     */
+    public EmulatorSettings strictBuckets(boolean strict) { this.strictBuckets = strict; return this; }
+    public boolean strictBuckets() { return strictBuckets; }
 
     /** Events per device_id and per user_id within quotaWindow; 0 turns the quota off. */
     public EmulatorSettings dailyQuota(long events) { this.dailyQuota = notNegative(events, "dailyQuota"); return this; }

@@ -13,11 +13,14 @@ final class RateBuckets {
     private final double eps;
     private final double capacity;
     private final double burstSeconds;
+    /** Whether a full bucket refuses a demand larger than it holds, instead of going into debt for it. */
+    private final boolean strict;
     private final Map<String, Bucket> buckets = new HashMap<>();
 
-    RateBuckets(double eps, double burstSeconds) {
+    RateBuckets(double eps, double burstSeconds, boolean strict) {
         this.eps = eps;
         this.burstSeconds = burstSeconds;
+        this.strict = strict;
         this.capacity = eps * burstSeconds;
     }
 
@@ -28,7 +31,7 @@ final class RateBuckets {
     /**
      * Ids whose bucket cannot take their events now, each with the rate it would reach (events/s over the burst).
      * A full bucket admits any demand, going into debt, so a request holding more events for one id than the
-     * bucket's capacity still passes once that id has been quiet, instead of never.
+     * bucket's capacity still passes once that id has been quiet, instead of never; unless the buckets are strict.
      */
     Map<String, Double> throttled(Map<String, Integer> demand, long nowNanos) {
         Map<String, Double> throttled = null;
@@ -36,7 +39,7 @@ final class RateBuckets {
             Bucket bucket = buckets.get(wanted.getKey());
             double tokens = bucket == null ? capacity : bucket.tokensAt(nowNanos, eps, capacity);
             int need = wanted.getValue();
-            if (tokens < Math.min(need, capacity)) {
+            if (tokens < (strict ? need : Math.min(need, capacity))) {
                 if (throttled == null) {
                     throttled = new LinkedHashMap<>();
                 }

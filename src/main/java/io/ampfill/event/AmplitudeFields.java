@@ -41,6 +41,12 @@ public final class AmplitudeFields {
             "device_type", "global_user_properties");
 
     public static final List<String> PROPERTY_OBJECTS = List.of("event_properties", "user_properties", "groups", "group_properties");
+    private static final Set<String> PROPERTY_OBJECT_NAMES = Set.copyOf(PROPERTY_OBJECTS);
+
+    /** Whether a top-level field is one of the property objects. */
+    static boolean isPropertyObject(String name) {
+        return PROPERTY_OBJECT_NAMES.contains(name);
+    }
 
     /** Id values Amplitude refuses, lower-cased (compared case-insensitively). */
     static final Set<String> REFUSED_IDS = Set.of(

@@ -1,7 +1,6 @@
 package io.ampfill.event;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -61,12 +60,16 @@ final class CanonicalForm extends GrowingBytes {
         }
     }
 
-    /** A scalar: tag, UTF-8 length, UTF-8 bytes. Length-prefixed rather than quoted, so no escaping and a bulk copy. */
+    /**
+     * A scalar: tag, UTF-8 length, UTF-8 bytes. Length-prefixed rather than quoted, so no escaping and a bulk copy.
+     * A lone surrogate gets bytes of its own ({@link Utf8#encode}), so that two strings that differ only there
+     * still differ here (getBytes would write '?' for both).
+     */
     void text(String s) {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             if (s.charAt(i) >= 0x80) {
-                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                byte[] utf8 = Utf8.encode(s);
                 utf8(utf8, 0, utf8.length);
                 return;
             }

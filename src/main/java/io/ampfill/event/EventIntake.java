@@ -47,14 +47,14 @@ public final class EventIntake {
         long ordinal = unit.nextOrdinal();
         if (!record.parsed()) {
             reject(unit, ordinal, record.error(), () ->
-                    deadLetters.writeRaw(unit.name(), record.line(), record.error(), record.raw()));
+                    deadLetters.writeRaw(unit, ordinal, record.line(), record.error(), record.raw(), record.notKept()));
             return 0;
         }
         // an NDJSON line the reader's fast path mapped comes as its event already
         MappingResult result = record.mapped() != null ? record.mapped() : mapper.map(record.value());
         if (result instanceof Rejection rejection) {
             reject(unit, ordinal, rejection.reason(), () ->
-                    deadLetters.write(unit.name(), record.line(), rejection.reason(), record.value()));
+                    deadLetters.write(unit, ordinal, record.line(), rejection.reason(), record.value()));
         } else if (result instanceof MappedEvent event) {
             events.add(new OutboundEvent(event.deviceKey(), event.deviceId(), event.userId(), event.insertId(),
                     event.json(), unit, ordinal, record.line()));

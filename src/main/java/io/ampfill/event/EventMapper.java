@@ -30,10 +30,13 @@ import java.util.Map;
  *     as text -> parsed JSON objects. A value that does not convert is rejected, naming field and value.</li>
  * <li>time is required (a backfilled event needs its real time): epoch milliseconds, or ISO-8601 with or
  *     without offset and fraction, or the export form "2024-03-01 12:00:00.123456" (no zone = UTC); sent as
- *     epoch ms. A number with a fraction is rejected, and so is a number below 10^11, which is seconds.</li>
+ *     epoch ms. A number is rejected when its size says seconds (below 10^11), microseconds or nanoseconds (from
+ *     10^14, 10^17), or when it has a fraction; any time before 1970 or beyond now + maxTimeAhead is rejected.</li>
  * <li>event_type is a non-empty string; at least one of user_id and device_id; each id at least minIdLength
  *     characters and not one of the placeholders Amplitude refuses (null, unknown, 0, ... any case).</li>
- * <li>Property objects nest at most 40 levels (the object itself is level 1).</li>
+ * <li>Property objects nest at most 40 levels (the object itself is level 1). A number beyond a double's range is
+ *     rejected, with its digits, rather than sent as infinity.</li>
+ * <li>Text with a lone surrogate (half of a UTF-16 pair: not Unicode, see {@link LoneSurrogates}) is rejected.</li>
  * <li>Strings over 1024 characters are sent unchanged and counted: Amplitude cuts them, the report says so.</li>
  * <li>insert_id is kept when given; otherwise derived from the event's content ({@link ContentInsertId}), so
  *     the same record sent again, from any file or format, is deduplicated by Amplitude.</li>
@@ -42,17 +45,19 @@ import java.util.Map;
  * </ol>
  */
 public final class EventMapper {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RecordJson.mapper();
     private static final ObjectWriter COMPACT = JSON.writer();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String SKIP_SYNC = "$skip_user_properties_sync";
 
     private final int minIdLength;
     private final boolean skipUserPropertiesSync;
+    private final TimeHorizon horizon;
 
     public EventMapper(MappingSettings settings) {
         this.minIdLength = settings.minIdLength();
         this.skipUserPropertiesSync = settings.skipUserPropertiesSync();
+        this.horizon = new TimeHorizon(settings);
     }
 
     /** Never throws for bad data: whatever is wrong with the record comes back as a {@link Rejection}. */
@@ -82,16 +87,14 @@ public final class EventMapper {
         if (time == null) {
             return new Rejection("time", "missing field time (a backfilled event needs its real time)");
         }
-        event.set("time", FieldCoercion.time(time));
+        event.set("time", FieldCoercion.time(time, horizon));
         coerce(event);
         if (unknown != null) {
             moveIntoEventProperties(event, unknown);
         }
-        for (String name : AmplitudeFields.PROPERTY_OBJECTS) {
-            JsonNode properties = event.get(name);
-            if (properties != null && nestedDeeperThan(properties, AmplitudeFields.MAX_NESTING)) {
-                return new Rejection(name, name + " is nested deeper than " + AmplitudeFields.MAX_NESTING + " levels");
-            }
+        Rejection unsendable = unsendable(event);
+        if (unsendable != null) {
+            return unsendable;
         }
 
         String insertId = textOf(event.get("insert_id"));
@@ -103,6 +106,9 @@ public final class EventMapper {
             event.set(SKIP_SYNC, BooleanNode.TRUE);
         }
         byte[] json = serialize(event);
+        if (LoneSurrogates.inJson(json)) {
+            return LoneSurrogates.rejection(event);
+        }
         // a string over 1024 characters makes the event longer than that: most events need no walk
         int longStrings = json.length > AmplitudeFields.MAX_STRING_LENGTH ? longStrings(event) : 0;
         return new MappedEvent(deviceId, userId, insertId, json, longStrings);
@@ -208,20 +214,41 @@ public final class EventMapper {
         event.set("event_properties", merged);
     }
 
-    /** Whether node holds containers more than levels deep, itself included; stops at the first too deep. */
-    private static boolean nestedDeeperThan(JsonNode node, int levels) {
-        if (!node.isContainerNode()) {
-            return false;
-        }
-        if (levels == 0) {
-            return true;
-        }
-        for (JsonNode child : node) {
-            if (nestedDeeperThan(child, levels - 1)) {
-                return true;
+    private static final int SENDABLE = 0;
+    private static final int TOO_DEEP = 1;
+    private static final int TOO_LARGE = 2;
+
+    /** A property object nested too deep, or a number beyond a double anywhere; null when neither. One walk of the event. */
+    private static Rejection unsendable(ObjectNode event) {
+        for (Map.Entry<String, JsonNode> field : event.properties()) {
+            String name = field.getKey();
+            int problem = problem(field.getValue(), AmplitudeFields.isPropertyObject(name) ? AmplitudeFields.MAX_NESTING : Integer.MAX_VALUE);
+            if (problem == TOO_DEEP) {
+                return new Rejection(name, name + " is nested deeper than " + AmplitudeFields.MAX_NESTING + " levels");
+            }
+            if (problem == TOO_LARGE) {
+                TreePlace place = TreePlace.first(event, FieldCoercion::beyondDouble, key -> false);
+                return FieldCoercion.tooLarge(place.field(), place.described(), place.value()).rejection;
             }
         }
-        return false;
+        return null;
+    }
+
+    /** What node holds that cannot be sent: containers more than levels deep (itself included), or a number beyond a double. */
+    private static int problem(JsonNode node, int levels) {
+        if (!node.isContainerNode()) {
+            return FieldCoercion.beyondDouble(node) ? TOO_LARGE : SENDABLE;
+        }
+        if (levels == 0) {
+            return TOO_DEEP;
+        }
+        for (JsonNode child : node) {
+            int problem = problem(child, levels - 1);
+            if (problem != SENDABLE) {
+                return problem;
+            }
+        }
+        return SENDABLE;
     }
 
     private static int longStrings(JsonNode node) {

@@ -5,36 +5,101 @@ package io.ampfill.event;
  * ({@code 2024-03-01T12:00:00Z}, {@code +02:00} offsets, fractional seconds, and Amplitude's export form
  * {@code 2024-03-01 12:00:00.123456}); no zone means UTC. Hand-written rather than DateTimeFormatter, because
  * export files put every event through it, and without exceptions, because bad input is routine here.
+ * <p>
+ * Also says what an epoch number's size tells of its unit. Events of 1973 to 5138 have 12 to 14 digits as
+ * milliseconds; the same instants in seconds, microseconds or nanoseconds have sizes of their own that no date in
+ * milliseconds has, so such a number is refused with the unit it looks like rather than sent as a wrong date.
  */
 final class EventTime {
     /** Returned when the text is not a time; no real event is at Long.MIN_VALUE. */
     static final long NOT_A_TIME = Long.MIN_VALUE;
+    /** Returned for a year too far off for epoch milliseconds (hundreds of millions of years): before 1970 or in the future. */
+    static final long FAR_PAST = Long.MIN_VALUE + 1;
+    static final long FAR_FUTURE = Long.MAX_VALUE;
 
+    /** 10^11 ms is March 1973; a smaller number is almost certainly seconds (10^11 s is the year 5138). */
+    static final long SECONDS_BELOW = 100_000_000_000L;
+    /** 10^14 ms is the year 5138; as microseconds, 10^14 is March 1973. */
+    static final long MICROSECONDS_FROM = 100_000_000_000_000L;
+    /** 10^17 µs is the year 5138; as nanoseconds, 10^17 is March 1973. */
+    static final long NANOSECONDS_FROM = 100_000_000_000_000_000L;
+    /** 10^20 ns is the year 5138: from here no unit makes a number a date, it is only too far ahead. */
+    static final double NO_UNIT_FROM = 1e20;
+
+    /** Years further off than this do not fit epoch milliseconds (a long holds about 292 million years). */
+    private static final int FARTHEST_YEAR = 200_000_000;
     private static final int[] DAYS_IN_MONTH = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
     private EventTime() {
     }
 
-    /** Epoch milliseconds of an ISO-8601 date-time as described above, or NOT_A_TIME. */
+    /** Whether an epoch number can be milliseconds by its size (1973 to 5138); whether it is too far ahead is another question. */
+    static boolean plausibleMillis(long n) {
+        return n >= SECONDS_BELOW && n < MICROSECONDS_FROM;
+    }
+
+    /** Why an epoch number is no time in milliseconds, judged by its size alone, or null when it may be one. */
+    static String unitProblem(double n) {
+        if (n < 0) {
+            return "time is before 1970-01-01";
+        }
+        if (n < SECONDS_BELOW) {
+            return "time looks like seconds, not milliseconds";
+        }
+        if (n >= NO_UNIT_FROM) {
+            return null;
+        }
+        if (n >= NANOSECONDS_FROM) {
+            return "time looks like nanoseconds, not milliseconds";
+        }
+        return n >= MICROSECONDS_FROM ? "time looks like microseconds, not milliseconds" : null;
+    }
+
+    /** As {@link #unitProblem(double)}, exact for every long. */
+    static String unitProblem(long n) {
+        if (n >= SECONDS_BELOW && n < MICROSECONDS_FROM) {
+            return null;
+        }
+        if (n >= NANOSECONDS_FROM) {
+            return "time looks like nanoseconds, not milliseconds";
+        }
+        return n >= MICROSECONDS_FROM ? "time looks like microseconds, not milliseconds" : unitProblem((double) n);
+    }
+
+    /**
+     * Epoch milliseconds of an ISO-8601 date-time as described above, or NOT_A_TIME. A year of more than four digits
+     * (with or without its sign, {@code +10000-01-01T00:00:00Z}) and a negative one are read too, so that they are
+     * refused as too far ahead or before 1970, not as unreadable; FAR_FUTURE and FAR_PAST stand for the farthest.
+     */
     static long iso(String s) {
         int n = s.length();
-        if (n < 16 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(13) != ':') {
+        int yearStart = n > 0 && (s.charAt(0) == '+' || s.charAt(0) == '-') ? 1 : 0;
+        int yearEnd = yearStart;
+        while (yearEnd < n && isDigit(s.charAt(yearEnd))) {
+            yearEnd++;
+        }
+        if (yearEnd - yearStart < 4 || yearEnd - yearStart > 9) {
             return NOT_A_TIME;
         }
-        char separator = s.charAt(10);
+        // from here on, the fixed places of "YYYY-MM-DDTHH:MM", shifted by the year's extra digits
+        int d = yearEnd - 4;
+        if (n < d + 16 || s.charAt(d + 4) != '-' || s.charAt(d + 7) != '-' || s.charAt(d + 13) != ':') {
+            return NOT_A_TIME;
+        }
+        char separator = s.charAt(d + 10);
         if (separator != 'T' && separator != 't' && separator != ' ') {
             return NOT_A_TIME;
         }
-        int year = number(s, 0, 4);
-        int month = number(s, 5, 2);
-        int day = number(s, 8, 2);
-        int hour = number(s, 11, 2);
-        int minute = number(s, 14, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)
+        int year = number(s, yearStart, yearEnd - yearStart) * (s.charAt(0) == '-' ? -1 : 1);
+        int month = number(s, d + 5, 2);
+        int day = number(s, d + 8, 2);
+        int hour = number(s, d + 11, 2);
+        int minute = number(s, d + 14, 2);
+        if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)
                 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
             return NOT_A_TIME;
         }
-        int i = 16;
+        int i = d + 16;
         int second = 0;
         int millis = 0;
         if (i < n && s.charAt(i) == ':') {
@@ -86,6 +151,9 @@ final class EventTime {
         }
         if (i != n) {
             return NOT_A_TIME;
+        }
+        if (Math.abs(year) > FARTHEST_YEAR) {
+            return year < 0 ? FAR_PAST : FAR_FUTURE;
         }
         long seconds = epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds;
         return seconds * 1000L + millis;

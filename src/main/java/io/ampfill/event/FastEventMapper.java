@@ -28,10 +28,12 @@ public final class FastEventMapper {
 
     private final int minIdLength;
     private final boolean skipUserPropertiesSync;
+    private final TimeHorizon horizon;
 
     public FastEventMapper(MappingSettings settings) {
         this.minIdLength = settings.minIdLength();
         this.skipUserPropertiesSync = settings.skipUserPropertiesSync();
+        this.horizon = new TimeHorizon(settings);
     }
 
     /** The event the bytes [from, from + length) map to, or null when the general path must decide. Never throws for bad data. */
@@ -39,7 +41,7 @@ public final class FastEventMapper {
         Pass pass = PER_THREAD.get();
         pass.tokens.reset(buf, from, length);
         try {
-            return pass.map(buf, minIdLength, skipUserPropertiesSync);
+            return pass.map(buf, minIdLength, skipUserPropertiesSync, horizon);
         } catch (RuntimeException e) {
             if (e == LineTokens.UNUSUAL) {
                 return null;
@@ -153,7 +155,7 @@ public final class FastEventMapper {
         /** The last float read. */
         private double real;
 
-        MappedEvent map(byte[] input, int minIdLength, boolean skipUserPropertiesSync) {
+        MappedEvent map(byte[] input, int minIdLength, boolean skipUserPropertiesSync, TimeHorizon horizon) {
             // map() itself has no loop: its loops are in methods of their own, so that the JIT compiles map() once
             // when it has been called often enough, not also once per loop "on stack" (JFR: four C2 compilations of
             // map(), together 40% of the C2 compiler's time in a run of 200,000 events)
@@ -164,7 +166,7 @@ public final class FastEventMapper {
             String userId = id(winner(USER_ID), minIdLength);
             String deviceId = id(winner(DEVICE_ID), minIdLength);
             check(userId != null || deviceId != null);
-            long time = time(winner(TIME));
+            long time = time(winner(TIME), horizon);
             Field insertIdField = winner(INSERT_ID);
             String insertId = insertIdField == null ? null : idText(insertIdField);
             checkTypes();
@@ -488,11 +490,11 @@ public final class FastEventMapper {
             return field.text;
         }
 
-        /** time as epoch milliseconds, as FieldCoercion.time takes it. */
-        private static long time(Field field) {
+        /** time as epoch milliseconds, where FieldCoercion.time takes it as it is; any other time is the general path's to word. */
+        private static long time(Field field, TimeHorizon horizon) {
             check(field != null);
             long millis;
-            boolean numeric = true;
+            boolean date = false;
             if (field.token == JsonToken.VALUE_NUMBER_INT) {
                 millis = field.integer;
             } else if (field.token == JsonToken.VALUE_NUMBER_FLOAT && FieldCoercion.isWhole(field.real)) {
@@ -502,12 +504,13 @@ public final class FastEventMapper {
                 String text = field.text.strip();
                 millis = FieldCoercion.integerText(text);
                 if (millis == FieldCoercion.NOT_AN_INTEGER) {
-                    numeric = false;
+                    date = true;
                     millis = EventTime.iso(text);
                     check(millis != EventTime.NOT_A_TIME);
                 }
             }
-            check(!numeric || millis >= FieldCoercion.EARLIEST_MILLIS);
+            check(date ? millis >= 0 : EventTime.plausibleMillis(millis));
+            check(!horizon.beyond(millis));
             return millis;
         }
 

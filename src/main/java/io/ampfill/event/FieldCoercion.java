@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.time.Instant;
+
 /**
  * Gives each typed field the JSON type Amplitude wants. CSV delivers every cell as a string, so strings are
  * converted; a value that cannot be converted throws {@link InvalidField} naming the field and the value.
@@ -15,48 +17,107 @@ final class FieldCoercion {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Longest value quoted in a reason, so that a reason stays one short line. */
     private static final int SHOWN_VALUE_LENGTH = 80;
-    /** Anything earlier is almost certainly seconds: 10^11 ms is March 1973, 10^11 s is year 5138. */
-    static final long EARLIEST_MILLIS = 100_000_000_000L;
-
     /** Returned by integerText for text that is not a plain integer. */
     static final long NOT_AN_INTEGER = Long.MIN_VALUE;
 
     private FieldCoercion() {
     }
 
-    /** time as epoch milliseconds: an integral number, a digit string, or an ISO-8601 timestamp. */
-    static JsonNode time(JsonNode value) {
+    /**
+     * time as epoch milliseconds: an integral number, a string of digits, a decimal, or an ISO-8601 timestamp. A
+     * number is refused when its size says it is seconds, microseconds or nanoseconds, or when it is negative; a
+     * timestamp (and a database's date) when it is before 1970; any time beyond the horizon.
+     */
+    static JsonNode time(JsonNode value, TimeHorizon horizon) {
         long millis;
-        boolean numeric = true;
-        if (value.isIntegralNumber() && value.canConvertToLong()) {
-            millis = value.longValue();
-        } else if (value.isFloatingPointNumber()) {
-            double d = value.doubleValue();
-            if (!isWhole(d)) {
-                throw new InvalidField("time", "time is not whole milliseconds: " + shown(value));
-            }
-            millis = (long) d;
+        if (value instanceof TimestampNode) {
+            millis = date(value.longValue(), value, horizon);
+        } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+            millis = epochNumber(value.longValue(), horizon);
+        } else if (value.isNumber()) {
+            millis = epochNumber(value.doubleValue(), shown(value), horizon);
         } else if (value.isTextual()) {
             String text = value.textValue().strip();
-            millis = integerText(text);
-            if (millis == NOT_AN_INTEGER) {
-                numeric = false;
+            long integral = integerText(text);
+            if (integral != NOT_AN_INTEGER) {
+                millis = epochNumber(integral, horizon);
+            } else if (looksDecimal(text)) {
+                millis = epochNumber(decimal(text, value), text, horizon);
+            } else {
                 millis = EventTime.iso(text);
-            }
-            if (millis == EventTime.NOT_A_TIME) {
-                throw new InvalidField("time", "time is not epoch milliseconds or an ISO-8601 timestamp: " + shown(value));
+                if (millis == EventTime.NOT_A_TIME) {
+                    throw notATime(value);
+                }
+                millis = date(millis, value, horizon);
             }
         } else {
-            throw new InvalidField("time", "time is not epoch milliseconds or an ISO-8601 timestamp: " + shown(value));
-        }
-        if (numeric && millis < EARLIEST_MILLIS) {
-            throw new InvalidField("time", "time looks like seconds, not milliseconds: " + millis);
+            throw notATime(value);
         }
         return NODES.numberNode(millis);
     }
 
+    private static long epochNumber(long n, TimeHorizon horizon) {
+        String problem = EventTime.unitProblem(n);
+        if (problem != null) {
+            throw new InvalidField("time", problem + ": " + n);
+        }
+        if (horizon.beyond(n)) {
+            throw new InvalidField("time", horizon.reason() + ": " + n + " (" + Instant.ofEpochMilli(n) + ")");
+        }
+        return n;
+    }
+
+    private static long epochNumber(double n, String shown, TimeHorizon horizon) {
+        String problem = EventTime.unitProblem(n);
+        if (problem != null) {
+            throw new InvalidField("time", problem + ": " + shown);
+        }
+        if (n >= EventTime.NO_UNIT_FROM) {
+            throw new InvalidField("time", horizon.reason() + ": " + shown);
+        }
+        if (!isWhole(n)) {
+            throw new InvalidField("time", "time is not whole milliseconds: " + shown);
+        }
+        long millis = (long) n;
+        if (horizon.beyond(millis)) {
+            throw new InvalidField("time", horizon.reason() + ": " + shown + " (" + Instant.ofEpochMilli(millis) + ")");
+        }
+        return millis;
+    }
+
+    /** A time that is a date already (a timestamp, a database's date): no unit to judge, only its range. */
+    private static long date(long millis, JsonNode value, TimeHorizon horizon) {
+        if (millis < 0) {
+            throw new InvalidField("time", "time is before 1970-01-01: " + shownDate(millis, value));
+        }
+        if (horizon.beyond(millis)) {
+            throw new InvalidField("time", horizon.reason() + ": " + shownDate(millis, value));
+        }
+        return millis;
+    }
+
+    /** A timestamp as given; a database's date as its epoch milliseconds and the instant they are. */
+    private static String shownDate(long millis, JsonNode value) {
+        return value instanceof TimestampNode ? millis + " (" + Instant.ofEpochMilli(millis) + ")" : shown(value);
+    }
+
+    private static double decimal(String text, JsonNode value) {
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw notATime(value); // "1-2", "1e": JSON number characters, but no number
+        }
+    }
+
+    private static InvalidField notATime(JsonNode value) {
+        return new InvalidField("time", "time is not epoch milliseconds or an ISO-8601 timestamp: " + shown(value));
+    }
+
     /** An integral number that fits a long (session_id, event_id), or one that fits an int (quantity). */
     static JsonNode integer(String field, JsonNode value, boolean fitsInt) {
+        if (beyondDouble(value)) {
+            throw tooLarge(field, field, value);
+        }
         long n = NOT_AN_INTEGER;
         if (value.isIntegralNumber() && value.canConvertToLong()) {
             n = value.longValue();
@@ -73,7 +134,10 @@ final class FieldCoercion {
 
     /** Any JSON number (price, revenue, location_lat, location_lng). */
     static JsonNode number(String field, JsonNode value) {
-        if (value.isNumber() && (value.isIntegralNumber() || Double.isFinite(value.doubleValue()))) {
+        if (value.isNumber()) {
+            if (beyondDouble(value)) {
+                throw tooLarge(field, field, value);
+            }
             return value;
         }
         if (value.isTextual()) {
@@ -88,12 +152,26 @@ final class FieldCoercion {
                     if (Double.isFinite(d)) {
                         return NODES.numberNode(d);
                     }
+                    throw tooLarge(field, field, value);
                 } catch (NumberFormatException e) {
                     // falls through to the rejection: "1e", "1.2.3"
                 }
             }
         }
         throw new InvalidField(field, field + " is not a number: " + shown(value));
+    }
+
+    /**
+     * A number no double holds (1e400, read exactly by {@link RecordJson}; a database's huge NUMERIC): sent, it would
+     * reach Amplitude as infinity or be refused, so it is refused here with its digits.
+     */
+    static boolean beyondDouble(JsonNode node) {
+        return node.isNumber() && !node.isInt() && !node.isLong() && !Double.isFinite(node.doubleValue());
+    }
+
+    /** The rejection of such a number: field is the top-level field it is in, place where it is. */
+    static InvalidField tooLarge(String field, String place, JsonNode value) {
+        return new InvalidField(field, "number too large to send: " + place + " is " + shown(value) + ", beyond a double's range (about 1.8E308)");
     }
 
     /** The value of an optionally negative string of at most 18 digits (so it cannot overflow), or NOT_AN_INTEGER; no exception on bad input. */

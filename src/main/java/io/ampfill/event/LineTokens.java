@@ -395,23 +395,7 @@ final class LineTokens {
     }
 
     private int appendUtf8(int ch, int at) {
-        byte[] b = unescaped;
-        if (ch < 0x80) {
-            b[at++] = (byte) ch;
-        } else if (ch < 0x800) {
-            b[at++] = (byte) (0xC0 | ch >> 6);
-            b[at++] = (byte) (0x80 | ch & 0x3F);
-        } else if (ch >= 0x10000) {
-            b[at++] = (byte) (0xF0 | ch >> 18);
-            b[at++] = (byte) (0x80 | ch >> 12 & 0x3F);
-            b[at++] = (byte) (0x80 | ch >> 6 & 0x3F);
-            b[at++] = (byte) (0x80 | ch & 0x3F);
-        } else {
-            b[at++] = (byte) (0xE0 | ch >> 12);
-            b[at++] = (byte) (0x80 | ch >> 6 & 0x3F);
-            b[at++] = (byte) (0x80 | ch & 0x3F);
-        }
-        return at;
+        return Utf8.put(unescaped, at, ch);
     }
 
     private void ensureUnescaped(int size) {

@@ -11,7 +11,41 @@ import java.util.Optional;
  */
 public interface CheckpointStore extends AutoCloseable {
 
+    /**
+     * A source's position, as text: its own ({@link #sourcePosition()}: a record count, a cursor), after the length of its
+     * dead-letter file when it was saved and a semicolon ({@code 2048;5000}); a position saved without that length (by a
+     * dry run, or a version before) is the source's alone.
+     */
     record Checkpoint(String source, String fingerprint, String position) {
+
+        public static String position(String sourcePosition, long deadLetterLength) {
+            return deadLetterLength < 0 ? sourcePosition : deadLetterLength + ";" + sourcePosition;
+        }
+
+        public String sourcePosition() {
+            int end = endOfLength();
+            return end < 0 ? position : position.substring(end + 1);
+        }
+
+        /** The length of the source's dead-letter file when the position was saved; -1 if it was saved without it. */
+        public long deadLetterLength() {
+            int end = endOfLength();
+            return end < 0 ? -1 : Long.parseLong(position.substring(0, end));
+        }
+
+        /** Where the length's digits end; -1 without them (a cursor's text starts with "[", a count has no ";"). */
+        private int endOfLength() {
+            int semicolon = position.indexOf(';');
+            if (semicolon < 1 || semicolon > 18) {
+                return -1;
+            }
+            for (int i = 0; i < semicolon; i++) {
+                if (position.charAt(i) < '0' || position.charAt(i) > '9') {
+                    return -1;
+                }
+            }
+            return semicolon;
+        }
     }
 
     /** The store cannot be opened, read or written; the message says which and why, without credentials. */

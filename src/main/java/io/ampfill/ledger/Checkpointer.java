@@ -30,6 +30,7 @@ public final class Checkpointer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        ledger.saveWith(this::save);
         long millis = Math.max(10, interval.toMillis());
         timer.scheduleWithFixedDelay(this::saveQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }
@@ -60,8 +61,11 @@ public final class Checkpointer implements AutoCloseable {
         try {
             save();
         } catch (RuntimeException e) {
-            // the next save tries again; meanwhile a crash only means a larger resend
-            LOG.warn("checkpoint not saved: {}", e.getMessage());
+            // the next save tries again; meanwhile a crash only means a larger resend. After a fatal stop the run's
+            // last line says why, and this would repeat it
+            if (!ledger.failed()) {
+                LOG.warn("checkpoint not saved: {}", e.getMessage());
+            }
         }
     }
 
@@ -73,7 +77,7 @@ public final class Checkpointer implements AutoCloseable {
         }
         timer.shutdownNow();
         try {
-            save();
+            saveQuietly(); // runs as Camel stops (on SIGTERM, in the shutdown hook): the report must still be printed
         } finally {
             closed = true;
             store.close();

@@ -8,8 +8,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
 
 /**
- * The last step of a source route: the exchange (and so the file, whose move to done/ Camel performs on
- * completion) completes only when every record of the unit is acknowledged or dead-lettered. It is
+ * The last step of a source route: the exchange (and so the file, which the route's process strategy moves to done/
+ * on completion) completes only when every record of the unit is acknowledged or dead-lettered. It is
  * asynchronous, so the file consumer reads the next file while this one's events are still in flight,
  * and a crash before that point leaves the file in the inbox, with its checkpoint.
  */
@@ -47,11 +47,13 @@ public final class SettledGate extends AsyncProcessorSupport implements AsyncPro
             if (unit.readCut()) {
                 // stopping mid-file: what was read is delivered and checkpointed, the file stays for the next run
                 checkpointer.save(unit); // its dead letters are on disk first (CheckpointStore.runningBeforeEverySave)
+                unit.release(); // every line of its dead-letter file is of a record before that position
                 exchange.setException(new ReadStoppedException(unit));
             } else {
                 // read to its end, it leaves the inbox now: no position is saved for it (a store commit per file was
                 // most of a small file's cost); a crash before the move resends what settled since the last timed save
                 beforeCommit.run();
+                unit.release(); // its dead letters are all written: the run's end must not cut them back
                 report.fileCommitted();
             }
         } catch (RuntimeException failed) {

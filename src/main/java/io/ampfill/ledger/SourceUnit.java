@@ -24,14 +24,19 @@ public final class SourceUnit {
     private long base;
     private BitSet settledBits = new BitSet();
     private long committed;
-    private long checkpointed;
+    /** The position and dead-letter length the checkpoint store holds for this unit. */
+    private long storedPosition;
+    private long storedLength;
     private volatile boolean readCut;
+    private DeadLetterTrail trail = DeadLetterTrail.NONE;
+    /** A page of a table, whose dead letters all count as the page's: its number; else -1 (a record's is its ordinal). */
+    private final long page;
 
     /**
      * A unit that resumes: the first {@code start} records were settled by an earlier run.
      * A null checkpoint key: the unit's source keeps its own position (a database page, say).
      */
-    SourceUnit(String name, String checkpointKey, String fingerprint, long start) {
+    SourceUnit(String name, String checkpointKey, String fingerprint, long start, long storedLength, long page) {
         this.name = name;
         this.checkpointKey = checkpointKey;
         this.fingerprint = fingerprint;
@@ -39,7 +44,24 @@ public final class SourceUnit {
         this.settledCount = start;
         this.base = start;
         this.committed = start;
-        this.checkpointed = start;
+        this.storedPosition = start;
+        this.storedLength = storedLength;
+        this.page = page;
+    }
+
+    /** Set once, before the unit is handed out. */
+    void trail(DeadLetterTrail trail) {
+        this.trail = trail;
+    }
+
+    /** What a dead letter of this record counts as, for its source's {@link DeadLetterTrail}: its ordinal, or its page. */
+    public long deadLetterTag(long ordinal) {
+        return page >= 0 ? page : ordinal;
+    }
+
+    /** This run is done with the unit: its last position is saved, or it is read to its end and about to commit. */
+    void release() {
+        trail.release();
     }
 
     /** The name the user knows this source by (a file name), used in dead-letter records and the report. */
@@ -88,17 +110,30 @@ public final class SourceUnit {
         return readCut;
     }
 
-    /** The position to store if it moved since it was last stored, else null; see {@link #stored}. */
+    /**
+     * The position to store if it moved since it was last stored, else null; see {@link #stored}. It goes with the
+     * length of the unit's dead-letter file, and may be short of {@link #committedOrdinal()} for the two to agree.
+     */
     synchronized CheckpointStore.Checkpoint checkpointIfMoved() {
-        if (checkpointKey == null || committed == checkpointed) {
+        if (checkpointKey == null) {
             return null;
         }
-        return new CheckpointStore.Checkpoint(checkpointKey, fingerprint, Long.toString(committed));
+        DeadLetterTrail.Cut cut = trail.cutAt(committed);
+        if (cut.position() == storedPosition && cut.length() == storedLength) {
+            return null;
+        }
+        return new CheckpointStore.Checkpoint(checkpointKey, fingerprint,
+                CheckpointStore.Checkpoint.position(Long.toString(cut.position()), cut.length()));
     }
 
     /** The store holds this position now (marked only after the write succeeded, so a failed save is retried). */
     synchronized void stored(CheckpointStore.Checkpoint checkpoint) {
-        checkpointed = Math.max(checkpointed, Long.parseLong(checkpoint.position()));
+        long position = Long.parseLong(checkpoint.sourcePosition());
+        if (position >= storedPosition) {
+            storedPosition = position;
+            storedLength = checkpoint.deadLetterLength();
+            trail.stored(new DeadLetterTrail.Cut(position, storedLength));
+        }
     }
 
     /** Every record before this ordinal is settled. */

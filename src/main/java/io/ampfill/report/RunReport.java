@@ -66,6 +66,14 @@ public final class RunReport {
         deadLettered.computeIfAbsent(kindOf(reason), k -> new LongAdder()).increment();
     }
 
+    /** A dead letter written, then taken back as the run stopped before its position was saved: the next run writes it. */
+    public void deadLetterWithdrawn(String reason) {
+        LongAdder written = deadLettered.get(kindOf(reason));
+        if (written != null) {
+            written.decrement();
+        }
+    }
+
     public void retry(String cause) {
         retries.computeIfAbsent(cause, k -> new LongAdder()).increment();
     }
@@ -118,7 +126,11 @@ public final class RunReport {
         line(out, "records read", String.valueOf(recordsRead()));
         line(out, "events delivered", String.valueOf(delivered()));
         line(out, "dead-lettered", String.valueOf(deadLettered()));
-        deadLetteredByReason().forEach((reason, n) -> line(out, "  " + reason, String.valueOf(n)));
+        deadLetteredByReason().forEach((reason, n) -> {
+            if (n > 0) {
+                line(out, "  " + reason, String.valueOf(n));
+            }
+        });
         long sent = eventsSent.sum();
         line(out, "requests", requests() + (requests() > 0
                 ? String.format(Locale.ROOT, " (%.1f events per request)", (double) sent / requests()) : ""));

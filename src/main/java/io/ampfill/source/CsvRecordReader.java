@@ -31,6 +31,8 @@ final class CsvRecordReader implements RecordReader {
     private CsvParser parser;
     /** One per header cell; null where the header cell is empty. */
     private Column[] columns;
+    /** The header row as read, written back as CSV. */
+    private String header;
     private final List<String> cells = new ArrayList<>();
     private long rowLine;
     private boolean finished;
@@ -65,7 +67,7 @@ final class CsvRecordReader implements RecordReader {
                 if (!readRow()) {
                     finished = true;
                 } else if (text.invalidBefore(parser.currentLocation().getCharOffset())) {
-                    out.add(SourceRecord.unparsable(rowLine, csvLine(cells), "not valid UTF-8"));
+                    out.add(SourceRecord.unparsable(rowLine, rawRow(), "not valid UTF-8: a byte in this row (raw has U+FFFD in its place)"));
                     added++;
                 } else if (!allEmpty(cells)) {
                     out.add(toRecord());
@@ -73,13 +75,13 @@ final class CsvRecordReader implements RecordReader {
                 }
             }
         } catch (UnreadableInputException e) {
-            out.add(SourceRecord.unparsable(errorLine(), null, e.reason()));
+            out.add(SourceRecord.unkept(errorLine(), e.reason(), SourceRecord.REST_OF_FILE));
             finished = true;
         } catch (JacksonException e) {
             if (e.getCause() instanceof UnreadableInputException unreadable) {
-                out.add(SourceRecord.unparsable(errorLine(), null, unreadable.reason()));
+                out.add(SourceRecord.unkept(errorLine(), unreadable.reason(), SourceRecord.REST_OF_FILE));
             } else {
-                out.add(SourceRecord.unparsable(errorLine(), null, "not valid CSV from here on: " + JsonErrorText.of(e)));
+                out.add(SourceRecord.unkept(errorLine(), JsonErrorText.reason(e, "not valid CSV from here on"), SourceRecord.REST_OF_FILE));
             }
             finished = true;
         }
@@ -100,6 +102,7 @@ final class CsvRecordReader implements RecordReader {
             finished = true;
             return;
         }
+        header = csvLine(cells);
         columns = new Column[cells.size()];
         for (int i = 0; i < columns.length; i++) {
             columns[i] = Column.named(cells.get(i));
@@ -108,12 +111,12 @@ final class CsvRecordReader implements RecordReader {
 
     /** Reads the next row's cells into {@link #cells}; false at the end of the file. */
     private boolean readRow() throws IOException {
+        rowLine = -1;
         JsonToken token = parser.nextToken();
         if (token == null) {
             return false;
         }
         cells.clear();
-        rowLine = -1;
         while ((token = parser.nextToken()) == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NULL) {
             if (rowLine < 0) {
                 rowLine = parser.currentTokenLocation().getLineNr();
@@ -135,15 +138,15 @@ final class CsvRecordReader implements RecordReader {
             }
             if (i >= columns.length) {
                 // empty trailing cells (a trailing comma) lose nothing and are ignored above; a filled one means the row is misaligned
-                return SourceRecord.unparsable(rowLine, csvLine(cells), "row has " + cells.size() + " cells, header has " + columns.length);
+                return SourceRecord.unparsable(rowLine, rawRow(), "row has " + cells.size() + " cells, header has " + columns.length);
             }
             Column column = columns[i];
             if (column == null) {
-                return SourceRecord.unparsable(rowLine, csvLine(cells), "cell " + (i + 1) + " has no column name in the header");
+                return SourceRecord.unparsable(rowLine, rawRow(), "cell " + (i + 1) + " has no column name in the header");
             }
             String problem = column.object == null ? putTopLevel(row, column.field, cell) : putNested(row, column, cell);
             if (problem != null) {
-                return SourceRecord.unparsable(rowLine, csvLine(cells), problem);
+                return SourceRecord.unparsable(rowLine, rawRow(), problem);
             }
         }
         return DeadLetterInput.recordOf(rowLine, row);
@@ -201,7 +204,15 @@ final class CsvRecordReader implements RecordReader {
         return true;
     }
 
-    /** The row written back as CSV, as the raw text of an error record (the parser does not keep the original). */
+    /**
+     * The raw text of a row's error record: the header row and the row, written back as CSV (the parser does not keep
+     * the original). With its header, a fixed row is a CSV file of its own again: a dead letter dropped back is read so.
+     */
+    private String rawRow() {
+        return header + "\n" + csvLine(cells);
+    }
+
+    /** Cells written back as one CSV line. */
     private static String csvLine(List<String> cells) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
@@ -218,7 +229,11 @@ final class CsvRecordReader implements RecordReader {
         return line.toString();
     }
 
+    /** Where what cannot be read begins: the row it is in, once a cell of it was read; else where the parser stopped. */
     private long errorLine() {
+        if (rowLine > 0) {
+            return rowLine;
+        }
         return parser == null ? 1 : Math.max(1, parser.currentLocation().getLineNr());
     }
 

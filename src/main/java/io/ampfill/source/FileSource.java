@@ -71,8 +71,19 @@ public final class FileSource {
         String fingerprint = fingerprint(file);
         String key = checkpointKey(name);
         CheckpointStore.Checkpoint saved = earlierRuns.get(key);
-        long start = saved != null && saved.fingerprint().equals(fingerprint) ? Long.parseLong(saved.position()) : 0;
-        SourceUnit unit = ledger.open(name, key, fingerprint, start);
+        SourceUnit unit;
+        try {
+            // resumes at the saved position, its dead-letter file cut back to the length saved with it
+            unit = ledger.open(name, key, fingerprint, saved != null && saved.fingerprint().equals(fingerprint) ? saved : null);
+        } catch (RuntimeException e) {
+            try {
+                reader.close();
+            } catch (IOException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+        long start = unit.committedOrdinal();
         exchange.setProperty(UNIT, unit);
         return new Chunks(reader, chunkSize, start, unit, stopping, (e, records) -> notRead.refuse(name, records == 0
                 ? "reading it failed: " + IoErrorText.of(e)

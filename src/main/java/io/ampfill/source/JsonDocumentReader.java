@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ampfill.event.RecordJson;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,7 @@ import java.util.List;
  */
 final class JsonDocumentReader implements RecordReader {
     /** Not the shared strict mapper: here more values follow each one read, by design. */
-    private static final ObjectMapper STREAMING_JSON = new ObjectMapper();
+    private static final ObjectMapper STREAMING_JSON = RecordJson.mapper();
 
     private final InputStream in;
     private JsonParser parser;
@@ -27,7 +28,7 @@ final class JsonDocumentReader implements RecordReader {
     private boolean finished;
 
     JsonDocumentReader(InputStream in) {
-        this.in = in;
+        this.in = new Utf8CheckedInput(in);
     }
 
     @Override
@@ -59,14 +60,14 @@ final class JsonDocumentReader implements RecordReader {
                 }
             }
         } catch (UnreadableInputException e) {
-            out.add(SourceRecord.unparsable(errorLine(), null, e.reason()));
+            out.add(SourceRecord.unkept(errorLine(), e.reason(), SourceRecord.REST_OF_FILE));
             finished = true;
         } catch (JacksonException e) {
             if (e.getCause() instanceof UnreadableInputException unreadable) {
-                out.add(SourceRecord.unparsable(errorLine(), null, unreadable.reason()));
+                out.add(SourceRecord.unkept(errorLine(), unreadable.reason(), SourceRecord.REST_OF_FILE));
             } else {
                 long line = e.getLocation() != null && e.getLocation().getLineNr() > 0 ? e.getLocation().getLineNr() : errorLine();
-                out.add(SourceRecord.unparsable(line, null, "not valid JSON from here on: " + JsonErrorText.of(e)));
+                out.add(SourceRecord.unkept(line, JsonErrorText.reason(e, "not valid JSON from here on"), SourceRecord.REST_OF_FILE));
             }
             finished = true;
         }

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads newline-delimited JSON (.ndjson, .jsonl): one object a line. Lines are split in a reused byte buffer
@@ -88,7 +89,7 @@ final class NdjsonReader implements RecordReader {
                         fill();
                     } catch (UnreadableInputException e) {
                         // the partial line before the damage is part of what cannot be read
-                        out.add(SourceRecord.unparsable(line + 1, null, e.reason()));
+                        out.add(SourceRecord.unkept(line + 1, e.reason(), SourceRecord.REST_OF_FILE));
                         finished = true;
                     }
                 }
@@ -107,7 +108,8 @@ final class NdjsonReader implements RecordReader {
         SourceRecord record;
         if (skippingLongLine) {
             skippingLongLine = false;
-            record = SourceRecord.unparsable(line, null, "line is longer than " + maxLineBytes + " bytes, more than a request may carry");
+            record = SourceRecord.unkept(line, "line is longer than " + maxLineBytes + " bytes, more than a request may carry",
+                    "the line, too long to keep here: it is line " + line + " of the source file");
         } else {
             record = parseLine(from, to, bits);
         }
@@ -133,8 +135,10 @@ final class NdjsonReader implements RecordReader {
         if (first == to) {
             return null;
         }
-        if (bits < 0 && !Utf8.valid(b, from, to)) {
-            return SourceRecord.unparsable(line, new String(b, from, to - from, StandardCharsets.UTF_8), "not valid UTF-8");
+        int invalid = bits < 0 ? Utf8.invalidAt(b, from, to) : -1;
+        if (invalid >= 0) {
+            return SourceRecord.unparsable(line, new String(b, from, to - from, StandardCharsets.UTF_8), String.format(Locale.ROOT,
+                    "not valid UTF-8: byte 0x%02X at byte %d of the line (raw has U+FFFD in its place)", b[invalid] & 0xFF, invalid - from + 1));
         }
         if (events != null) {
             MappedEvent event = events.tryMap(b, from, to - from);
@@ -146,7 +150,7 @@ final class NdjsonReader implements RecordReader {
         try {
             node = RecordReaders.JSON.readTree(b, from, to - from);
         } catch (JacksonException e) {
-            return SourceRecord.unparsable(line, text(from, to), "not valid JSON: " + JsonErrorText.of(e));
+            return SourceRecord.unparsable(line, text(from, to), JsonErrorText.reason(e, "not valid JSON"));
         } catch (IOException e) {
             return SourceRecord.unparsable(line, text(from, to), "not valid JSON: " + e.getMessage());
         }

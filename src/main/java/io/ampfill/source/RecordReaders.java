@@ -3,6 +3,7 @@ package io.ampfill.source;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ampfill.event.FastEventMapper;
+import io.ampfill.event.RecordJson;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,7 @@ import java.util.Locale;
 /** Opens the right streaming reader for a file in the drop folder, chosen by its name; .gz files are decompressed as they are read. */
 public final class RecordReaders {
     /** Shared by every reader: thread-safe, and fails on trailing content so that "{} x" is not taken for "{}". */
-    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final ObjectMapper JSON = RecordJson.mapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     static final String NOT_AN_OBJECT = "not a JSON object";
 
     private enum Format { NDJSON, JSON, CSV }

@@ -40,6 +40,24 @@ class PackagedJarIT {
     }
 
     @Test
+    void a_dry_run_sends_to_its_own_emulator_even_when_an_endpoint_is_set_outside_the_settings_file() throws Exception {
+        copySamples();
+        try (AmplitudeEmulator elsewhere = AmplitudeEmulator.start(new EmulatorSettings())) {
+            // an EU user's shell exports AMPLITUDE_ENDPOINT (as the README shows); -D and the environment outrank any
+            // value ampfill sets itself, so the dry run must not use that name for where it sends
+            String bySystemProperty = runJarSucceeding("-Damplitude.endpoint=" + elsewhere.batchUrl(),
+                    "-Dbackfill.inbox=samples/inbox", "-Dbackfill.file-min-age=0s");
+            String byEnvironment = runSucceeding(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dbackfill.inbox=samples/inbox", "-Dbackfill.file-min-age=0s", "-jar",
+                    Path.of("target/ampfill.jar").toAbsolutePath().toString()), Map.of("AMPLITUDE_ENDPOINT", elsewhere.batchUrl()));
+
+            assertThat(elsewhere.requestCount()).as("requests to the endpoint named outside the settings file").isZero();
+            assertThat(bySystemProperty).contains("dry run").contains("events delivered                   1000");
+            assertThat(byEnvironment).contains("dry run").contains("events delivered                   1000");
+        }
+    }
+
+    @Test
     void the_launcher_makes_its_class_data_archive_once_without_the_users_settings_then_starts_with_it() throws Exception {
         Path inbox = copySamples();
         Path cds = Files.createDirectories(work.resolve("cds"));
@@ -69,6 +87,24 @@ class PackagedJarIT {
             // the same events again: Amplitude (here the emulator) drops them by insert_id
             assertThat(emulator.duplicateCount()).isEqualTo(1000);
             assertThat(emulator.ingestedCount()).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void the_launcher_refuses_its_own_bad_settings_with_exit_2_and_one_line() throws Exception {
+        Map<String, String> bad = Map.of("AMPFILL_JAR", "no-such.jar", "JAVA_HOME", work.resolve("no-jdk").toString(),
+                "AMPFILL_CDS", "false");
+        for (Map.Entry<String, String> setting : bad.entrySet()) {
+            ProcessBuilder builder = new ProcessBuilder(Path.of("bin/ampfill").toAbsolutePath().toString())
+                    .directory(work.toFile()).redirectErrorStream(true);
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().put(setting.getKey(), setting.getValue());
+            Process run = builder.start();
+            String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(run.exitValue()).as(output).isEqualTo(AmpfillApp.BAD_SETTINGS);
+            assertThat(output.lines().toList()).singleElement().asString().startsWith("ampfill: " + setting.getKey() + ": ");
         }
     }
 

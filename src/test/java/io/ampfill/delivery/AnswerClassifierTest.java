@@ -20,9 +20,45 @@ class AnswerClassifierTest {
         return AnswerClassifier.classify(new HttpAnswer(status, null, body), THREE_DEVICES);
     }
 
+    private static final String AMPLITUDE_200 =
+            "{\"code\":200,\"events_ingested\":3,\"payload_size_bytes\":521,\"server_upload_time\":1396381378123}";
+
     @Test
-    void acknowledges_a_200() {
-        assertThat(classify(200, "{\"code\":200,\"events_ingested\":3}")).isInstanceOf(BatchAnswer.Acknowledged.class);
+    void acknowledges_a_200_with_amplitudes_answer() {
+        assertThat(classify(200, AMPLITUDE_200)).isInstanceOf(BatchAnswer.Acknowledged.class);
+        assertThat(classify(200, " { \"server_upload_time\": 1396381378123, \"payload_size_bytes\": 521,\n"
+                + " \"events_ingested\": 3, \"code\": 200, \"more\": {\"a\": [1]} }\n")).isInstanceOf(BatchAnswer.Acknowledged.class);
+    }
+
+    @Test
+    void does_not_acknowledge_a_200_whose_body_is_an_html_page() {
+        BatchAnswer answer = classify(200, "<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body></body></html>");
+
+        assertThat(answer).isInstanceOf(BatchAnswer.NotAmplitude.class);
+        assertThat(((BatchAnswer.NotAmplitude) answer).what()).isEqualTo(
+                "200 with an HTML page (<!DOCTYPE html> <html><head><title>Sign in</title></head><body></body></html>)");
+    }
+
+    @Test
+    void does_not_acknowledge_a_200_whose_json_code_is_not_200() {
+        BatchAnswer answer = classify(200, "{\"code\":500,\"events_ingested\":3,\"payload_size_bytes\":521,\"server_upload_time\":1}");
+
+        assertThat(answer).isInstanceOf(BatchAnswer.NotAmplitude.class);
+        assertThat(((BatchAnswer.NotAmplitude) answer).what()).startsWith("200 with JSON whose code is 500 (");
+        assertThat(classify(200, "{\"code\":\"200\",\"events_ingested\":3,\"payload_size_bytes\":521,\"server_upload_time\":1}"))
+                .isInstanceOf(BatchAnswer.NotAmplitude.class);
+    }
+
+    @Test
+    void does_not_acknowledge_a_2xx_without_each_of_amplitudes_keys_or_with_more_than_one_object() {
+        for (String body : new String[]{"", "   ", "OK", "{}", "[]", "{\"code\":200}", "{\"code\":200,\"events_ingested\":3}",
+                "{\"code\":200,\"events_ingested\":\"3\",\"payload_size_bytes\":521,\"server_upload_time\":1}",
+                AMPLITUDE_200 + AMPLITUDE_200, AMPLITUDE_200.substring(0, 40)}) {
+            assertThat(classify(200, body)).as(body).isInstanceOf(BatchAnswer.NotAmplitude.class);
+        }
+        assertThat(classify(204, AMPLITUDE_200)).isInstanceOf(BatchAnswer.NotAmplitude.class);
+        assertThat(((BatchAnswer.NotAmplitude) classify(200, "")).what()).isEqualTo("200 with an empty body");
+        assertThat(((BatchAnswer.NotAmplitude) classify(200, "OK")).what()).isEqualTo("200 with a body that is not JSON (OK)");
     }
 
     @Test

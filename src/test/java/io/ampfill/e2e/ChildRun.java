@@ -41,18 +41,7 @@ final class ChildRun {
                 .start();
     }
 
-    /** True once the emulator has ingested {@code target} events while the run still runs; false if it ended first. */
-    static boolean deliveringWhen(AmplitudeEmulator emulator, Process run, long target) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (emulator.ingestedCount() < target) {
-            if (run.waitFor(5, TimeUnit.MILLISECONDS) || System.nanoTime() > deadline) {
-                return false;
-            }
-        }
-        return run.isAlive();
-    }
-
-    /** The output of every run in the folder, each under its file's name: for failure messages. */
+    /** What the runs in this folder printed, each log after its name: for a failure's message. */
     static String logs(Path workDir) throws IOException {
         StringBuilder all = new StringBuilder();
         try (Stream<Path> files = Files.list(workDir)) {
@@ -61,6 +50,29 @@ final class ChildRun {
             }
         }
         return all.toString();
+    }
+
+    /**
+     * Settings of a run against {@code emulator}, slow enough per device that a stop lands mid-delivery, with at most
+     * {@code window} events in flight and a checkpoint every 200 ms.
+     */
+    static Map<String, String> settings(AmplitudeEmulator emulator, int deviceEps, int window) {
+        Map<String, String> settings = sendingTo(emulator);
+        settings.put("amplitude.device-eps", String.valueOf(deviceEps));
+        settings.put("backfill.max-in-flight-events", String.valueOf(window));
+        settings.put("backfill.checkpoint-interval", "200ms");
+        return settings;
+    }
+
+    /** True once the emulator has ingested {@code target} events while the run still runs; false if it ended first. */
+    static boolean runsUntilIngested(Process run, AmplitudeEmulator emulator, long target) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (emulator.ingestedCount() < target) {
+            if (run.waitFor(5, TimeUnit.MILLISECONDS) || System.nanoTime() > deadline) {
+                return false;
+            }
+        }
+        return run.isAlive();
     }
 
     /**

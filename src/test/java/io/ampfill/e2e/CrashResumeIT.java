@@ -2,6 +2,7 @@ package io.ampfill.e2e;
 
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
+import io.ampfill.emulator.Fault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -26,22 +29,21 @@ class CrashResumeIT {
     private static final int DEVICES = 1000;
     private static final int PER_DEVICE = 100;
     private static final int WINDOW = 10_000;
+    private static final int SIGTERM_EXIT = 143;
+    private static final String STOPPING_LINE =
+            "ampfill: stopping: delivering what was read, up to 30s; press Ctrl-C again to stop now";
 
     @TempDir
     Path work;
     AmplitudeEmulator emulator;
     Path inbox;
-    Map<String, String> settings;
+    Map<String, String> settings = new HashMap<>();
 
     @BeforeEach
     void prepare() throws IOException {
         emulator = AmplitudeEmulator.start(new EmulatorSettings());
         inbox = Events.hourlyFiles(work.resolve("data/inbox"), DEVICES, PER_DEVICE, 5);
-        settings = ChildRun.sendingTo(emulator);
-        // slow enough per device that a kill lands mid-delivery
-        settings.put("amplitude.device-eps", "40");
-        settings.put("backfill.max-in-flight-events", String.valueOf(WINDOW));
-        settings.put("backfill.checkpoint-interval", "200ms");
+        settings.putAll(ChildRun.settings(emulator, 40, WINDOW));
     }
 
     @AfterEach
@@ -57,7 +59,7 @@ class CrashResumeIT {
             Process run = ChildRun.start(work, settings);
             // a random moment while events are flowing: after 1,000 to 20,000 more have arrived, however fast the machine is
             long target = emulator.ingestedCount() + 1_000 + moments.nextInt(19_000);
-            if (!waitUntilIngested(run, target)) {
+            if (!ChildRun.runsUntilIngested(run, emulator, target)) {
                 break; // it finished before the kill: nothing left to interrupt
             }
             long before = emulator.ingestedCount();
@@ -70,8 +72,8 @@ class CrashResumeIT {
         assertThat(kills).as("the run was killed three times before it could finish").isEqualTo(3);
 
         Process last = ChildRun.start(work, settings);
-        assertThat(ChildRun.finishes(last, work, 120)).as("last run ends%n%s", logs()).isTrue();
-        assertThat(last.exitValue()).as(logs()).isZero();
+        assertThat(ChildRun.finishes(last, work, 120)).as("last run ends%n%s", ChildRun.logs(work)).isTrue();
+        assertThat(last.exitValue()).as(ChildRun.logs(work)).isZero();
 
         assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);
         long resent = emulator.duplicateCount();
@@ -86,24 +88,62 @@ class CrashResumeIT {
     @Test
     void after_a_sigterm_the_restart_resends_nothing() throws Exception {
         Process run = ChildRun.start(work, settings);
-        assertThat(waitUntilIngested(run, 15_000)).as("still running when stopped").isTrue();
+        assertThat(ChildRun.runsUntilIngested(run, emulator, 15_000)).as("still running when stopped").isTrue();
         run.destroy(); // SIGTERM: stop reading, deliver what was read, checkpoint, exit
         assertThat(ChildRun.finishes(run, work, 60)).as("stops after SIGTERM%n%s", logs()).isTrue();
+        assertThat(run.exitValue()).as(logs()).isEqualTo(SIGTERM_EXIT);
+        assertThat(logs().lines().filter(STOPPING_LINE::equals)).as(logs()).hasSize(1);
         long afterStop = emulator.ingestedCount();
         assertThat(afterStop).isLessThan((long) DEVICES * PER_DEVICE);
         assertThat(emulator.duplicateCount()).isZero();
 
         Process restart = ChildRun.start(work, settings);
-        assertThat(ChildRun.finishes(restart, work, 120)).as("restart ends%n%s", logs()).isTrue();
-        assertThat(restart.exitValue()).as(logs()).isZero();
+        assertThat(ChildRun.finishes(restart, work, 120)).as("restart ends%n%s", ChildRun.logs(work)).isTrue();
+        assertThat(restart.exitValue()).as(ChildRun.logs(work)).isZero();
 
         assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);
         System.out.printf("sigterm after %d events; restart resent %d%n", afterStop, emulator.duplicateCount());
         assertThat(emulator.duplicateCount()).as("events sent twice across the stop").isZero();
     }
 
-    private boolean waitUntilIngested(Process run, long target) throws InterruptedException {
-        return ChildRun.deliveringWhen(emulator, run, target);
+    @Test
+    void a_second_sigterm_during_a_slow_delivery_stops_at_once_and_the_rerun_delivers_everything() throws Exception {
+        // one request at a time: three are answered, the fourth takes a minute (a graceful stop would wait its 30 s)
+        settings.put("amplitude.max-concurrent-requests", "1");
+        settings.put("backfill.checkpoint-interval", "1h"); // so the positions the rerun finds are the stop's own
+        emulator.script(Fault.slow(Duration.ZERO), Fault.slow(Duration.ZERO), Fault.slow(Duration.ZERO),
+                Fault.slow(Duration.ofSeconds(60)));
+        Process run = ChildRun.start(work, settings);
+        awaitTrue(() -> emulator.requestCount() >= 4, "the slow request");
+        long delivered = emulator.ingestedCount();
+        run.destroy();
+        awaitTrue(() -> logs().contains(STOPPING_LINE), "the stopping line");
+        long secondSignal = System.nanoTime();
+        run.destroy();
+        assertThat(run.waitFor(10, TimeUnit.SECONDS)).as("ended within 10 s of the second SIGTERM%n%s", logs()).isTrue();
+        System.out.printf("second SIGTERM: ended after %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - secondSignal));
+        assertThat(run.exitValue()).as(logs()).isEqualTo(SIGTERM_EXIT);
+        assertThat(logs()).contains("ampfill: stopped at once: positions saved");
+        assertThat(emulator.ingestedCount()).as("delivered before the slow request").isEqualTo(delivered).isPositive();
+
+        Process rerun = ChildRun.start(work, settings);
+        assertThat(ChildRun.finishes(rerun, work, 120)).as("rerun ends%n%s", logs()).isTrue();
+        assertThat(rerun.exitValue()).as(logs()).isZero();
+
+        // every event in Amplitude (the slow request's copies, if they land, are dropped as duplicates), in order
+        assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);
+        System.out.printf("second SIGTERM after %d events delivered; the rerun resent %d%n", delivered, emulator.duplicateCount());
+        assertThat(emulator.duplicateCount()).as("resent: the positions were saved at the stop").isLessThan(delivered);
+        assertThat(names(inbox)).isEmpty();
+        assertThat(names(work.resolve("data/done"))).hasSize(5);
+    }
+
+    private void awaitTrue(java.util.concurrent.Callable<Boolean> condition, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.call()) {
+            assertThat(System.nanoTime()).as("waited a minute for %s%n%s", what, logs()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     private String logs() throws IOException {

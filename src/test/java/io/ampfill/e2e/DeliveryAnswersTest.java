@@ -10,7 +10,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static io.ampfill.e2e.Events.assertDeliveredInOrder;
 import static io.ampfill.e2e.FileBackfillTest.files;
@@ -101,6 +105,49 @@ class DeliveryAnswersTest {
     }
 
     @Test
+    void a_wrong_api_key_keeps_no_dead_letter_the_next_run_writes_and_the_rerun_writes_each_bad_record_once() throws IOException {
+        emulator = AmplitudeEmulator.start(new EmulatorSettings().expectedApiKey("the-right-key-42"));
+        StringBuilder file = new StringBuilder("{leading bad line\n[\"not an object\"]\n");
+        List<Integer> badLines = new ArrayList<>(List.of(1, 2));
+        int line = 2;
+        for (int seq = 0; seq < 50; seq++) {
+            for (int d = 0; d < 4; d++) {
+                file.append(Events.ndjsonLine(d, seq)).append('\n');
+                if (++line % 7 == 0) {
+                    file.append("{\"event_type\":\"Played Song\",\"device_id\":\"null\",\"time\":1700000000000}\n");
+                    badLines.add(++line);
+                }
+            }
+        }
+        Backfill wrongKey = new Backfill(work, emulator).set("amplitude.api-key", "wrong-key-7f3e9a1b2c");
+        wrongKey.drop("events.ndjson", file.toString());
+
+        assertThat(wrongKey.run()).isEqualTo(1);
+
+        assertThat(wrongKey.err).contains("Amplitude refused the API key");
+        assertThat(emulator.ingestedCount()).isZero();
+        // what stays is what the saved position counts, never more: the records before the first event (if saved)
+        List<Integer> kept = deadLetterLines(wrongKey);
+        assertThat(kept).isSubsetOf(1, 2);
+        assertThat(wrongKey.report.deadLettered()).as("the report counts what stays").isEqualTo(kept.size());
+
+        Backfill rightKey = new Backfill(work, emulator).set("amplitude.api-key", "the-right-key-42");
+        assertThat(rightKey.run()).as(rightKey.err).isZero();
+
+        assertDeliveredInOrder(emulator, 4, 50);
+        assertThat(deadLetterLines(rightKey)).as("each bad record once, nothing else").containsExactlyElementsOf(badLines);
+        assertThat(files(rightKey.deadLetters)).containsExactly("events.ndjson.rejected.ndjson");
+    }
+
+    /** The line numbers of the file's dead letters, in the dead-letter file's order; none if it is not there. */
+    private static List<Integer> deadLetterLines(Backfill backfill) throws IOException {
+        if (!Files.exists(backfill.deadLetters.resolve("events.ndjson.rejected.ndjson"))) {
+            return List.of();
+        }
+        return deadLetters(backfill, "events.ndjson").stream().map(r -> r.path("line").asInt()).toList();
+    }
+
+    @Test
     void stops_on_403() throws IOException {
         Backfill backfill = backfill(new EmulatorSettings(), 5, 10);
         emulator.script(Fault.status(403));
@@ -181,6 +228,80 @@ class DeliveryAnswersTest {
         assertThat(backfill.run()).as(backfill.err).isZero();
 
         assertDeliveredUnthrottled(backfill, 1200);
+    }
+
+    @Test
+    void with_pacing_off_a_device_refused_for_its_rate_gets_smaller_slower_batches_until_all_is_in() throws Exception {
+        // a server that takes no more than a second's worth of a device at once: a 2,000-event batch is refused every time
+        Backfill backfill = backfill(new EmulatorSettings().deviceEps(1000).strictBuckets(true), 2, 1500)
+                .set("amplitude.device-eps", "0")
+                .set("backfill.shutdown-timeout", "1s");
+
+        String log = loggedDuring(logSoFar -> {
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
+            try {
+                assertThat(run.get(30, TimeUnit.SECONDS)).as(backfill.err).isZero();
+            } catch (TimeoutException refusedForever) {
+                backfill.stop();
+                run.get(30, TimeUnit.SECONDS);
+                throw new AssertionError("still refused after 30 s: " + emulator.answerCounts());
+            }
+        });
+
+        assertDeliveredInOrder(emulator, 2, 1500);
+        assertThat(emulator.duplicateCount()).isZero();
+        assertThat(emulator.answerCounts().get(429)).as("requests refused").isBetween(1L, 4L);
+        assertThat(log.lines().filter(line -> line.contains("amplitude.device-eps is 0 (no pacing), but Amplitude refused")))
+                .singleElement().asString().contains("at most 1000 events/s").contains("at 970 events/s");
+    }
+
+    @Test
+    void says_when_amplitude_is_unreachable_and_when_it_is_back_then_delivers_everything() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Backfill backfill = new Backfill(work, null)
+                .set("amplitude.api-key", "test-key-0123456789")
+                .set("amplitude.endpoint", "http://127.0.0.1:" + port + "/batch")
+                .set("amplitude.retry.base", "10ms")
+                .set("amplitude.retry.max-backoff", "100ms");
+        backfill.drop("events.ndjson", Events.timeOrderedFiles(3, 10, 1).get(0));
+
+        String log = loggedDuring(logSoFar -> {
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!logSoFar.get().contains("Amplitude is unreachable") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            emulator = AmplitudeEmulator.start(new EmulatorSettings().port(port)); // Amplitude is back where ampfill sends
+            assertThat(run.get(30, TimeUnit.SECONDS)).as(backfill.err).isZero();
+        });
+
+        assertDeliveredInOrder(emulator, 3, 10);
+        assertThat(log.lines().filter(line -> line.contains("Amplitude is unreachable"))).singleElement().asString()
+                .contains("(connection refused, 3 requests in a row without an answer)");
+        assertThat(log.lines().filter(line -> line.contains("Amplitude answers again"))).singleElement().asString()
+                .containsPattern("after [\\d.]+ m?s unreachable \\(\\d+ requests went without an answer\\)");
+    }
+
+    /** What was written to System.err (where ampfill's log lines go) while the action ran; it may look at it so far. */
+    private static String loggedDuring(LoggedAction action) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            action.run(() -> err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
+        String log = err.toString(StandardCharsets.UTF_8);
+        original.print(log);
+        return log;
+    }
+
+    private interface LoggedAction {
+        void run(java.util.function.Supplier<String> logSoFar) throws Exception;
     }
 
     @Test
@@ -310,6 +431,20 @@ class DeliveryAnswersTest {
 
         assertDeliveredInOrder(emulator, 5, 10);
         assertThat(backfill.report.retriesByCause()).containsKeys("500", "502", "503", "504");
+    }
+
+    @Test
+    void resends_what_a_200_that_is_not_amplitudes_answer_took_and_completes_the_file_only_once_amplitude_has_it() throws IOException {
+        Backfill backfill = backfill(new EmulatorSettings(), 5, 10);
+        emulator.script(Fault.htmlPage(), Fault.jsonCode(500));
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 5, 10);
+        assertThat(emulator.duplicateCount()).isZero();
+        assertThat(backfill.report.retriesByCause()).containsEntry("answer not Amplitude's", 2L);
+        assertThat(backfill.report.delivered()).isEqualTo(50);
+        assertThat(files(backfill.done)).containsExactly("events.ndjson");
     }
 
     @Test

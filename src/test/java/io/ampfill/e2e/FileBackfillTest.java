@@ -240,6 +240,30 @@ class FileBackfillTest {
     }
 
     @Test
+    void a_file_name_as_long_as_the_file_system_allows_gets_its_dead_letters_and_the_files_after_it_are_read() throws IOException {
+        Backfill backfill = new Backfill(work, emulator);
+        // 250 bytes: a valid name, which the suffix .rejected.ndjson would take past the 255-byte limit
+        String longName = "hourly-export-" + "x".repeat(229) + ".ndjson";
+        assertThat(longName.length()).isEqualTo(250);
+        backfill.drop(longName, ndjsonLine(0, 0) + "\n{not json\n" + ndjsonLine(0, 1) + "\n");
+        backfill.drop("later.ndjson", ndjsonLine(0, 2) + "\n{not json either\n");
+
+        assertThat(backfill.run()).as(backfill.err).isZero();
+
+        assertDeliveredInOrder(emulator, 1, 3);
+        assertThat(files(backfill.done)).containsExactly(longName, "later.ndjson");
+        List<String> deadLetterFiles = files(backfill.deadLetters);
+        assertThat(deadLetterFiles).hasSize(2).contains("later.ndjson.rejected.ndjson");
+        String shortened = deadLetterFiles.stream().filter(n -> n.startsWith("hourly-export-")).findFirst().orElseThrow();
+        assertThat(shortened.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
+        assertThat(shortened).matches("hourly-export-x+\\.\\.\\.x+\\.ndjson~[0-9a-f]{12}\\.rejected\\.ndjson");
+        List<String> lines = Files.readAllLines(backfill.deadLetters.resolve(shortened));
+        assertThat(lines).hasSize(1);
+        assertThat(JSON.readTree(lines.get(0)).path("source").asText()).as("the line names the file in full").isEqualTo(longName);
+        assertThat(JSON.readTree(lines.get(0)).path("line").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void a_dry_run_without_api_key_uses_the_emulator_and_leaves_the_inbox_as_it_was() throws IOException {
         Backfill backfill = new Backfill(work, null);
         List<String> parts = Events.timeOrderedFiles(10, 10, 1);
@@ -279,10 +303,10 @@ class FileBackfillTest {
                 .set("backfill.state.password", "store-secret-4711");
         backfill.drop("events.ndjson", Events.timeOrderedFiles(2, 2, 1).get(0));
 
-        assertThat(backfill.run()).isEqualTo(AmpfillApp.FATAL);
+        assertThat(backfill.run()).isEqualTo(AmpfillApp.BAD_SETTINGS);
 
         assertThat(backfill.err.lines().toList()).as(backfill.err).singleElement().asString()
-                .startsWith("ampfill: could not start: cannot open the state store jdbc:h2:file:")
+                .startsWith("ampfill: backfill.state.url: cannot open the state store jdbc:h2:file:")
                 .contains("not-a-folder")
                 .doesNotContain("store-secret-4711");
         assertThat(files(backfill.inbox)).containsExactly("events.ndjson");
@@ -312,6 +336,71 @@ class FileBackfillTest {
 
         assertThat(Events.seqs(emulator, Events.device(0))).containsExactly(0, 1, 2);
         assertThat(retry.deadLetters).doesNotExist();
+    }
+
+    @Test
+    void every_dead_letter_carries_its_record_or_raw_or_says_what_is_not_kept_and_the_fixed_ones_go_through() throws IOException {
+        Backfill first = new Backfill(work.resolve("first"), emulator);
+        byte[] badUtf8 = SourceBytes.concat("{\"event_type\":\"Played Song\",\"device_id\":\"device-0000\",\"time\":1700000009000,\"s\":\"caf",
+                new byte[]{(byte) 0xE9}, "\"}\n");
+        first.drop("a.ndjson", SourceBytes.concat(ndjsonLine(0, 0) + "\n", badUtf8,
+                "{\"big\":\"" + "x".repeat(21 << 20) + "\"}\n"
+                + "{\"event_type\":\"Played Song\",\"device_id\":\"device-0000\",\"time\":1700000001}\n"
+                + "{\"event_type\":\"Played Song\",\"device_id\":\"device-0000\",\"time\":\n"));
+        first.drop("b.json", "[" + ndjsonLine(1, 0) + ",\n{\"event_type\":\"Played Song\",\"n\":NaN},\n" + ndjsonLine(1, 1) + "]");
+        first.drop("c.csv", "event_type,device_id,time,event_properties.seq\n"
+                + "Played Song,device-0002,1700000000000,0\n"
+                + "Played Song,device-0002,1700000001000,1,extra\n"
+                + "Played Song,\"device-0002,1700000002000,2\n");
+        byte[] gzipped = gzip((ndjsonLine(3, 0) + "\n").repeat(2000));
+        first.drop("d.ndjson.gz", java.util.Arrays.copyOf(gzipped, gzipped.length / 2));
+        assertThat(first.run()).as(first.err).isZero();
+
+        java.util.Map<String, JsonNode> byReason = new java.util.TreeMap<>();
+        for (String file : files(first.deadLetters)) {
+            for (String line : Files.readAllLines(first.deadLetters.resolve(file))) {
+                JsonNode letter = JSON.readTree(line);
+                assertThat(letter.path("reason").asText()).as(line).isNotBlank();
+                assertThat(Stream.of("record", "raw", "not_kept").filter(letter::has)).as("record, raw or not_kept: %s", line).hasSize(1);
+                assertThat(letter.path("not_kept").asText("x")).as(line).isNotBlank();
+                byReason.put(letter.path("source").asText() + " " + letter.path("line").asInt(), letter);
+            }
+        }
+        assertThat(byReason.keySet()).containsExactlyInAnyOrder("a.ndjson 2", "a.ndjson 3", "a.ndjson 4", "a.ndjson 5", "b.json 2",
+                "c.csv 3", "c.csv 4", "d.ndjson.gz " + byReason.keySet().stream().filter(k -> k.startsWith("d.")).findFirst().orElseThrow().substring(12));
+        assertThat(byReason.get("a.ndjson 2").path("raw").asText()).contains("caf\uFFFD");
+        assertThat(byReason.get("a.ndjson 3").path("not_kept").asText()).isEqualTo("the line, too long to keep here: it is line 3 of the source file");
+        assertThat(byReason.get("a.ndjson 4").has("record")).isTrue();
+        assertThat(byReason.get("b.json 2").path("not_kept").asText()).startsWith("the rest of the file, from this line on");
+        assertThat(byReason.get("c.csv 3").path("raw").asText()).isEqualTo("event_type,device_id,time,event_properties.seq\n"
+                + "Played Song,device-0002,1700000001000,1,extra");
+        assertThat(byReason.get("c.csv 4").path("not_kept").asText()).startsWith("the rest of the file");
+        assertThat(byReason.values().stream().filter(l -> l.path("source").asText().startsWith("d.")).findFirst().orElseThrow()
+                .path("not_kept").asText()).startsWith("the rest of the file");
+
+        // a person mends what can be mended and drops the dead letters back, a line with nothing to send among them
+        ObjectNode seconds = (ObjectNode) byReason.get("a.ndjson 4");
+        ((ObjectNode) seconds.get("record")).put("time", 1700000001000L).putObject("event_properties").put("seq", 1);
+        ObjectNode cutShort = (ObjectNode) byReason.get("a.ndjson 5");
+        cutShort.put("raw", cutShort.get("raw").asText() + "1700000002000,\"event_properties\":{\"seq\":2}}");
+        ObjectNode misaligned = (ObjectNode) byReason.get("c.csv 3");
+        misaligned.put("raw", misaligned.get("raw").asText().replace(",extra", ""));
+        Backfill retry = new Backfill(work.resolve("retry"), emulator);
+        retry.drop("mended.ndjson", JSON.writeValueAsString(seconds) + "\n" + JSON.writeValueAsString(cutShort) + "\n"
+                + JSON.writeValueAsString(misaligned) + "\n" + JSON.writeValueAsString(byReason.get("a.ndjson 3")) + "\n");
+        assertThat(retry.run()).as(retry.err).isZero();
+
+        assertThat(Events.seqs(emulator, Events.device(0))).containsExactly(0, 1, 2);
+        assertThat(Events.seqs(emulator, Events.device(2))).containsExactly(0, 1);
+        List<String> again = new ArrayList<>();
+        for (String file : files(retry.deadLetters)) {
+            again.addAll(Files.readAllLines(retry.deadLetters.resolve(file)));
+        }
+        assertThat(again).singleElement().satisfies(line -> {
+            JsonNode letter = JSON.readTree(line);
+            assertThat(letter.path("reason").asText()).isEqualTo("nothing to send again: the dead letter has no record, as its input was not kept");
+            assertThat(letter.path("not_kept").asText()).isEqualTo("the line, too long to keep here: it is line 3 of the source file");
+        });
     }
 
     @Test
@@ -426,6 +515,17 @@ class FileBackfillTest {
         }
         try (Stream<Path> list = Files.list(dir)) {
             return list.map(p -> p.getFileName().toString()).filter(name -> !name.equals(InboxLock.FILE_NAME)).sorted().toList();
+        }
+    }
+
+    /** Text and bytes, one after the other, as a file's content. */
+    private static final class SourceBytes {
+        static byte[] concat(Object... parts) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (Object part : parts) {
+                out.writeBytes(part instanceof byte[] bytes ? bytes : part.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            return out.toByteArray();
         }
     }
 

@@ -51,7 +51,7 @@ class InboxLockIT {
         Path firstDir = Files.createDirectories(work.resolve("first"));
         Path secondDir = Files.createDirectories(work.resolve("second"));
         Process first = ChildRun.start(firstDir, settings);
-        assertThat(ChildRun.deliveringWhen(emulator, first, 1_000)).as("the first run is delivering%n%s", ChildRun.logs(firstDir)).isTrue();
+        assertThat(ChildRun.runsUntilIngested(first, emulator, 1_000)).as("the first run is delivering%n%s", ChildRun.logs(firstDir)).isTrue();
 
         Process second = ChildRun.start(secondDir, settings);
         assertThat(ChildRun.finishes(second, secondDir, 60)).as("the second run ends at once%n%s", ChildRun.logs(secondDir)).isTrue();
@@ -73,7 +73,7 @@ class InboxLockIT {
     void a_run_killed_with_kill_9_leaves_no_lock_behind() throws Exception {
         Path killedDir = Files.createDirectories(work.resolve("killed"));
         Process killed = ChildRun.start(killedDir, settings);
-        assertThat(ChildRun.deliveringWhen(emulator, killed, 1_000)).as("the run is delivering%n%s", ChildRun.logs(killedDir)).isTrue();
+        assertThat(ChildRun.runsUntilIngested(killed, emulator, 1_000)).as("the run is delivering%n%s", ChildRun.logs(killedDir)).isTrue();
         killed.destroyForcibly();
         assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
 

@@ -207,6 +207,55 @@ class JdbcBackfillTest {
         assertThat(rejected.get(0)).contains("event_type").contains("\"line\":2").contains(table.toUpperCase(java.util.Locale.ROOT));
     }
 
+    @Test
+    void bad_rows_are_dead_lettered_once_across_a_run_stopped_by_a_wrong_key_and_its_rerun() throws Exception {
+        emulator.close();
+        emulator = AmplitudeEmulator.start(new EmulatorSettings().expectedApiKey("the-right-key-42"));
+        Database db = database("h2", work);
+        // a name with a "/": its dead letters still get a file of their own in the folder
+        table = "SALES/" + table.toUpperCase(java.util.Locale.ROOT);
+        List<Long> badRows = new java.util.ArrayList<>();
+        try (Connection c = connect(db)) {
+            exec(c, "CREATE TABLE \"" + table + "\" (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40),"
+                    + " happened_at TIMESTAMP WITH TIME ZONE)");
+            PreparedStatement insert = c.prepareStatement("INSERT INTO \"" + table + "\" VALUES (?, ?, ?, ?)");
+            for (long id = 1; id <= 2000; id++) {
+                boolean bad = id % 13 == 0;
+                insert.setLong(1, id);
+                insert.setString(2, Events.device((int) (id % 10)));
+                insert.setString(3, bad ? null : "Played Song");
+                insert.setTimestamp(4, Timestamp.from(Instant.ofEpochMilli(Events.BASE_TIME + id * 1000)));
+                insert.addBatch();
+                if (bad) {
+                    badRows.add(id);
+                }
+            }
+            insert.executeBatch();
+        }
+        Backfill wrongKey = jdbcBackfill(db, "run").set("backfill.map.event_properties", "")
+                .set("backfill.jdbc.page-size", "100")
+                .set("amplitude.api-key", "wrong-key-7f3e9a1b2c");
+        assertThat(wrongKey.run()).isEqualTo(1);
+        assertThat(wrongKey.err).contains("Amplitude refused the API key");
+
+        Backfill rightKey = jdbcBackfill(db, "run").set("backfill.map.event_properties", "")
+                .set("backfill.jdbc.page-size", "100");
+        rightKey.settings.put("amplitude.api-key", "the-right-key-42");
+        assertThat(rightKey.run()).as(rightKey.err).isZero();
+
+        assertThat(emulator.ingestedCount()).isEqualTo(2000 - badRows.size());
+        List<String> deadLetterFiles = FileBackfillTest.files(rightKey.deadLetters);
+        assertThat(deadLetterFiles).hasSize(1);
+        assertThat(deadLetterFiles.get(0)).startsWith("table SALES_").endsWith(".rejected.ndjson");
+        List<Long> rows = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(rightKey.deadLetters.resolve(deadLetterFiles.get(0)))) {
+            JsonNode rejected = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            assertThat(rejected.path("source").asText()).isEqualTo("table " + table);
+            rows.add(rejected.path("line").asLong());
+        }
+        assertThat(rows).as("each bad row once, across the two runs").containsExactlyInAnyOrderElementsOf(badRows);
+    }
+
     /** The events table on that database, perDevice events of each device in it; skips the test where it is not reachable. */
     private Database eventsTable(String kind, int perDevice) throws SQLException {
         Database db = database(kind, work);

@@ -449,6 +449,15 @@ class AmplitudeEmulatorTest {
     }
 
     @Test
+    void refuses_every_request_larger_than_a_full_bucket_when_its_buckets_are_strict() throws Exception {
+        start(new EmulatorSettings().deviceEps(10).strictBuckets(true));
+
+        assertThat(post(batch(events("device-one", 11))).statusCode()).isEqualTo(429);
+        assertThat(post(batch(events("device-one", 11))).statusCode()).isEqualTo(429);
+        assertThat(post(batch(events("device-one", 10))).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void sends_retry_after_on_429_when_configured() throws Exception {
         start(new EmulatorSettings().retryAfterHeader(true));
         emulator.script(Fault.throttle());
@@ -527,6 +536,24 @@ class AmplitudeEmulatorTest {
         assertThat(fourth.statusCode()).isEqualTo(200);
         assertThat(emulator.ingestedCount()).isEqualTo(1);
         assertThat(emulator.answerCounts()).containsOnly(entry(503, 1L), entry(500, 1L), entry(403, 1L), entry(200, 1L));
+    }
+
+    @Test
+    void answers_200_with_an_html_page_or_a_json_code_that_is_not_200_without_ingesting() throws Exception {
+        start();
+        emulator.script(Fault.htmlPage(), Fault.jsonCode(500));
+
+        HttpResponse<String> page = post(batch(event("device-one", "a1")));
+        HttpResponse<String> code = post(batch(event("device-one", "a1")));
+        HttpResponse<String> amplitude = post(batch(event("device-one", "a1")));
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(page.body()).startsWith("<!DOCTYPE html>");
+        assertThat(code.statusCode()).isEqualTo(200);
+        assertThat(json(code).path("code").asInt()).isEqualTo(500);
+        assertThat(json(amplitude).path("code").asInt()).isEqualTo(200);
+        assertThat(emulator.ingestedCount()).isEqualTo(1);
     }
 
     @Test

@@ -30,6 +30,22 @@ class ContentInsertIdTest {
                 .isEqualTo(idOf("{\"b\":{\"x\":\"s\",\"y\":2},\"a\":1}"));
     }
 
+    @Test
+    void gives_text_that_differs_only_in_a_lone_surrogate_an_id_of_its_own() throws Exception {
+        // getBytes(UTF_8) made each lone surrogate '?': these four were one id
+        java.util.List<String> ids = java.util.stream.Stream.of("\\ud800", "\\ud801", "\\udc00", "?", "\\ufffd", "\\ud800\\udc00")
+                .map(text -> {
+                    try {
+                        return idOf("{\"event_type\":\"play\",\"event_properties\":{\"s\":\"" + text + "\"}}");
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                }).toList();
+        assertThat(ids).doesNotHaveDuplicates();
+        assertThat(Utf8.encode("Zoë – ☕ 日本 \ud83c\udfb5")).as("well-formed text: its UTF-8")
+                .isEqualTo("Zoë – ☕ 日本 \ud83c\udfb5".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private static String idOf(String json) throws Exception {
         return ContentInsertId.of((ObjectNode) JSON.readTree(json));
     }

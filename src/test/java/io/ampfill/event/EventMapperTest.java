@@ -229,6 +229,24 @@ class EventMapperTest {
     }
 
     @Test
+    void rejects_text_with_a_lone_surrogate_naming_where_it_is() {
+        String lone = " holds a lone surrogate %s (half of a UTF-16 pair)";
+        assertThat(rejected("{" + BASE + ",\"event_properties\":{\"song\":\"x\\ud800\"}}")).isEqualTo(
+                new Rejection("event_properties", "not valid Unicode: event_properties.song" + lone.formatted("\\ud800")));
+        assertThat(rejected("{" + BASE + ",\"event_properties\":{\"tags\":[\"a\",\"\\udc00\"]}}").reason())
+                .isEqualTo("not valid Unicode: event_properties.tags[1]" + lone.formatted("\\udc00"));
+        assertThat(rejected("{" + BASE + ",\"user_properties\":{\"$set\":{\"a\\udbff\":1}}}").reason())
+                .isEqualTo("not valid Unicode: a field name in user_properties.$set" + lone.formatted("\\udbff"));
+        assertThat(rejected("{" + BASE + ",\"user_id\":\"user-\\ud800\\ud800\"}")).isEqualTo(
+                new Rejection("user_id", "not valid Unicode: user_id" + lone.formatted("\\ud800")));
+        assertThat(rejected("{" + BASE + ",\"color\":\"\\udfff\"}").reason()).as("moved into event_properties")
+                .isEqualTo("not valid Unicode: event_properties.color" + lone.formatted("\\udfff"));
+        assertThat(rejected("{" + BASE + ",\"insert_id\":\"ins-\\udfff\"}").field()).isEqualTo("insert_id");
+        assertThat(sent("{" + BASE + ",\"event_properties\":{\"song\":\"\\ud83c\\udfb5 \\\\ud800\"}}").get("event_properties").get("song").asText())
+                .as("a pair, and the text of an escape, are fine").isEqualTo("\ud83c\udfb5 \\ud800");
+    }
+
+    @Test
     void rejects_a_record_without_event_type() {
         assertThat(rejected("{\"device_id\":\"device-1\",\"time\":1709294400000}")).isEqualTo(new Rejection("event_type", "missing field event_type"));
         assertThat(rejected("{\"event_type\":\"\",\"device_id\":\"device-1\",\"time\":1709294400000}").field()).isEqualTo("event_type");

@@ -24,6 +24,25 @@ class EventTimeTest {
     }
 
     @Test
+    void reads_years_of_more_than_four_digits_and_before_year_one_as_java_time_does() {
+        SplittableRandom random = new SplittableRandom(43);
+        for (int i = 0; i < 5_000; i++) {
+            long seconds = random.nextLong(Instant.parse("-99999-01-01T00:00:00Z").getEpochSecond(),
+                    Instant.parse("+999999-12-31T23:59:59Z").getEpochSecond());
+            Instant instant = Instant.ofEpochSecond(seconds, random.nextInt(1000) * 1_000_000L);
+            String text = instant.toString(); // +10000-..., -0001-...: ISO-8601's expanded years
+            assertThat(EventTime.iso(text)).as(text).isEqualTo(instant.toEpochMilli());
+        }
+        assertThat(EventTime.iso("10000-01-01T00:00:00Z")).as("without its sign")
+                .isEqualTo(Instant.parse("+10000-01-01T00:00:00Z").toEpochMilli());
+        assertThat(EventTime.iso("+275760-09-13T00:00:00Z")).isEqualTo(Instant.parse("+275760-09-13T00:00:00Z").toEpochMilli());
+        assertThat(EventTime.iso("+999999999-12-31T23:59:59Z")).as("beyond a long's milliseconds").isEqualTo(EventTime.FAR_FUTURE);
+        assertThat(EventTime.iso("-999999999-01-01T00:00:00Z")).isEqualTo(EventTime.FAR_PAST);
+        assertThat(EventTime.iso("+1234567890-01-01T00:00:00Z")).as("ten digits").isEqualTo(EventTime.NOT_A_TIME);
+        assertThat(EventTime.iso("+202-03-01T00:00:00Z")).isEqualTo(EventTime.NOT_A_TIME);
+    }
+
+    @Test
     void reads_leap_days_and_rejects_days_that_do_not_exist() {
         assertThat(EventTime.iso("2024-02-29T00:00:00Z")).isEqualTo(Instant.parse("2024-02-29T00:00:00Z").toEpochMilli());
         assertThat(EventTime.iso("2000-02-29T00:00:00Z")).isEqualTo(Instant.parse("2000-02-29T00:00:00Z").toEpochMilli());

@@ -24,11 +24,13 @@ class FastEventMapperTest {
     /** As the readers parse: trailing content fails. */
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int RANDOM_RECORDS = 10_000;
+    /** "Now" for the horizon on times ahead: fixed, so that the random records' fate does not depend on the day. */
+    private static final java.time.Clock CLOCK = java.time.Clock.fixed(ImplausibleTimesTest.NOW, java.time.ZoneOffset.UTC);
     private static final MappingSettings[] SETTINGS = {
-            new MappingSettings(),
-            new MappingSettings().skipUserPropertiesSync(true),
-            new MappingSettings().minIdLength(0),
-            new MappingSettings().minIdLength(7).skipUserPropertiesSync(true)};
+            new MappingSettings().clock(CLOCK),
+            new MappingSettings().clock(CLOCK).skipUserPropertiesSync(true),
+            new MappingSettings().clock(CLOCK).minIdLength(0),
+            new MappingSettings().clock(CLOCK).minIdLength(7).skipUserPropertiesSync(true).maxTimeAhead(java.time.Duration.ofDays(400))};
 
     private static final String BENCH_LINE = "{\"event_type\":\"Paused Song\",\"device_id\":\"device-02418-32e3\",\"user_id\":\"user-016939\","
             + "\"time\":1700000000011,\"platform\":\"iOS\",\"os_name\":\"ios\",\"os_version\":\"16.6\",\"app_version\":\"5.11.9\","
@@ -367,7 +369,15 @@ class FastEventMapperTest {
             String[] forms = {"1709294400000", "1709294400123", "1709294400", "1.7092944E12", "1709294400000.0", "1709294400000.5",
                     "\"1709294400000\"", "\" 1709294400000 \"", "\"1709294400\"", "\"2024-03-01T12:00:00Z\"", "\"2024-03-01 12:00:00.123456\"",
                     "\"2024-03-01T14:00:00+02:00\"", "\"1960-01-01T00:00:00Z\"", "\"yesterday\"", "null", "\"\"", "true",
-                    "99999999999", "100000000000", "-1709294400000", "9223372036854775807", "9.3e18", "{}", "[1709294400000]"};
+                    "99999999999", "100000000000", "-1709294400000", "9223372036854775807", "9.3e18", "{}", "[1709294400000]",
+                    // sizes of other units, times ahead of the fixed now (2026-12-04T12:00Z) and before 1970
+                    "1709294400000000", "\"1709294400000000\"", "1709294400000000000", "\"1709294400000000000\"",
+                    "\"17092944000000000000\"", "99999999999999", "100000000000000", "1.7092944E15", "1709294400.5", "\"1709294400.5\"",
+                    "1796472000000", "1796472000001", "\"1796472000000\"", "1.796472000001E12", "32503680000000", "1830000000000",
+                    "\"2026-12-05T12:00:00Z\"", "\"2026-12-05T12:00:00.001Z\"", "\"3000-01-01T00:00:00Z\"", "\"+10000-01-01T00:00:00Z\"",
+                    "\"10000-01-01T00:00:00Z\"", "\"+275760-09-13T00:00:00Z\"", "\"2026-12-05 12:00:00.000001\"",
+                    "-5", "-0", "\"-5\"", "\"1969-12-31T23:59:59.999Z\"", "\"-0001-01-01T00:00:00Z\"", "\"1970-01-01T00:00:00Z\"",
+                    "\"1.7092944E12\"", "\"1709294400000.0\""};
             String value = chance(70) ? "" + (1_600_000_000_000L + random.nextInt(1_000_000_000)) : pick(forms);
             int where = random.nextInt(100);
             if (where < 70) {

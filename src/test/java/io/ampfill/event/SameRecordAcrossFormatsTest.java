@@ -32,9 +32,38 @@ class SameRecordAcrossFormatsTest {
         assertThat(fromCsv.insertId()).isEqualTo(fromNdjson.insertId());
     }
 
+    @Test
+    void refuses_an_implausible_time_with_the_same_reason_from_every_format() throws Exception {
+        MappingSettings settings = ImplausibleTimesTest.SETTINGS;
+        EventMapper mapper = new EventMapper(settings);
+        FastEventMapper fast = new FastEventMapper(settings);
+        String[][] cases = {
+                {"1709294400000000", "time looks like microseconds, not milliseconds: 1709294400000000"},
+                {"1709294400000000000", "time looks like nanoseconds, not milliseconds: 1709294400000000000"},
+                {"-1709294400000", "time is before 1970-01-01: -1709294400000"},
+                {"32503680000000", "time is more than 1d in the future (backfill.max-time-ahead): 32503680000000 (3000-01-01T00:00:00Z)"},
+                {"\"3000-01-01T00:00:00Z\"", "time is more than 1d in the future (backfill.max-time-ahead): \"3000-01-01T00:00:00Z\""},
+                {"\"1960-01-01 00:00:00.000000\"", "time is before 1970-01-01: \"1960-01-01 00:00:00.000000\""}};
+        for (String[] c : cases) {
+            String cell = c[0].replace("\"", "");
+            Path ndjson = Files.writeString(dir.resolve("t.ndjson"), "{\"event_type\":\"buy\",\"device_id\":\"device-1\",\"time\":" + c[0] + "}\n");
+            Path export = Files.writeString(dir.resolve("t.json"), "[{\"event_type\":\"buy\",\"device_id\":\"device-1\",\"event_time\":" + c[0] + "}]");
+            Path csv = Files.writeString(dir.resolve("t.csv"), "event_type,device_id,time\nbuy,device-1," + cell + "\n");
+            for (Path file : List.of(ndjson, export, csv)) {
+                SourceRecord record = single(file, fast);
+                assertThat(record.mapped()).as("%s taken in %s", c[0], file).isNull();
+                assertThat(mapper.map(record.value())).as("%s in %s", c[0], file).isEqualTo(new Rejection("time", c[1]));
+            }
+        }
+    }
+
     private static SourceRecord single(Path file) throws Exception {
+        return single(file, null);
+    }
+
+    private static SourceRecord single(Path file, FastEventMapper fast) throws Exception {
         List<SourceRecord> records = new ArrayList<>();
-        try (RecordReader reader = RecordReaders.open(file)) {
+        try (RecordReader reader = RecordReaders.open(file, fast)) {
             while (reader.readChunk(records, 10)) {
                 // reads all
             }

@@ -22,7 +22,7 @@ class CheckpointerTest {
         AckLedger ledger = new AckLedger();
         FlakyCheckpointStore store = new FlakyCheckpointStore();
         try (Checkpointer checkpointer = new Checkpointer(ledger, store, Duration.ofHours(1))) {
-            SourceUnit unit = ledger.open("f.ndjson", "file:f.ndjson", "1@1", 0);
+            SourceUnit unit = ledger.open("f.ndjson", "file:f.ndjson", "1@1", null);
             unit.nextOrdinal();
             unit.nextOrdinal();
             unit.settle(0);
@@ -56,9 +56,9 @@ class CheckpointerTest {
         try (DeadLetterStore deadLetters = new DeadLetterStore(dir);
              Checkpointer checkpointer = new Checkpointer(ledger, store.runningBeforeEverySave(deadLetters::flush),
                      Duration.ofHours(1))) {
-            SourceUnit unit = ledger.open("f.ndjson", "file:f.ndjson", "1@1", 0);
+            SourceUnit unit = ledger.open("f.ndjson", "file:f.ndjson", "1@1", null);
             unit.nextOrdinal();
-            deadLetters.writeRaw("f.ndjson", 1, "not valid JSON", "{oops");
+            deadLetters.writeRaw(unit, 0, 1, "not valid JSON", "{oops", null);
             unit.settle(0);
 
             checkpointer.save();

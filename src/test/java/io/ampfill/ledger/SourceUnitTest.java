@@ -66,7 +66,7 @@ class SourceUnitTest {
 
     @Test
     void resumes_after_the_position_an_earlier_run_committed() {
-        SourceUnit unit = new AckLedger().open("f.ndjson", "file:f.ndjson", "10@1", 7);
+        SourceUnit unit = new AckLedger().open("f.ndjson", "file:f.ndjson", "10@1", new CheckpointStore.Checkpoint("file:f.ndjson", "10@1", "7"));
         assertThat(unit.nextOrdinal()).isEqualTo(7);
         unit.readComplete();
         unit.settle(7);

@@ -65,7 +65,7 @@ class CsvRecordReaderTest {
         List<SourceRecord> records = readAll(file);
         assertThat(records.get(1)).satisfies(r -> {
             assertThat(r.error()).isEqualTo("row has 4 cells, header has 2");
-            assertThat(r.raw()).isEqualTo("1,2,3,4");
+            assertThat(r.raw()).as("the header and the row: a CSV file again, once fixed").isEqualTo("a,b\n1,2,3,4");
             assertThat(r.line()).isEqualTo(3);
         });
         assertThat(records.get(2).parsed()).isTrue();
@@ -87,8 +87,8 @@ class CsvRecordReaderTest {
     void rejects_only_the_row_that_is_not_valid_utf8() throws Exception {
         byte[] content = concat(utf8("event_type,name\nplay,ok\nplay,caf"), new byte[] {(byte) 0xE9}, utf8("\nplay,café\n"));
         List<SourceRecord> records = readAll(write(dir, "a.csv", content));
-        assertThat(records).extracting(SourceRecord::error).containsExactly(null, "not valid UTF-8", null);
-        assertThat(records.get(1).raw()).isEqualTo("play,caf\uFFFD");
+        assertThat(records).extracting(SourceRecord::error).containsExactly(null, "not valid UTF-8: a byte in this row (raw has U+FFFD in its place)", null);
+        assertThat(records.get(1).raw()).isEqualTo("event_type,name\nplay,caf\uFFFD");
         assertThat(records.get(1).line()).isEqualTo(3);
         assertThat(records.get(2).value().get("name").asText()).isEqualTo("café");
     }

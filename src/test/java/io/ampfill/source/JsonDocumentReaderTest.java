@@ -65,4 +65,35 @@ class JsonDocumentReaderTest {
         assertThat(readAll(write(dir, "blank.json", "  \n"))).isEmpty();
         assertThat(readAll(write(dir, "array.json", "[]"))).isEmpty();
     }
+
+    @Test
+    void ends_the_file_at_bytes_that_are_not_utf8_which_jackson_would_read_as_text() throws Exception {
+        // C0 AF is an overlong '/': Jackson reads it as "/", so it became an event (with the id of "/")
+        byte[] overlong = SourceFiles.concat(SourceFiles.utf8("[{\"n\":1},\n{\"s\":\""), new byte[]{(byte) 0xC0, (byte) 0xAF},
+                SourceFiles.utf8("\"},\n{\"n\":3}]"));
+        List<SourceRecord> records = readAll(write(dir, "overlong.json", overlong));
+        assertThat(records).hasSize(2);
+        assertThat(records.get(0).value().get("n").asInt()).isEqualTo(1);
+        assertThat(records.get(1).error()).isEqualTo("not valid UTF-8 from here on: byte 0xC0 at byte 16 of the file");
+        byte[] surrogate = SourceFiles.concat(SourceFiles.utf8("{\"s\":\""), new byte[]{(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                SourceFiles.utf8("\"}"));
+        assertThat(readAll(write(dir, "surrogate.json", surrogate))).singleElement()
+                .satisfies(r -> assertThat(r.error()).isEqualTo("not valid UTF-8 from here on: byte 0xED at byte 6 of the file"));
+        byte[] cut = SourceFiles.concat(SourceFiles.utf8("{\"s\":\""), new byte[]{(byte) 0xE6, (byte) 0x97});
+        assertThat(readAll(write(dir, "cut.json", cut))).singleElement()
+                .satisfies(r -> assertThat(r.error()).isEqualTo("not valid UTF-8 from here on: the file ends inside a character at byte 6 of the file"));
+    }
+
+    @Test
+    void reads_characters_cut_by_the_checks_buffer_and_documents_in_utf16() throws Exception {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < 3000; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"s\":\"é日🎵").append(i).append("\"}");
+        }
+        json.append(']');
+        List<SourceRecord> records = readAll(write(dir, "long.json", json.toString()));
+        assertThat(records).hasSize(3000).allSatisfy(r -> assertThat(r.value().get("s").asText()).startsWith("é日🎵"));
+        Path utf16 = write(dir, "utf16.json", "[{\"s\":\"é日\"}]".getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+        assertThat(readAll(utf16)).singleElement().satisfies(r -> assertThat(r.value().get("s").asText()).isEqualTo("é日"));
+    }
 }

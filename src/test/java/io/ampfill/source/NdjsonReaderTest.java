@@ -51,7 +51,7 @@ class NdjsonReaderTest {
         List<SourceRecord> records = readAll(file);
         assertThat(records).hasSize(3);
         assertThat(records.get(1)).satisfies(r -> {
-            assertThat(r.error()).isEqualTo("not valid UTF-8");
+            assertThat(r.error()).isEqualTo("not valid UTF-8: byte 0xE9 at byte 13 of the line (raw has U+FFFD in its place)");
             assertThat(r.raw()).isEqualTo("{\"name\":\"caf\uFFFD\"}");
             assertThat(r.line()).isEqualTo(2);
         });
@@ -110,6 +110,7 @@ class NdjsonReaderTest {
             }
             assertThat(records).extracting(SourceRecord::line).containsExactly(1L, 2L, 3L, 4L);
             assertThat(records.get(1).error()).startsWith("line is longer than 1024 bytes");
+            assertThat(records.get(1).notKept()).isEqualTo("the line, too long to keep here: it is line 2 of the source file");
             assertThat(records.get(2).parsed()).isTrue();
             assertThat(records.get(3).error()).startsWith("line is longer than 1024 bytes");
         }

@@ -62,7 +62,7 @@ class RecordReadersTest {
             Path file = write(dir, name, Arrays.copyOf(whole, whole.length / 2));
             List<SourceRecord> records = readAll(file);
             SourceRecord last = records.get(records.size() - 1);
-            assertThat(last.error()).as(name).startsWith("file unreadable from here on: ");
+            assertThat(last.error()).as(name).isEqualTo("file unreadable from here on: the gzip data ends early (the file is cut short)");
             assertThat(last.raw()).as(name).isNull();
             assertThat(records.subList(0, records.size() - 1)).as(name).hasSizeGreaterThan(100).allMatch(SourceRecord::parsed);
         }
@@ -73,9 +73,19 @@ class RecordReadersTest {
         Path file = write(dir, "fake.ndjson.gz", "{\"a\":1}\n");
         List<SourceRecord> records = readAll(file);
         assertThat(records).singleElement().satisfies(r -> {
-            assertThat(r.error()).startsWith("file unreadable from here on: ");
+            assertThat(r.error()).isEqualTo("file unreadable from here on: not gzip data, though the file's name ends in .gz");
             assertThat(r.line()).isEqualTo(1);
         });
+    }
+
+    @Test
+    void says_a_damaged_gzip_is_damaged_not_what_zlib_calls_it() throws Exception {
+        byte[] whole = SourceFiles.gzip("{\"a\":1}\n".repeat(1000));
+        for (int at = 12; at < whole.length - 8; at += 7) {
+            whole[at] ^= (byte) 0x5A;
+        }
+        List<SourceRecord> records = readAll(write(dir, "damaged.ndjson.gz", whole));
+        assertThat(records.get(records.size() - 1).error()).isEqualTo("file unreadable from here on: the gzip data is damaged");
     }
 
     @Test

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.ampfill.event.RecordJson;
+import io.ampfill.source.JsonErrorText;
+import io.ampfill.event.TimestampNode;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -26,7 +29,7 @@ import java.time.temporal.TemporalAccessor;
 final class ColumnValues {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Fails on trailing content, so that "{} x" is not taken for "{}". */
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = RecordJson.mapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int SHOWN_TEXT = 60;
 
     private ColumnValues() {
@@ -44,7 +47,16 @@ final class ColumnValues {
         switch (kind) {
             case TIMESTAMP, TIMESTAMP_TZ, DATE -> {
                 Object time = position(rs, index, kind);
-                return time == null ? null : NODES.numberNode(epochMillis(time));
+                if (time == null) {
+                    return null;
+                }
+                try {
+                    // a date: the mapper judges its range, never its unit
+                    return new TimestampNode(epochMillis(time));
+                } catch (ArithmeticException e) {
+                    // PostgreSQL's infinity comes as the largest LocalDateTime, far past what a long of milliseconds holds
+                    throw new BadValue("not a valid " + kindName(kind) + " (beyond the years epoch milliseconds hold): " + rs.getString(index));
+                }
             }
             case TEXT, UUID -> {
                 String text = rs.getString(index);
@@ -84,7 +96,7 @@ final class ColumnValues {
             if (e instanceof SQLException sql && isConnectionProblem(sql)) {
                 throw sql;
             }
-            throw new BadValue("not a valid " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + firstLine(e.getMessage()));
+            throw new BadValue("not a valid " + kindName(kind) + ": " + firstLine(e.getMessage()));
         }
     }
 
@@ -93,10 +105,14 @@ final class ColumnValues {
         if (value == null) {
             String text = rs.getString(index);
             if (text != null) {
-                throw new BadValue("not a valid " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + text);
+                throw new BadValue("not a valid " + kindName(kind) + ": " + text);
             }
         }
         return value;
+    }
+
+    private static String kindName(ColumnKind kind) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
     /** Epoch milliseconds of a cursor-typed time value: a time without zone is taken as UTC, a date as UTC midnight. */
@@ -118,7 +134,7 @@ final class ColumnValues {
         try {
             return JSON.readTree(text);
         } catch (JacksonException e) {
-            throw new BadValue("not valid JSON (" + firstLine(e.getOriginalMessage()) + "): " + shown(text));
+            throw new BadValue(JsonErrorText.reason(e, "not valid JSON") + ", in " + shown(text));
         }
     }
 
@@ -127,7 +143,7 @@ final class ColumnValues {
     }
 
     /** A driver object of no specific kind: numbers, booleans, arrays and text keep their JSON type; the rest is text. */
-    private static JsonNode generic(Object value, TextRead text) throws SQLException {
+    private static JsonNode generic(Object value, TextRead text) throws SQLException, BadValue {
         if (value == null) {
             return null;
         }
@@ -144,7 +160,12 @@ final class ColumnValues {
             return NODES.numberNode(n);
         }
         if (value instanceof Double || value instanceof Float) {
-            return NODES.numberNode(((Number) value).doubleValue());
+            double d = ((Number) value).doubleValue();
+            if (!Double.isFinite(d)) {
+                // JSON has no NaN or Infinity: Jackson would send the text "Infinity" in the number's place
+                throw new BadValue("not a finite number: " + d);
+            }
+            return NODES.numberNode(d);
         }
         if (value instanceof String s) {
             return NODES.textNode(s);

@@ -1,6 +1,7 @@
 package io.ampfill.source.jdbc;
 
-import java.nio.charset.StandardCharsets;
+import io.ampfill.event.Utf8;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -39,7 +40,8 @@ final class DerivedInsertId {
 
     private static String hash(String input) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(input.getBytes(StandardCharsets.UTF_8));
+            // Utf8.encode, not getBytes: getBytes makes every lone surrogate '?', so two such keys would share an id
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Utf8.encode(input));
             return BASE64URL.encodeToString(Arrays.copyOf(digest, ID_BYTES));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);

@@ -4,6 +4,7 @@ import io.ampfill.secret.SecretText;
 
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
+import io.ampfill.ledger.DeadLetterTrail;
 import io.ampfill.ledger.SourceUnit;
 import io.ampfill.source.SourceRecord;
 
@@ -31,12 +32,23 @@ public final class JdbcSource implements AutoCloseable {
     public record PageChunk(List<SourceRecord> records, SourceUnit unit) {
     }
 
-    /** One source read in cursor order, with the position read so far and the pages waiting to commit. */
+    /**
+     * One source read in cursor order, with the position read so far, the pages waiting to commit and those settled
+     * but not yet saved (the saved cursor stops short of a page whose dead letters a later page's came before).
+     */
     private final class Phase {
         final PagedSource reader;
         final String key;
         Object lastRead;
         final ArrayDeque<Pending> pending = new ArrayDeque<>();
+        final ArrayDeque<Pending> settledUnsaved = new ArrayDeque<>();
+        /** Numbers this run's pages, for the dead-letter trail. */
+        long nextPage;
+        /** Set by {@link #resume()}. */
+        DeadLetterTrail trail;
+        /** The cursor that goes with the trail's last cut, and the position text last saved. */
+        CursorPosition cutCursor;
+        String savedPosition;
 
         Phase(PagedSource reader) throws Exception {
             this.reader = reader;
@@ -44,13 +56,22 @@ public final class JdbcSource implements AutoCloseable {
             warnAboutRowsWithoutCursor(reader.sourceName(), reader.rowsWithoutCursor());
         }
 
-        /** Where the last run stopped reading. */
+        /**
+         * Where the last run stopped reading, and the source's dead-letter file cut back to the length saved with it:
+         * only once the source is this run's (locked), as the file and the position are another run's until then.
+         */
         void resume() {
-            this.lastRead = checkpoints.load(key).map(c -> (Object) CursorPosition.parse(c.position())).orElse(null);
+            Optional<CheckpointStore.Checkpoint> saved = checkpoints.load(key);
+            String cursor = saved.map(CheckpointStore.Checkpoint::sourcePosition).orElse("");
+            this.cutCursor = cursor.isEmpty() ? null : CursorPosition.parse(cursor);
+            this.lastRead = cutCursor;
+            this.savedPosition = saved.map(CheckpointStore.Checkpoint::position).orElse(null);
+            this.trail = ledger.trail(reader.sourceName(), 0, saved.map(CheckpointStore.Checkpoint::deadLetterLength).orElse(-1L),
+                    () -> commitSettled(this));
         }
     }
 
-    private record Pending(SourceUnit unit, CursorPosition cursor) {
+    private record Pending(SourceUnit unit, CursorPosition cursor, long page) {
     }
 
     private final AckLedger ledger;
@@ -73,21 +94,27 @@ public final class JdbcSource implements AutoCloseable {
         this.password = eventSettings.password();
         DriverDataSource database = eventSettings.dataSource();
         this.events = new Phase(new JdbcTableReader(database, eventSettings));
+        DatabaseSourceLock taken = null;
         try {
             this.users = userSettings.isPresent()
                     ? new Phase(UsersSource.open(userSettings.get(), userSettings.get().csv() == null ? database : null))
                     : null;
             List<String> sources = users == null ? List.of(events.key) : List.of(users.key, events.key);
-            // before the positions are read: a run that held the lock until now has saved its last one
-            this.lock = oneRunAtATime ? DatabaseSourceLock.take(database, password, sources) : null;
+            // before the positions are read and the dead letters cut back: a run that held the lock until now has
+            // saved its last position, and written its last dead letter
+            taken = oneRunAtATime ? DatabaseSourceLock.take(database, password, sources) : null;
+            if (users != null) {
+                users.resume();
+            }
+            events.resume();
         } catch (Exception e) {
             closeReaders();
+            if (taken != null) {
+                taken.close();
+            }
             throw e;
         }
-        if (users != null) {
-            users.resume();
-        }
-        events.resume();
+        this.lock = taken;
     }
 
     /** Rows whose cursor is NULL are never in a page; a person must hear of them rather than lose them silently. */
@@ -133,9 +160,10 @@ public final class JdbcSource implements AutoCloseable {
 
     /** Registers a page read from a phase: a unit of the ledger, and a cursor to commit once it settles. */
     private PageChunk register(Phase phase, JdbcTableReader.Page page) {
-        SourceUnit unit = ledger.open(phase.reader.sourceName());
+        SourceUnit unit;
         synchronized (this) {
-            phase.pending.addLast(new Pending(unit, page.lastCursor()));
+            unit = ledger.openPage(phase.reader.sourceName(), phase.nextPage);
+            phase.pending.addLast(new Pending(unit, page.lastCursor(), phase.nextPage++));
         }
         phase.lastRead = page.lastCursor();
         unit.settled().whenComplete((u, failure) -> {
@@ -151,22 +179,35 @@ public final class JdbcSource implements AutoCloseable {
         chunk.unit().readComplete();
     }
 
-    /** Stores the cursor of the newest page that, with every page before it, is settled. */
+    /**
+     * Stores the cursor of the newest page that, with every page before it, is settled, with the length of the dead
+     * letters that goes with it; or of an earlier page, where a later page's dead letters came before an earlier one's.
+     * Also saves where the dead letters start, before the first is written (the trail's saveStart).
+     */
     private synchronized void commitSettled(Phase phase) {
-        CursorPosition committed = null;
         // a page that failed (a fatal stop) is not settled: nothing after it commits, even if it completed since
         while (!phase.pending.isEmpty() && settledNormally(phase.pending.peekFirst().unit())) {
-            committed = phase.pending.pollFirst().cursor();
+            phase.settledUnsaved.addLast(phase.pending.pollFirst());
         }
         try {
-            if (committed != null) {
-                checkpoints.save(List.of(new CheckpointStore.Checkpoint(phase.key, "", committed.toText())));
+            DeadLetterTrail.Cut cut = phase.trail.cutAt(phase.pending.isEmpty() ? phase.nextPage : phase.pending.peekFirst().page());
+            while (!phase.settledUnsaved.isEmpty() && phase.settledUnsaved.peekFirst().page() < cut.position()) {
+                phase.cutCursor = phase.settledUnsaved.pollFirst().cursor();
+            }
+            String position = CheckpointStore.Checkpoint.position(phase.cutCursor == null ? "" : phase.cutCursor.toText(),
+                    cut.length());
+            if (!position.equals(phase.savedPosition)) {
+                checkpoints.save(List.of(new CheckpointStore.Checkpoint(phase.key, "", position)));
+                phase.savedPosition = position;
+                phase.trail.stored(cut);
             }
         } catch (RuntimeException e) {
             // this runs on the thread that settled the page, whose caller cannot act on it: say so, lose nothing
-            LOG.warn("{}: could not save the position of the rows delivered so far ({}); a later run reads them again,"
-                    + " and Amplitude drops what it already has", phase.reader.sourceName(),
-                    SecretText.mask(String.valueOf(e.getMessage()), password));
+            if (!ledger.failed()) { // else the run's last line says why
+                LOG.warn("{}: could not save the position of the rows delivered so far ({}); a later run reads them again,"
+                        + " and Amplitude drops what it already has", phase.reader.sourceName(),
+                        SecretText.mask(String.valueOf(e.getMessage()), password));
+            }
         } finally {
             notifyAll();
         }

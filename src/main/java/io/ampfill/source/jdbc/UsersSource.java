@@ -307,7 +307,7 @@ public final class UsersSource implements PagedSource {
         private SourceRecord signup(SourceRecord row) {
             String at = name() + ", line " + row.line() + ": ";
             if (!row.parsed()) {
-                return new SourceRecord(row.line(), null, row.raw(), at + row.error());
+                return new SourceRecord(row.line(), null, row.raw(), at + row.error(), null, row.notKept());
             }
             Map<String, JsonNode> byName = new HashMap<>();
             row.value().properties().forEach(field -> byName.put(field.getKey().toLowerCase(Locale.ROOT), field.getValue()));

@@ -297,6 +297,45 @@ abstract class JdbcTableReaderContract {
     }
 
     @Test
+    void judges_a_timestamp_column_as_a_date_and_an_epoch_column_by_its_size() throws Exception {
+        TestDatabase db = database();
+        String table = newTable("implausible");
+        db.execute("CREATE TABLE " + quoted(table) + " (\"id\" INT PRIMARY KEY, \"event_type\" VARCHAR(20), \"user_id\" VARCHAR(20), "
+                        + "\"happened\" " + db.localTime + ", \"epoch\" BIGINT, \"day\" DATE)",
+                "INSERT INTO " + quoted(table) + " VALUES (1, 'Played', 'user-00001', TIMESTAMP '1971-06-01 00:00:00', 1709294400000000, DATE '1971-06-01')",
+                "INSERT INTO " + quoted(table) + " VALUES (2, 'Played', 'user-00001', TIMESTAMP '1960-01-01 00:00:00', 1709294400000, DATE '1960-01-01')",
+                "INSERT INTO " + quoted(table) + " VALUES (3, 'Played', 'user-00001', TIMESTAMP '3000-01-01 00:00:00', -5, DATE '3000-01-01')");
+        EventMapper mapper = new EventMapper(new MappingSettings().clock(java.time.Clock.fixed(BASE, java.time.ZoneOffset.UTC)));
+        String ahead = "time is more than 1d in the future (backfill.max-time-ahead): ";
+        long june1971 = Instant.parse("1971-06-01T00:00:00Z").toEpochMilli();
+        for (String column : List.of("happened", "day")) {
+            try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table, "backfill.map.time", column,
+                    JdbcSourceSettings.OTHER_COLUMNS, "ignore")) {
+                List<MappingResult> results = reader.readPage(null).records().stream().map(r -> mapper.map(r.value())).toList();
+                assertThat(results.get(0)).as("a 1971 %s is a date, not seconds", column).isInstanceOfSatisfying(MappedEvent.class,
+                        e -> assertThat(timeOf(e)).isEqualTo(june1971));
+                assertThat(results.get(1)).isEqualTo(new Rejection("time", "time is before 1970-01-01: -315619200000 (1960-01-01T00:00:00Z)"));
+                assertThat(results.get(2)).isEqualTo(new Rejection("time", ahead + "32503680000000 (3000-01-01T00:00:00Z)"));
+            }
+        }
+        try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table, "backfill.map.time", "epoch",
+                JdbcSourceSettings.OTHER_COLUMNS, "ignore")) {
+            List<MappingResult> results = reader.readPage(null).records().stream().map(r -> mapper.map(r.value())).toList();
+            assertThat(results.get(0)).isEqualTo(new Rejection("time", "time looks like microseconds, not milliseconds: 1709294400000000"));
+            assertThat(results.get(1)).isInstanceOfSatisfying(MappedEvent.class, e -> assertThat(timeOf(e)).isEqualTo(1709294400000L));
+            assertThat(results.get(2)).isEqualTo(new Rejection("time", "time is before 1970-01-01: -5"));
+        }
+    }
+
+    static long timeOf(MappedEvent event) {
+        try {
+            return JSON.readTree(event.json()).get("time").asLong();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void rows_that_share_a_cursor_value_are_neither_lost_nor_repeated_at_page_boundaries() throws Exception {
         String table = eventsTable();
         insertEvents(table, 1, 40, id -> id / 5);

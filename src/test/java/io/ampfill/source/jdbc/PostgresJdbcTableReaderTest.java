@@ -92,4 +92,46 @@ class PostgresJdbcTableReaderTest extends JdbcTableReaderContract {
             assertThat(records.get(2).value().get("event_type").asText()).isEqualTo("Closed");
         }
     }
+
+    @Test
+    void a_row_with_an_infinite_timestamp_is_a_bad_row_not_the_end_of_the_run() throws Exception {
+        String table = newTable("infinity");
+        database().execute("CREATE TABLE " + quoted(table) + " (id INT PRIMARY KEY, event_type TEXT, user_id TEXT, "
+                        + "time TIMESTAMP, seen TIMESTAMPTZ, day DATE)",
+                "INSERT INTO " + quoted(table) + " VALUES (1, 'Played', 'user-00001', 'infinity', '2024-03-01 12:00:00+00', '2024-03-01')",
+                "INSERT INTO " + quoted(table) + " VALUES (2, 'Played', 'user-00001', '2024-03-01 12:00:00', '-infinity', '2024-03-01')",
+                "INSERT INTO " + quoted(table) + " VALUES (3, 'Played', 'user-00001', '2024-03-01 12:00:00', '2024-03-01 12:00:00+00', 'infinity')",
+                "INSERT INTO " + quoted(table) + " VALUES (4, 'Played', 'user-00001', '2024-03-01 12:00:00', '2024-03-01 12:00:00+00', '2024-03-01')");
+        try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table)) {
+            List<SourceRecord> records = reader.readPage(null).records();
+            String name = "table " + table;
+            assertThat(records).extracting(SourceRecord::error).containsExactly(
+                    name + ", id 1: column time is not a valid timestamp (beyond the years epoch milliseconds hold): infinity",
+                    name + ", id 2: column seen is not a valid timestamp tz (beyond the years epoch milliseconds hold): -infinity",
+                    name + ", id 3: column day is not a valid date (beyond the years epoch milliseconds hold): infinity",
+                    null);
+            assertThat(records.get(3).value().get("time").asLong()).isEqualTo(Instant.parse("2024-03-01T12:00:00Z").toEpochMilli());
+        }
+    }
+
+    @Test
+    void a_row_with_a_number_json_cannot_hold_is_refused_with_the_column_and_the_value() throws Exception {
+        String table = newTable("infinite");
+        database().execute("CREATE TABLE " + quoted(table) + " (id INT PRIMARY KEY, event_type TEXT, user_id TEXT, "
+                        + "time TIMESTAMPTZ, ratio DOUBLE PRECISION, big NUMERIC)",
+                "INSERT INTO " + quoted(table) + " VALUES (1, 'Played', 'user-00001', '2024-03-01 12:00:00+00', 'Infinity', 1)",
+                "INSERT INTO " + quoted(table) + " VALUES (2, 'Played', 'user-00001', '2024-03-01 12:00:00+00', 'NaN', 1)",
+                "INSERT INTO " + quoted(table) + " VALUES (3, 'Played', 'user-00001', '2024-03-01 12:00:00+00', 0.5, 1e400)",
+                "INSERT INTO " + quoted(table) + " VALUES (4, 'Played', 'user-00001', '2024-03-01 12:00:00+00', 0.5, 12.50)");
+        try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table)) {
+            List<SourceRecord> records = reader.readPage(null).records();
+            String name = "table " + table;
+            assertThat(records.get(0).error()).isEqualTo(name + ", id 1: column ratio is not a finite number: Infinity");
+            assertThat(records.get(1).error()).isEqualTo(name + ", id 2: column ratio is not a finite number: NaN");
+            io.ampfill.event.EventMapper mapper = new io.ampfill.event.EventMapper(new io.ampfill.event.MappingSettings());
+            assertThat(mapper.map(records.get(2).value())).isInstanceOfSatisfying(io.ampfill.event.Rejection.class,
+                    r -> assertThat(r.reason()).startsWith("number too large to send: event_properties.big is 1000000000"));
+            assertThat(mapper.map(records.get(3).value())).isInstanceOf(io.ampfill.event.MappedEvent.class);
+        }
+    }
 }

@@ -1,0 +1,159 @@
+package io.ampfill.delivery;
+
+import io.ampfill.emulator.AmplitudeEmulator;
+import io.ampfill.ledger.AckLedger;
+import io.ampfill.ledger.SourceUnit;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Device lanes on a {@link TestClock}, posting over real HTTP (the JDK's client) to an emulator or any URL, and
+ * recording what they tell the run: lines, fatal stops, deliveries and retries.
+ */
+final class Lanes implements DeliveryListener, AutoCloseable {
+    static final long BASE_TIME = 1_700_000_000_000L;
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    final TestClock clock = new TestClock();
+    final List<String> lines = new CopyOnWriteArrayList<>();
+    final List<String> fatal = new CopyOnWriteArrayList<>();
+    final List<String> retries = new CopyOnWriteArrayList<>();
+    final AtomicInteger delivered = new AtomicInteger();
+    final AtomicInteger requests = new AtomicInteger();
+    /** The events of each request, in the order they were sent. */
+    final List<Integer> requestSizes = new CopyOnWriteArrayList<>();
+    final DeviceLanes lanes;
+    final SourceUnit unit = new AckLedger().open("events.ndjson");
+    private volatile String url;
+
+    /**
+     * @param deviceEps ampfill's pacing (amplitude.device-eps); every device's bucket starts full
+     */
+    Lanes(String url, double deviceEps, int maxEventsPerRequest, Duration quotaPause, Path spillDir) {
+        this.url = url;
+        DeliverySettings settings = new DeliverySettings("test-key-0123456789", 5, deviceEps, maxEventsPerRequest,
+                20_000_000, 8, 100_000, 64L << 20, Duration.ofSeconds(1), Duration.ofSeconds(1), null, quotaPause, spillDir);
+        lanes = new DeviceLanes(settings, this::post, this, clock.nanoTime() - TimeUnit.SECONDS.toNanos(10), clock);
+    }
+
+    Lanes(AmplitudeEmulator emulator, double deviceEps) {
+        this(emulator.batchUrl(), deviceEps, 2000, Duration.ofMinutes(15), null);
+    }
+
+    /** Where the requests go from now on. */
+    void sendTo(String url) {
+        this.url = url;
+    }
+
+    private HttpAnswer post(byte[] body) throws Exception {
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new HttpAnswer(answer.statusCode(), answer.headers().firstValue("Retry-After").orElse(null), answer.body());
+    }
+
+    /** Hands the events {@code from..to-1} of each device to the lanes, in that order (seq = the event's number). */
+    void enqueue(List<String> devices, int from, int to) throws InterruptedException {
+        List<OutboundEvent> events = new ArrayList<>();
+        for (int seq = from; seq < to; seq++) {
+            for (String device : devices) {
+                String insertId = device + "-" + seq;
+                String json = "{\"event_type\":\"Played Song\",\"device_id\":\"" + device + "\",\"time\":" + (BASE_TIME + seq)
+                        + ",\"insert_id\":\"" + insertId + "\",\"event_properties\":{\"seq\":" + seq + "}}";
+                events.add(new OutboundEvent(device, device, null, insertId, json.getBytes(StandardCharsets.UTF_8),
+                        unit, unit.nextOrdinal(), seq + 1));
+            }
+        }
+        lanes.enqueue(events);
+    }
+
+    static List<String> devices(int count) {
+        List<String> devices = new ArrayList<>();
+        for (int d = 0; d < count; d++) {
+            devices.add(String.format("device-%06d", d));
+        }
+        return devices;
+    }
+
+    /** Moves the clock on and has the lanes look at it. */
+    void advance(Duration by) {
+        clock.advance(by);
+        lanes.wakeDispatcher();
+    }
+
+    /** Moves the clock on in steps of 50 ms, as fast as the lanes keep up, until the condition holds (up to 10 s of real time). */
+    void advanceUntil(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out moving the clock on until " + what);
+            }
+            advance(Duration.ofMillis(50));
+            Thread.sleep(1);
+        }
+    }
+
+    /** Waits, in real time (up to 10 s), until the condition holds; the test's clock does not move meanwhile. */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    @Override
+    public void deadLetter(OutboundEvent event, String reason) {
+        throw new AssertionError("dead-lettered " + event.insertId() + ": " + reason);
+    }
+
+    @Override
+    public void requestSent(int events) {
+        requestSizes.add(events);
+        requests.incrementAndGet();
+    }
+
+    @Override
+    public void delivered(int events) {
+        delivered.addAndGet(events);
+    }
+
+    @Override
+    public void retry(String cause) {
+        retries.add(cause);
+    }
+
+    @Override
+    public void fatal(String message) {
+        fatal.add(message);
+    }
+
+    @Override
+    public void waitedOnDisk(int events) {
+    }
+
+    @Override
+    public void notice(String line) {
+        lines.add(line);
+    }
+
+    @Override
+    public void close() {
+        lanes.close();
+    }
+}
