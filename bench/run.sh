@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ampfill benchmark: runs the packaged jar against the standalone emulator, one process per data set, and prints
-# events/s, CPU per million events, requests, events per request and peak RSS. See "Benchmark" in README.md.
+# events/s, CPU per million events, requests, events per request and peak RSS. See bench/README.md.
 #
 #   bench/run.sh [start|a|b|c|files|skew-limited|ceiling|big|devices|devices-x3|all ...]   (no argument: all; big takes minutes)
 #
