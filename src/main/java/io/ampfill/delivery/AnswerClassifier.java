@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The answer table of amplitude-contract.md as a pure function: from what Amplitude answered (or the
+ * The answer table of docs/contract.md as a pure function: from what Amplitude answered (or the
  * failure that stood in for an answer) to a {@link BatchAnswer}. No state, no network, so every row is
  * unit-tested on its own.
  */

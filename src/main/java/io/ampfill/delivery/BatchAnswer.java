@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * What to do with a request after Amplitude answered it (or did not): the decision of
- * {@link AnswerClassifier}, one variant per row of the answer table in amplitude-contract.md.
+ * {@link AnswerClassifier}, one variant per row of the answer table in docs/contract.md.
  */
 public sealed interface BatchAnswer {
 

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * An in-process HTTP server following Amplitude's /batch contract (amplitude-contract.md): validation, size limits,
+ * An in-process HTTP server following Amplitude's /batch contract (docs/contract.md): validation, size limits,
  * rate buckets, daily quotas, insert_id deduplication and injectable faults. It records what it ingested per device,
  * in order, so a test can assert that everything was delivered once and in order.
  */

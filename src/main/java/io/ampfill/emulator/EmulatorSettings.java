@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * How the emulator behaves: Amplitude's limits, the faults it injects, and where it listens.
- * Defaults follow amplitude-contract.md, with rate buckets and quotas off so a plain emulator accepts everything valid.
+ * Defaults follow docs/contract.md, with rate buckets and quotas off so a plain emulator accepts everything valid.
  * The emulator copies these at start, so changing them afterwards does not affect a running emulator.
  */
 public final class EmulatorSettings {

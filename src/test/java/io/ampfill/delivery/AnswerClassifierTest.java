@@ -12,7 +12,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One test per row of the answer table in amplitude-contract.md. */
+/** One test per row of the answer table in docs/contract.md. */
 class AnswerClassifierTest {
     private static final List<String> THREE_DEVICES = Arrays.asList("device-a", "device-b", null);
 

@@ -27,7 +27,7 @@ import static io.ampfill.e2e.Events.assertDeliveredInOrder;
 import static io.ampfill.e2e.FileBackfillTest.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One test per row of the answer table (amplitude-contract.md), through the real routes against the emulator. */
+/** One test per row of the answer table (docs/contract.md), through the real routes against the emulator. */
 class DeliveryAnswersTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
