@@ -15,12 +15,12 @@ import java.util.List;
  * store with their reason (and are settled at once), the valid ones go to the device lanes in order.
  */
 public final class EventIntake {
-    private final EventMapper mapper;
+    private final TreeMapper mapper;
     private final DeadLetterStore deadLetters;
     private final DeviceLanes lanes;
     private final RunReport report;
 
-    public EventIntake(EventMapper mapper, DeadLetterStore deadLetters, DeviceLanes lanes, RunReport report) {
+    public EventIntake(TreeMapper mapper, DeadLetterStore deadLetters, DeviceLanes lanes, RunReport report) {
         this.mapper = mapper;
         this.deadLetters = deadLetters;
         this.lanes = lanes;
@@ -50,7 +50,7 @@ public final class EventIntake {
                     deadLetters.writeRaw(unit, ordinal, record.line(), record.error(), record.raw(), record.notKept()));
             return 0;
         }
-        // an NDJSON line the reader's fast path mapped comes as its event already
+        // an NDJSON line the reader's line path mapped comes as its event already
         MappingResult result = record.mapped() != null ? record.mapped() : mapper.map(record.value());
         if (result instanceof Rejection rejection) {
             reject(unit, ordinal, rejection.reason(), () ->

@@ -1,6 +1,6 @@
 package io.ampfill.source;
 
-import io.ampfill.event.FastEventMapper;
+import io.ampfill.event.LineMapper;
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.SourceUnit;
@@ -34,13 +34,13 @@ public final class FileSource {
     private final CheckpointStore checkpoints;
     private final int chunkSize;
     private final BooleanSupplier stopping;
-    private final FastEventMapper events;
+    private final LineMapper events;
     private final FilesNotRead notRead;
     /** The positions earlier runs saved, read at the first file: a query a file was a tenth of a small file's cost. */
     private Map<String, CheckpointStore.Checkpoint> earlierRuns;
 
     public FileSource(AckLedger ledger, CheckpointStore checkpoints, int chunkSize, BooleanSupplier stopping,
-                      FastEventMapper events, FilesNotRead notRead) {
+                      LineMapper events, FilesNotRead notRead) {
         this.ledger = ledger;
         this.checkpoints = checkpoints;
         this.chunkSize = chunkSize;

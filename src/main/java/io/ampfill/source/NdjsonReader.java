@@ -3,7 +3,7 @@ package io.ampfill.source;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ampfill.event.FastEventMapper;
+import io.ampfill.event.LineMapper;
 import io.ampfill.event.MappedEvent;
 import io.ampfill.event.Utf8;
 
@@ -18,7 +18,7 @@ import java.util.Locale;
  * Reads newline-delimited JSON (.ndjson, .jsonl): one object a line. Lines are split in a reused byte buffer
  * and parsed straight from it, so a valid line costs no String; only a line longer than the buffer grows it.
  * Blank lines are skipped but counted; a bad line becomes an error record and reading goes on. Given a
- * {@link FastEventMapper}, a line is first offered to it: a line it maps is never parsed into a tree.
+ * {@link LineMapper}, a line is first offered to it: a line it maps is never parsed into a tree.
  */
 final class NdjsonReader implements RecordReader {
     private static final int INITIAL_BUFFER = 1 << 16;
@@ -28,7 +28,7 @@ final class NdjsonReader implements RecordReader {
     private final InputStream in;
     private final int maxLineBytes;
     /** Null when the lines are not events (a users file). */
-    private final FastEventMapper events;
+    private final LineMapper events;
     private byte[] buf;
     private int lineStart;
     private int scanned;
@@ -48,11 +48,11 @@ final class NdjsonReader implements RecordReader {
         this(in, maxLineBytes, null);
     }
 
-    NdjsonReader(InputStream in, FastEventMapper events) {
+    NdjsonReader(InputStream in, LineMapper events) {
         this(in, MAX_LINE_BYTES, events);
     }
 
-    private NdjsonReader(InputStream in, int maxLineBytes, FastEventMapper events) {
+    private NdjsonReader(InputStream in, int maxLineBytes, LineMapper events) {
         this.in = in;
         this.events = events;
         this.maxLineBytes = Math.max(maxLineBytes, 16);

@@ -2,7 +2,7 @@ package io.ampfill.source;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ampfill.event.FastEventMapper;
+import io.ampfill.event.LineMapper;
 import io.ampfill.event.RecordJson;
 
 import java.io.IOException;
@@ -33,8 +33,8 @@ public final class RecordReaders {
         return open(file, null);
     }
 
-    /** A reader of event records: NDJSON lines go to events' fast path first (null: not events). */
-    public static RecordReader open(Path file, FastEventMapper events) throws IOException {
+    /** A reader of event records: NDJSON lines go to events' line path first (null: not events). */
+    public static RecordReader open(Path file, LineMapper events) throws IOException {
         String name = file.getFileName().toString();
         Format format = formatOf(name);
         if (format == null) {

@@ -5,7 +5,7 @@ import io.ampfill.event.MappedEvent;
 
 /**
  * One record read from a source, with its 1-based line number: a parsed JSON value, or the event the NDJSON
- * reader already mapped it to on its fast path (then value is null), or the raw text and why it could not be parsed.
+ * reader already mapped it to on its line path (then value is null), or the raw text and why it could not be parsed.
  * Where not even the raw text could be kept (a line too long, the unreadable rest of a file), notKept says what is
  * missing, for the dead letter to say so.
  */

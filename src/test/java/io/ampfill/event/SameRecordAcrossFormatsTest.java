@@ -26,7 +26,7 @@ class SameRecordAcrossFormatsTest {
         Path ndjson = Files.writeString(dir.resolve("again.ndjson"),
                 "{\"event_type\":\"buy\",\"device_id\":\"device-1\",\"time\":1709294400000,\"price\":9.5,"
                         + "\"event_properties\":{\"plan\":\"pro\",\"seats\":3},\"color\":\"red\"}\n");
-        EventMapper mapper = new EventMapper(new MappingSettings());
+        TreeMapper mapper = new TreeMapper(new MappingSettings());
         MappedEvent fromCsv = (MappedEvent) mapper.map(single(csv).value());
         MappedEvent fromNdjson = (MappedEvent) mapper.map(single(ndjson).value());
         assertThat(fromCsv.insertId()).isEqualTo(fromNdjson.insertId());
@@ -35,8 +35,8 @@ class SameRecordAcrossFormatsTest {
     @Test
     void refuses_an_implausible_time_with_the_same_reason_from_every_format() throws Exception {
         MappingSettings settings = ImplausibleTimesTest.SETTINGS;
-        EventMapper mapper = new EventMapper(settings);
-        FastEventMapper fast = new FastEventMapper(settings);
+        TreeMapper mapper = new TreeMapper(settings);
+        LineMapper fast = new LineMapper(settings);
         String[][] cases = {
                 {"1709294400000000", "time looks like microseconds, not milliseconds: 1709294400000000"},
                 {"1709294400000000000", "time looks like nanoseconds, not milliseconds: 1709294400000000000"},
@@ -61,7 +61,7 @@ class SameRecordAcrossFormatsTest {
         return single(file, null);
     }
 
-    private static SourceRecord single(Path file, FastEventMapper fast) throws Exception {
+    private static SourceRecord single(Path file, LineMapper fast) throws Exception {
         List<SourceRecord> records = new ArrayList<>();
         try (RecordReader reader = RecordReaders.open(file, fast)) {
             while (reader.readChunk(records, 10)) {

@@ -1,7 +1,7 @@
 package io.ampfill.source;
 
-import io.ampfill.event.EventMapper;
-import io.ampfill.event.FastEventMapper;
+import io.ampfill.event.TreeMapper;
+import io.ampfill.event.LineMapper;
 import io.ampfill.event.MappedEvent;
 import io.ampfill.event.MappingResult;
 import io.ampfill.event.MappingSettings;
@@ -27,14 +27,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The promise of derived insert_ids, on random text: distinct records get distinct ids (else Amplitude keeps one
  * of them), and the same record gets the same id however it is written: escapes or literal UTF-8, key order,
- * number spelling, NDJSON (fast path or not), a JSON document or CSV. Text that is not Unicode (a lone
+ * number spelling, NDJSON (line path or not), a JSON document or CSV. Text that is not Unicode (a lone
  * surrogate, bytes that are not UTF-8) is refused with a reason in every form, never given an id.
  */
 class DerivedInsertIdPropertyTest {
     private static final int RECORDS = 3000;
     private static final MappingSettings SETTINGS = new MappingSettings();
-    private static final EventMapper TREE = new EventMapper(SETTINGS);
-    private static final FastEventMapper FAST = new FastEventMapper(SETTINGS);
+    private static final TreeMapper TREE = new TreeMapper(SETTINGS);
+    private static final LineMapper FAST = new LineMapper(SETTINGS);
 
     /**
      * A piece of text (its chars), or bytes that are no text (chars null). Chosen so that different pieces come

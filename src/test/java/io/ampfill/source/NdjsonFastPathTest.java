@@ -1,7 +1,7 @@
 package io.ampfill.source;
 
-import io.ampfill.event.EventMapper;
-import io.ampfill.event.FastEventMapper;
+import io.ampfill.event.TreeMapper;
+import io.ampfill.event.LineMapper;
 import io.ampfill.event.MappedEvent;
 import io.ampfill.event.MappingSettings;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ class NdjsonFastPathTest {
         assertThat(fast).extracting(SourceRecord::line).containsExactlyElementsOf(asBefore.stream().map(SourceRecord::line).toList());
         assertThat(fast).extracting(SourceRecord::error).containsExactlyElementsOf(asBefore.stream().map(SourceRecord::error).toList());
         assertThat(fast).extracting(SourceRecord::raw).containsExactlyElementsOf(asBefore.stream().map(SourceRecord::raw).toList());
-        EventMapper general = new EventMapper(SETTINGS);
+        TreeMapper general = new TreeMapper(SETTINGS);
         for (int i = 0; i < fast.size(); i++) {
             SourceRecord record = fast.get(i);
             if (record.mapped() != null) {
@@ -59,13 +59,13 @@ class NdjsonFastPathTest {
             }
         }
         // the event lines (BOM, CRLF, spaces, last line without newline) are mapped; the duplicate key, the
-        // rejected and broken lines and the dead-letter line take the general path
+        // rejected and broken lines and the dead-letter line take the tree path
         assertThat(fast).extracting(r -> r.mapped() != null).containsExactly(true, true, false, false, false, false, false, false, true);
     }
 
     private static List<SourceRecord> readWithFastPath(Path file) throws Exception {
         List<SourceRecord> records = new ArrayList<>();
-        try (RecordReader reader = RecordReaders.open(file, new FastEventMapper(SETTINGS))) {
+        try (RecordReader reader = RecordReaders.open(file, new LineMapper(SETTINGS))) {
             while (reader.readChunk(records, 3)) {
                 // reads all, in small chunks
             }

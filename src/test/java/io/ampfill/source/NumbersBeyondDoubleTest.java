@@ -3,8 +3,8 @@ package io.ampfill.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ampfill.deadletter.DeadLetterStore;
-import io.ampfill.event.EventMapper;
-import io.ampfill.event.FastEventMapper;
+import io.ampfill.event.TreeMapper;
+import io.ampfill.event.LineMapper;
 import io.ampfill.event.MappingResult;
 import io.ampfill.event.MappingSettings;
 import io.ampfill.event.Rejection;
@@ -36,12 +36,12 @@ class NumbersBeyondDoubleTest {
 
     private static List<MappingResult> mapAll(Path file) throws Exception {
         List<SourceRecord> records = new ArrayList<>();
-        try (RecordReader reader = RecordReaders.open(file, new FastEventMapper(SETTINGS))) {
+        try (RecordReader reader = RecordReaders.open(file, new LineMapper(SETTINGS))) {
             while (reader.readChunk(records, 100)) {
                 // reads all
             }
         }
-        EventMapper mapper = new EventMapper(SETTINGS);
+        TreeMapper mapper = new TreeMapper(SETTINGS);
         return records.stream().map(r -> r.mapped() != null ? r.mapped() : mapper.map(r.value())).toList();
     }
 

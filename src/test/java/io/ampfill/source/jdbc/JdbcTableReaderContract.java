@@ -2,7 +2,7 @@ package io.ampfill.source.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ampfill.event.EventMapper;
+import io.ampfill.event.TreeMapper;
 import io.ampfill.event.MappedEvent;
 import io.ampfill.event.MappingResult;
 import io.ampfill.event.MappingSettings;
@@ -189,7 +189,7 @@ abstract class JdbcTableReaderContract {
             assertThat(even.get("user_properties").isObject()).as("text holding JSON is parsed").isTrue();
             assertThat(even.get("user_properties").get("tier").asText()).isEqualTo("gold");
 
-            MappingResult mapped = new EventMapper(new MappingSettings()).map(even);
+            MappingResult mapped = new TreeMapper(new MappingSettings()).map(even);
             assertThat(mapped).isInstanceOf(MappedEvent.class);
             assertThat(((MappedEvent) mapped).insertId()).as("the mapper keeps the derived id").isEqualTo(even.get("insert_id").asText());
         }
@@ -285,7 +285,7 @@ abstract class JdbcTableReaderContract {
                 "INSERT INTO " + quoted(table) + " VALUES (8, 'Played', 'user-00001', 'yesterday')");
         try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table)) {
             List<SourceRecord> records = reader.readPage(null).records();
-            EventMapper mapper = new EventMapper(new MappingSettings());
+            TreeMapper mapper = new TreeMapper(new MappingSettings());
             MappingResult good = mapper.map(records.get(0).value());
             assertThat(good).isInstanceOf(MappedEvent.class);
             assertThat(JSON.readTree(((MappedEvent) good).json()).get("time").asLong()).isEqualTo(BASE.toEpochMilli());
@@ -305,7 +305,7 @@ abstract class JdbcTableReaderContract {
                 "INSERT INTO " + quoted(table) + " VALUES (1, 'Played', 'user-00001', TIMESTAMP '1971-06-01 00:00:00', 1709294400000000, DATE '1971-06-01')",
                 "INSERT INTO " + quoted(table) + " VALUES (2, 'Played', 'user-00001', TIMESTAMP '1960-01-01 00:00:00', 1709294400000, DATE '1960-01-01')",
                 "INSERT INTO " + quoted(table) + " VALUES (3, 'Played', 'user-00001', TIMESTAMP '3000-01-01 00:00:00', -5, DATE '3000-01-01')");
-        EventMapper mapper = new EventMapper(new MappingSettings().clock(java.time.Clock.fixed(BASE, java.time.ZoneOffset.UTC)));
+        TreeMapper mapper = new TreeMapper(new MappingSettings().clock(java.time.Clock.fixed(BASE, java.time.ZoneOffset.UTC)));
         String ahead = "time is more than 1d in the future (backfill.max-time-ahead): ";
         long june1971 = Instant.parse("1971-06-01T00:00:00Z").toEpochMilli();
         for (String column : List.of("happened", "day")) {

@@ -128,7 +128,7 @@ class PostgresJdbcTableReaderTest extends JdbcTableReaderContract {
             String name = "table " + table;
             assertThat(records.get(0).error()).isEqualTo(name + ", id 1: column ratio is not a finite number: Infinity");
             assertThat(records.get(1).error()).isEqualTo(name + ", id 2: column ratio is not a finite number: NaN");
-            io.ampfill.event.EventMapper mapper = new io.ampfill.event.EventMapper(new io.ampfill.event.MappingSettings());
+            io.ampfill.event.TreeMapper mapper = new io.ampfill.event.TreeMapper(new io.ampfill.event.MappingSettings());
             assertThat(mapper.map(records.get(2).value())).isInstanceOfSatisfying(io.ampfill.event.Rejection.class,
                     r -> assertThat(r.reason()).startsWith("number too large to send: event_properties.big is 1000000000"));
             assertThat(mapper.map(records.get(3).value())).isInstanceOf(io.ampfill.event.MappedEvent.class);

@@ -1,7 +1,7 @@
 package io.ampfill.source.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ampfill.event.EventMapper;
+import io.ampfill.event.TreeMapper;
 import io.ampfill.event.MappedEvent;
 import io.ampfill.event.MappingSettings;
 import io.ampfill.source.SourceRecord;
@@ -90,7 +90,7 @@ class UsersSourceTest {
             assertThat(third.get("user_properties").get("plan").asText()).isEqualTo("pro");
             assertThat(third.get("user_properties").has("country")).as("NULL is left out").isFalse();
             assertThat(third.has("password_hash") || third.get("user_properties").has("password_hash")).as("only the named columns").isFalse();
-            assertThat(new EventMapper(new MappingSettings()).map(third)).isInstanceOf(MappedEvent.class);
+            assertThat(new TreeMapper(new MappingSettings()).map(third)).isInstanceOf(MappedEvent.class);
 
             List<SourceRecord> second = readAll(settings, db);
             assertThat(second).extracting(r -> r.value().get("insert_id").asText())
@@ -155,7 +155,7 @@ class UsersSourceTest {
 
         List<SourceRecord> records = readAll(settings, null);
         assertThat(records).hasSize(USERS + 1);
-        EventMapper mapper = new EventMapper(new MappingSettings());
+        TreeMapper mapper = new TreeMapper(new MappingSettings());
         for (int i = 1; i <= USERS; i++) {
             SourceRecord record = records.get(i - 1);
             MappedEvent event = (MappedEvent) mapper.map(record.value());

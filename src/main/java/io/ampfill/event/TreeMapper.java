@@ -44,7 +44,7 @@ import java.util.Map;
  *     it; it is added after the insert_id is derived, so the setting does not change ids.</li>
  * </ol>
  */
-public final class EventMapper {
+public final class TreeMapper {
     private static final ObjectMapper JSON = RecordJson.mapper();
     private static final ObjectWriter COMPACT = JSON.writer();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -54,7 +54,7 @@ public final class EventMapper {
     private final boolean skipUserPropertiesSync;
     private final TimeHorizon horizon;
 
-    public EventMapper(MappingSettings settings) {
+    public TreeMapper(MappingSettings settings) {
         this.minIdLength = settings.minIdLength();
         this.skipUserPropertiesSync = settings.skipUserPropertiesSync();
         this.horizon = new TimeHorizon(settings);
