@@ -10,18 +10,18 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Maps one NDJSON line's bytes straight to the event {@link TreeMapper} would make of it, in one streaming pass
- * with no JSON tree: reading NDJSON is CPU-bound, and building, walking and serialising two trees per line was
- * most of it. The line is read once, by {@link LineTokens}; each top-level value is noted (its output bytes, its canonical form for
+ * The line path of {@link RecordMapper}: maps one NDJSON line's bytes straight to the event {@link TreeMapper} would
+ * make of it, in one streaming pass with no JSON tree: reading NDJSON is CPU-bound, and building, walking and
+ * serialising two trees per line was most of it. The line is read once, by {@link LineTokens}; each top-level value is noted (its output bytes, its canonical form for
  * the insert_id, its nesting depth, its long strings), then TreeMapper's rules are applied to the notes.
  * Nested objects and arrays go out as the raw slice of the input.
  * <p>
- * It returns null to mean "take the tree path" (parse the tree, call TreeMapper), which stays the one
+ * It returns null to mean "take the tree path" (parse the line, call TreeMapper), which stays the one
  * place that words every rejection. So it returns null for every record TreeMapper would reject, and for what
  * it does not handle: duplicate keys at any level, integers beyond a long, non-finite doubles, values that need
  * a type conversion other than integral ids and time (digits, ISO text or a whole double), property objects given
  * as text, and records with top-level {@code reason} and {@code source} (they may be ampfill's own dead-letter
- * lines, which the NDJSON reader unwraps first). Thread-safe: the scratch state is per thread.
+ * lines, which parsing a line unwraps first). Thread-safe: the scratch state is per thread.
  */
 public final class LineMapper {
     private static final ThreadLocal<Pass> PER_THREAD = ThreadLocal.withInitial(Pass::new);

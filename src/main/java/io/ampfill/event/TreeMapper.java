@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Turns one parsed record into the exact JSON event sent to Amplitude, or a one-line rejection. Thread-safe and
- * reusable. It never modifies the record (a rejected record is dead-lettered as it was read): it builds a new
+ * The tree path of {@link RecordMapper}, and the statement of Amplitude's rules as ampfill applies them: turns one
+ * parsed record into the exact JSON event sent to Amplitude, or a one-line rejection. Thread-safe and reusable. It never modifies the record (a rejected record is dead-lettered as it was read): it builds a new
  * top-level object that shares the record's unchanged values.
  * <ol>
  * <li>Only a JSON object is an event ("not a JSON object").</li>
