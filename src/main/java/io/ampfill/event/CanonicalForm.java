@@ -1,5 +1,7 @@
 package io.ampfill.event;
 
+import io.ampfill.source.Utf8;
+
 import java.math.BigDecimal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

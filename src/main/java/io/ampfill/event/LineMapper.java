@@ -1,6 +1,7 @@
 package io.ampfill.event;
 
 import com.fasterxml.jackson.core.JsonToken;
+import io.ampfill.amplitude.AmplitudeFields;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,6 +1,7 @@
 package io.ampfill.event;
 
 import com.fasterxml.jackson.core.JsonToken;
+import io.ampfill.source.Utf8;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ampfill.amplitude.AmplitudeFields;
+import io.ampfill.source.RecordJson;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.ampfill.amplitude.AmplitudeFields;
 import io.ampfill.source.SourceRecord.Unreadable;
 
 import java.io.IOException;
@@ -26,7 +27,6 @@ import java.util.List;
 final class CsvRecordReader implements RecordReader {
     private static final CsvMapper CSV = new CsvMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final List<String> PROPERTY_OBJECTS = List.of("event_properties", "user_properties", "groups", "group_properties");
 
     private final LenientUtf8Reader text;
     private CsvParser parser;
@@ -46,7 +46,7 @@ final class CsvRecordReader implements RecordReader {
                 return null;
             }
             int dot = trimmed.indexOf('.');
-            if (dot > 0 && dot < trimmed.length() - 1 && PROPERTY_OBJECTS.contains(trimmed.substring(0, dot))) {
+            if (dot > 0 && dot < trimmed.length() - 1 && AmplitudeFields.PROPERTY_OBJECTS.contains(trimmed.substring(0, dot))) {
                 return new Column(trimmed.substring(0, dot), trimmed.substring(dot + 1));
             }
             return new Column(null, trimmed);

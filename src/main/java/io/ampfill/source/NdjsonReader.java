@@ -3,7 +3,6 @@ package io.ampfill.source;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ampfill.event.Utf8;
 import io.ampfill.source.SourceRecord.Line;
 import io.ampfill.source.SourceRecord.Unreadable;
 

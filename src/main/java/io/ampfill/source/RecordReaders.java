@@ -2,7 +2,6 @@ package io.ampfill.source;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ampfill.event.RecordJson;
 
 import java.io.IOException;
 import java.io.InputStream;

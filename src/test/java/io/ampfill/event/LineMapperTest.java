@@ -3,6 +3,7 @@ package io.ampfill.event;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ampfill.amplitude.AmplitudeFields;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

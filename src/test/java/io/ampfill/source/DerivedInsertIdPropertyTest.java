@@ -5,7 +5,6 @@ import io.ampfill.event.MappingOutcome;
 import io.ampfill.event.MappingSettings;
 import io.ampfill.event.RecordMapper;
 import io.ampfill.event.Refused;
-import io.ampfill.event.Utf8;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -1,6 +1,5 @@
 package io.ampfill.source;
 
-import io.ampfill.event.Utf8;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
