@@ -8,9 +8,8 @@ import io.ampfill.delivery.DeviceLanes;
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
 import io.ampfill.event.EventIntake;
-import io.ampfill.event.EventMapper;
-import io.ampfill.event.FastEventMapper;
 import io.ampfill.event.MappingSettings;
+import io.ampfill.event.RecordMapper;
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.Checkpointer;
@@ -214,8 +213,8 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         context.getRegistry().bind("inboxFiles", new InboxFileStrategy(readLock,
                 new DoneFolder(Path.of(settings.string("backfill.done-dir")).toAbsolutePath())));
         context.getRegistry().bind("fileSource", new FileSource(ledger, store, settings.integer("backfill.chunk-size"),
-                runControl::isStopping, new FastEventMapper(mapping), notRead));
-        context.getRegistry().bind("eventIntake", new EventIntake(new EventMapper(mapping), deadLetters, lanes, report));
+                runControl::isStopping, notRead));
+        context.getRegistry().bind("eventIntake", new EventIntake(new RecordMapper(mapping), deadLetters, lanes, report));
         if (jdbcSource != null) {
             context.getRegistry().bind("jdbcSource", jdbcSource);
         }

@@ -1,5 +1,7 @@
 package io.ampfill.event;
 
+import io.ampfill.source.Utf8;
+
 import java.math.BigDecimal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,9 +11,9 @@ import java.util.Base64;
 /**
  * The canonical form derived insert_ids are a digest of, and the digest: containers are bracketed, null is 'n',
  * every scalar is text (tag, UTF-8 length, UTF-8 bytes), numbers normalised, keys sorted by whoever writes an
- * object. Both the tree walk ({@link ContentInsertId}) and the streaming mapper ({@link FastEventMapper}) write
+ * object. Both the tree walk ({@link ContentInsertId}) and the single-pass line mapper ({@link LineMapper}) write
  * through this one class, so they cannot drift apart: an id, once sent, must never change. Parts written earlier
- * can be copied or moved, which is how the streaming mapper sorts an object's keys.
+ * can be copied or moved, which is how the line mapper sorts an object's keys.
  */
 final class CanonicalForm extends GrowingBytes {
     static final String PREFIX = "af-";

@@ -6,6 +6,8 @@ import io.ampfill.delivery.OutboundEvent;
 import io.ampfill.ledger.SourceUnit;
 import io.ampfill.report.RunReport;
 import io.ampfill.source.SourceRecord;
+import io.ampfill.source.SourceRecord.Tree;
+import io.ampfill.source.SourceRecord.Unreadable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +17,12 @@ import java.util.List;
  * store with their reason (and are settled at once), the valid ones go to the device lanes in order.
  */
 public final class EventIntake {
-    private final EventMapper mapper;
+    private final RecordMapper mapper;
     private final DeadLetterStore deadLetters;
     private final DeviceLanes lanes;
     private final RunReport report;
 
-    public EventIntake(EventMapper mapper, DeadLetterStore deadLetters, DeviceLanes lanes, RunReport report) {
+    public EventIntake(RecordMapper mapper, DeadLetterStore deadLetters, DeviceLanes lanes, RunReport report) {
         this.mapper = mapper;
         this.deadLetters = deadLetters;
         this.lanes = lanes;
@@ -45,27 +47,21 @@ public final class EventIntake {
     /** Maps one record into {@code events}, or dead-letters it; returns the long strings the event had cut. */
     private int take(SourceRecord record, SourceUnit unit, List<OutboundEvent> events) {
         long ordinal = unit.nextOrdinal();
-        if (!record.parsed()) {
-            reject(unit, ordinal, record.error(), () ->
-                    deadLetters.writeRaw(unit, ordinal, record.line(), record.error(), record.raw(), record.notKept()));
-            return 0;
-        }
-        // an NDJSON line the reader's fast path mapped comes as its event already
-        MappingResult result = record.mapped() != null ? record.mapped() : mapper.map(record.value());
-        if (result instanceof Rejection rejection) {
-            reject(unit, ordinal, rejection.reason(), () ->
-                    deadLetters.write(unit, ordinal, record.line(), rejection.reason(), record.value()));
-        } else if (result instanceof MappedEvent event) {
+        MappingOutcome outcome = mapper.map(record);
+        if (outcome instanceof MappedEvent event) {
             events.add(new OutboundEvent(event.deviceKey(), event.deviceId(), event.userId(), event.insertId(),
                     event.json(), unit, ordinal, record.line()));
             return event.truncatedStrings();
         }
-        return 0;
-    }
-
-    private void reject(SourceUnit unit, long ordinal, String reason, Runnable store) {
-        store.run();
-        report.deadLettered(reason);
+        Refused refused = (Refused) outcome;
+        if (refused.asRead() instanceof Tree tree) {
+            deadLetters.write(unit, ordinal, tree.line(), refused.reason(), tree.value());
+        } else {
+            Unreadable input = (Unreadable) refused.asRead();
+            deadLetters.writeRaw(unit, ordinal, input.line(), input.reason(), input.raw(), input.notKept());
+        }
+        report.deadLettered(refused.reason());
         unit.settle(ordinal);
+        return 0;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ampfill.source.TimestampNode;
 
 import java.time.Instant;
 
@@ -162,7 +163,7 @@ final class FieldCoercion {
     }
 
     /**
-     * A number no double holds (1e400, read exactly by {@link RecordJson}; a database's huge NUMERIC): sent, it would
+     * A number no double holds (1e400, read exactly by {@link io.ampfill.source.RecordJson}; a database's huge NUMERIC): sent, it would
      * reach Amplitude as infinity or be refused, so it is refused here with its digits.
      */
     static boolean beyondDouble(JsonNode node) {

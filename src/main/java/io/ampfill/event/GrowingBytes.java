@@ -3,7 +3,7 @@ package io.ampfill.event;
 import java.util.Arrays;
 
 /**
- * A byte buffer reused from event to event (one per thread), grown when an event needs more: what the fast
+ * A byte buffer reused from event to event (one per thread), grown when an event needs more: what the line
  * mapper writes, the event's JSON and the insert_id's canonical form, goes into one of these without allocating.
  */
 abstract class GrowingBytes {

@@ -3,7 +3,7 @@ package io.ampfill.event;
 import java.util.Arrays;
 
 /**
- * The buffer the fast mapper writes an event's JSON into: raw slices of the line, names, digits, and the few
+ * The buffer the line mapper writes an event's JSON into: raw slices of the line, names, digits, and the few
  * strings made on the way (ids given as numbers, names of fields moved into event_properties), escaped as
  * Jackson's generator escapes them: surrogates as \\u escapes, so even a lone one survives the trip.
  */

@@ -1,23 +1,24 @@
 package io.ampfill.event;
 
 import com.fasterxml.jackson.core.JsonToken;
+import io.ampfill.source.Utf8;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The tokens of one NDJSON line, read straight off its UTF-8 bytes, for {@link FastEventMapper}.
+ * The tokens of one NDJSON line, read straight off its UTF-8 bytes, for {@link LineMapper}.
  * <p>
- * Hand-written rather than Jackson's parser because the fast path wants what Jackson's API cannot give without
+ * Hand-written rather than Jackson's parser because the line path wants what Jackson's API cannot give without
  * copying: a string's UTF-8 bytes as a slice of the line (Jackson decodes every string to chars, which the mapper
  * then encoded back to UTF-8 twice, for the output and for the insert_id), and no parser to build per line. It is
  * never more lenient than Jackson with its defaults: whatever it does not take exactly (a lone escaped surrogate,
  * malformed UTF-8, numbers beyond a long, anything outside strict JSON, very deep or long values) throws
- * {@link #UNUSUAL}, and the line goes to the general path, which parses it with Jackson and words the rejection.
+ * {@link #UNUSUAL}, and the line goes to the tree path, which parses it with Jackson and words the rejection.
  * One instance per thread, reused from line to line.
  */
 final class LineTokens {
-    /** Thrown, without a stack trace, wherever the line leaves the fast path. */
+    /** Thrown, without a stack trace, wherever the line leaves the line path. */
     static final RuntimeException UNUSUAL = new RuntimeException(null, null, false, false) {
     };
 
@@ -276,7 +277,7 @@ final class LineTokens {
         delimiter();
         numberEnd = pos;
         if (integral) {
-            check(!overflow && (negative || value != Long.MIN_VALUE)); // beyond a long: the general path
+            check(!overflow && (negative || value != Long.MIN_VALUE)); // beyond a long: the tree path
             longValue = negative ? value : -value;
             return JsonToken.VALUE_NUMBER_INT;
         }
@@ -356,7 +357,7 @@ final class LineTokens {
                     default -> throw UNUSUAL;
                 };
                 if (Character.isHighSurrogate((char) ch)) {
-                    // a pair, as Jackson reads it: two chars, one code point; a lone surrogate leaves the fast path
+                    // a pair, as Jackson reads it: two chars, one code point; a lone surrogate leaves the line path
                     check(pos + 1 < end && buf[pos] == '\\' && buf[pos + 1] == 'u');
                     pos += 2;
                     int low = hexEscape();
@@ -404,7 +405,7 @@ final class LineTokens {
         }
     }
 
-    /** Moves past one well-formed UTF-8 sequence at pos; returns its length in UTF-16 chars. Anything else leaves the fast path. */
+    /** Moves past one well-formed UTF-8 sequence at pos; returns its length in UTF-16 chars. Anything else leaves the line path. */
     private int utf8Sequence() {
         int length = Utf8.sequence(buf, pos, end);
         check(length > 0);

@@ -1,6 +1,7 @@
 package io.ampfill.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ampfill.source.Utf8;
 
 import java.util.Locale;
 

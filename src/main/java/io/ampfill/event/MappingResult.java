@@ -1,5 +1,5 @@
 package io.ampfill.event;
 
-/** What became of one record: an event to send, or why it cannot be sent. */
+/** What the tree mapper makes of one parsed record: an event to send, or why it cannot be sent (and which field). */
 public sealed interface MappingResult permits MappedEvent, Rejection {
 }

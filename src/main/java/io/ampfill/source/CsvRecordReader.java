@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.ampfill.amplitude.AmplitudeFields;
+import io.ampfill.source.SourceRecord.Unreadable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +27,6 @@ import java.util.List;
 final class CsvRecordReader implements RecordReader {
     private static final CsvMapper CSV = new CsvMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final List<String> PROPERTY_OBJECTS = List.of("event_properties", "user_properties", "groups", "group_properties");
 
     private final LenientUtf8Reader text;
     private CsvParser parser;
@@ -45,7 +46,7 @@ final class CsvRecordReader implements RecordReader {
                 return null;
             }
             int dot = trimmed.indexOf('.');
-            if (dot > 0 && dot < trimmed.length() - 1 && PROPERTY_OBJECTS.contains(trimmed.substring(0, dot))) {
+            if (dot > 0 && dot < trimmed.length() - 1 && AmplitudeFields.PROPERTY_OBJECTS.contains(trimmed.substring(0, dot))) {
                 return new Column(trimmed.substring(0, dot), trimmed.substring(dot + 1));
             }
             return new Column(null, trimmed);
@@ -67,7 +68,7 @@ final class CsvRecordReader implements RecordReader {
                 if (!readRow()) {
                     finished = true;
                 } else if (text.invalidBefore(parser.currentLocation().getCharOffset())) {
-                    out.add(SourceRecord.unparsable(rowLine, rawRow(), "not valid UTF-8: a byte in this row (raw has U+FFFD in its place)"));
+                    out.add(Unreadable.text(rowLine, rawRow(), "not valid UTF-8: a byte in this row (raw has U+FFFD in its place)"));
                     added++;
                 } else if (!allEmpty(cells)) {
                     out.add(toRecord());
@@ -75,13 +76,13 @@ final class CsvRecordReader implements RecordReader {
                 }
             }
         } catch (UnreadableInputException e) {
-            out.add(SourceRecord.unkept(errorLine(), e.reason(), SourceRecord.REST_OF_FILE));
+            out.add(Unreadable.notKept(errorLine(), e.reason(), RecordReaders.REST_OF_FILE));
             finished = true;
         } catch (JacksonException e) {
             if (e.getCause() instanceof UnreadableInputException unreadable) {
-                out.add(SourceRecord.unkept(errorLine(), unreadable.reason(), SourceRecord.REST_OF_FILE));
+                out.add(Unreadable.notKept(errorLine(), unreadable.reason(), RecordReaders.REST_OF_FILE));
             } else {
-                out.add(SourceRecord.unkept(errorLine(), JsonErrorText.reason(e, "not valid CSV from here on"), SourceRecord.REST_OF_FILE));
+                out.add(Unreadable.notKept(errorLine(), JsonErrorText.reason(e, "not valid CSV from here on"), RecordReaders.REST_OF_FILE));
             }
             finished = true;
         }
@@ -98,7 +99,7 @@ final class CsvRecordReader implements RecordReader {
             }
         } while (allEmpty(cells));
         if (text.invalidBefore(parser.currentLocation().getCharOffset())) {
-            out.add(SourceRecord.unparsable(rowLine, csvLine(cells), "not valid CSV from here on: the header row is not valid UTF-8"));
+            out.add(Unreadable.text(rowLine, csvLine(cells), "not valid CSV from here on: the header row is not valid UTF-8"));
             finished = true;
             return;
         }
@@ -138,15 +139,15 @@ final class CsvRecordReader implements RecordReader {
             }
             if (i >= columns.length) {
                 // empty trailing cells (a trailing comma) lose nothing and are ignored above; a filled one means the row is misaligned
-                return SourceRecord.unparsable(rowLine, rawRow(), "row has " + cells.size() + " cells, header has " + columns.length);
+                return Unreadable.text(rowLine, rawRow(), "row has " + cells.size() + " cells, header has " + columns.length);
             }
             Column column = columns[i];
             if (column == null) {
-                return SourceRecord.unparsable(rowLine, rawRow(), "cell " + (i + 1) + " has no column name in the header");
+                return Unreadable.text(rowLine, rawRow(), "cell " + (i + 1) + " has no column name in the header");
             }
             String problem = column.object == null ? putTopLevel(row, column.field, cell) : putNested(row, column, cell);
             if (problem != null) {
-                return SourceRecord.unparsable(rowLine, rawRow(), problem);
+                return Unreadable.text(rowLine, rawRow(), problem);
             }
         }
         return DeadLetterInput.recordOf(rowLine, row);

@@ -3,6 +3,8 @@ package io.ampfill.source;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ampfill.source.SourceRecord.Tree;
+import io.ampfill.source.SourceRecord.Unreadable;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,11 +28,11 @@ final class DeadLetterInput {
 
     static SourceRecord recordOf(long line, ObjectNode object) {
         if (!object.has("reason") || !object.has("source")) {
-            return SourceRecord.of(line, object);
+            return new Tree(line, object);
         }
         JsonNode record = object.get("record");
         if (record instanceof ObjectNode original) {
-            return SourceRecord.of(line, original);
+            return new Tree(line, original);
         }
         if (record != null && record.isTextual()) {
             return parseRaw(line, record.textValue());
@@ -41,9 +43,9 @@ final class DeadLetterInput {
         }
         JsonNode notKept = object.get("not_kept");
         if (record == null && raw == null && notKept != null) {
-            return SourceRecord.unkept(line, "nothing to send again: the dead letter has no record, as its input was not kept", notKept.asText());
+            return Unreadable.notKept(line, "nothing to send again: the dead letter has no record, as its input was not kept", notKept.asText());
         }
-        return SourceRecord.of(line, object);
+        return new Tree(line, object);
     }
 
     private static boolean isCsv(JsonNode source) {
@@ -62,10 +64,10 @@ final class DeadLetterInput {
             throw new UncheckedIOException("reading a string cannot fail", e);
         }
         if (rows.size() != 1) {
-            return SourceRecord.unparsable(line, raw, "the raw text of a CSV row must be its header row and the row, one line each");
+            return Unreadable.text(line, raw, "the raw text of a CSV row must be its header row and the row, one line each");
         }
         SourceRecord row = rows.get(0);
-        return row.parsed() ? SourceRecord.of(line, row.value()) : SourceRecord.unparsable(line, raw, row.error());
+        return row instanceof Tree tree ? new Tree(line, tree.value()) : Unreadable.text(line, raw, ((Unreadable) row).reason());
     }
 
     private static SourceRecord parseRaw(long line, String raw) {
@@ -73,11 +75,11 @@ final class DeadLetterInput {
         try {
             parsed = RecordReaders.JSON.readTree(raw);
         } catch (JacksonException e) {
-            return SourceRecord.unparsable(line, raw, JsonErrorText.reason(e, "not valid JSON"));
+            return Unreadable.text(line, raw, JsonErrorText.reason(e, "not valid JSON"));
         }
         if (parsed instanceof ObjectNode object) {
-            return SourceRecord.of(line, object);
+            return new Tree(line, object);
         }
-        return SourceRecord.unparsable(line, raw, RecordReaders.NOT_AN_OBJECT);
+        return Unreadable.text(line, raw, RecordReaders.NOT_AN_OBJECT);
     }
 }

@@ -1,6 +1,5 @@
 package io.ampfill.source;
 
-import io.ampfill.event.FastEventMapper;
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.SourceUnit;
@@ -34,18 +33,16 @@ public final class FileSource {
     private final CheckpointStore checkpoints;
     private final int chunkSize;
     private final BooleanSupplier stopping;
-    private final FastEventMapper events;
     private final FilesNotRead notRead;
     /** The positions earlier runs saved, read at the first file: a query a file was a tenth of a small file's cost. */
     private Map<String, CheckpointStore.Checkpoint> earlierRuns;
 
     public FileSource(AckLedger ledger, CheckpointStore checkpoints, int chunkSize, BooleanSupplier stopping,
-                      FastEventMapper events, FilesNotRead notRead) {
+                      FilesNotRead notRead) {
         this.ledger = ledger;
         this.checkpoints = checkpoints;
         this.chunkSize = chunkSize;
         this.stopping = stopping;
-        this.events = events;
         this.notRead = notRead;
     }
 
@@ -63,7 +60,7 @@ public final class FileSource {
         }
         RecordReader reader;
         try {
-            reader = RecordReaders.open(path, events);
+            reader = RecordReaders.open(path);
         } catch (IOException e) {
             notRead.refuse(name, IoErrorText.of(e));
             throw new FileNotReadException(name);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ampfill.event.RecordJson;
+import io.ampfill.source.SourceRecord.Unreadable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,20 +54,20 @@ final class JsonDocumentReader implements RecordReader {
                         out.add(DeadLetterInput.recordOf(line, object));
                     } else {
                         String raw = (value == null ? NullNode.getInstance() : value).toString();
-                        out.add(SourceRecord.unparsable(line, raw, RecordReaders.NOT_AN_OBJECT));
+                        out.add(Unreadable.text(line, raw, RecordReaders.NOT_AN_OBJECT));
                     }
                     added++;
                 }
             }
         } catch (UnreadableInputException e) {
-            out.add(SourceRecord.unkept(errorLine(), e.reason(), SourceRecord.REST_OF_FILE));
+            out.add(Unreadable.notKept(errorLine(), e.reason(), RecordReaders.REST_OF_FILE));
             finished = true;
         } catch (JacksonException e) {
             if (e.getCause() instanceof UnreadableInputException unreadable) {
-                out.add(SourceRecord.unkept(errorLine(), unreadable.reason(), SourceRecord.REST_OF_FILE));
+                out.add(Unreadable.notKept(errorLine(), unreadable.reason(), RecordReaders.REST_OF_FILE));
             } else {
                 long line = e.getLocation() != null && e.getLocation().getLineNr() > 0 ? e.getLocation().getLineNr() : errorLine();
-                out.add(SourceRecord.unkept(line, JsonErrorText.reason(e, "not valid JSON from here on"), SourceRecord.REST_OF_FILE));
+                out.add(Unreadable.notKept(line, JsonErrorText.reason(e, "not valid JSON from here on"), RecordReaders.REST_OF_FILE));
             }
             finished = true;
         }

@@ -3,22 +3,22 @@ package io.ampfill.source;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ampfill.event.FastEventMapper;
-import io.ampfill.event.MappedEvent;
-import io.ampfill.event.Utf8;
+import io.ampfill.source.SourceRecord.Line;
+import io.ampfill.source.SourceRecord.Unreadable;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads newline-delimited JSON (.ndjson, .jsonl): one object a line. Lines are split in a reused byte buffer
- * and parsed straight from it, so a valid line costs no String; only a line longer than the buffer grows it.
- * Blank lines are skipped but counted; a bad line becomes an error record and reading goes on. Given a
- * {@link FastEventMapper}, a line is first offered to it: a line it maps is never parsed into a tree.
+ * Reads newline-delimited JSON (.ndjson, .jsonl): one object a line. It only splits and checks the lines: each
+ * comes out as a {@link Line}, bytes of the buffer it was read into, so a line costs no copy and no String; the
+ * mapping decides what it is (parsing it into a tree, by {@link #parse}, only when it must). A buffer is never
+ * written again once a line in it is handed out: when it is full, the unfinished line moves to a new one, so the
+ * lines of a chunk stay valid for as long as the chunk is held. Blank lines are skipped but counted; a line that
+ * is not UTF-8, or too long to keep, becomes an {@link Unreadable} record and reading goes on.
  */
 final class NdjsonReader implements RecordReader {
     private static final int INITIAL_BUFFER = 1 << 16;
@@ -27,8 +27,7 @@ final class NdjsonReader implements RecordReader {
 
     private final InputStream in;
     private final int maxLineBytes;
-    /** Null when the lines are not events (a users file). */
-    private final FastEventMapper events;
+    private final int initialBuffer;
     private byte[] buf;
     private int lineStart;
     private int scanned;
@@ -41,22 +40,14 @@ final class NdjsonReader implements RecordReader {
     private boolean finished;
 
     NdjsonReader(InputStream in) {
-        this(in, MAX_LINE_BYTES, null);
+        this(in, MAX_LINE_BYTES);
     }
 
     NdjsonReader(InputStream in, int maxLineBytes) {
-        this(in, maxLineBytes, null);
-    }
-
-    NdjsonReader(InputStream in, FastEventMapper events) {
-        this(in, MAX_LINE_BYTES, events);
-    }
-
-    private NdjsonReader(InputStream in, int maxLineBytes, FastEventMapper events) {
         this.in = in;
-        this.events = events;
         this.maxLineBytes = Math.max(maxLineBytes, 16);
-        this.buf = new byte[Math.min(INITIAL_BUFFER, this.maxLineBytes)];
+        this.initialBuffer = Math.min(INITIAL_BUFFER, this.maxLineBytes);
+        this.buf = new byte[initialBuffer];
     }
 
     @Override
@@ -89,7 +80,7 @@ final class NdjsonReader implements RecordReader {
                         fill();
                     } catch (UnreadableInputException e) {
                         // the partial line before the damage is part of what cannot be read
-                        out.add(SourceRecord.unkept(line + 1, e.reason(), SourceRecord.REST_OF_FILE));
+                        out.add(Unreadable.notKept(line + 1, e.reason(), RecordReaders.REST_OF_FILE));
                         finished = true;
                     }
                 }
@@ -108,10 +99,10 @@ final class NdjsonReader implements RecordReader {
         SourceRecord record;
         if (skippingLongLine) {
             skippingLongLine = false;
-            record = SourceRecord.unkept(line, "line is longer than " + maxLineBytes + " bytes, more than a request may carry",
+            record = Unreadable.notKept(line, "line is longer than " + maxLineBytes + " bytes, more than a request may carry",
                     "the line, too long to keep here: it is line " + line + " of the source file");
         } else {
-            record = parseLine(from, to, bits);
+            record = checkedLine(from, to, bits);
         }
         if (record == null) {
             return 0;
@@ -120,7 +111,8 @@ final class NdjsonReader implements RecordReader {
         return 1;
     }
 
-    private SourceRecord parseLine(int from, int to, int bits) {
+    /** The line without its line end and byte order mark, if it is valid UTF-8; null for a blank line. */
+    private SourceRecord checkedLine(int from, int to, int bits) {
         byte[] b = buf;
         if (to > from && b[to - 1] == '\r') {
             to--;
@@ -137,48 +129,47 @@ final class NdjsonReader implements RecordReader {
         }
         int invalid = bits < 0 ? Utf8.invalidAt(b, from, to) : -1;
         if (invalid >= 0) {
-            return SourceRecord.unparsable(line, new String(b, from, to - from, StandardCharsets.UTF_8), String.format(Locale.ROOT,
+            return Unreadable.text(line, new String(b, from, to - from, StandardCharsets.UTF_8), String.format(Locale.ROOT,
                     "not valid UTF-8: byte 0x%02X at byte %d of the line (raw has U+FFFD in its place)", b[invalid] & 0xFF, invalid - from + 1));
         }
-        if (events != null) {
-            MappedEvent event = events.tryMap(b, from, to - from);
-            if (event != null) {
-                return SourceRecord.mapped(line, event);
-            }
-        }
+        return new Line(line, b, from, to - from);
+    }
+
+    /** A line parsed: a {@link SourceRecord.Tree} (ampfill's own dead letter unwrapped), or why it is no JSON object. */
+    static SourceRecord parse(Line line) {
         JsonNode node;
         try {
-            node = RecordReaders.JSON.readTree(b, from, to - from);
+            node = RecordReaders.JSON.readTree(line.bytes(), line.offset(), line.length());
         } catch (JacksonException e) {
-            return SourceRecord.unparsable(line, text(from, to), JsonErrorText.reason(e, "not valid JSON"));
+            return Unreadable.text(line.line(), line.text(), JsonErrorText.reason(e, "not valid JSON"));
         } catch (IOException e) {
-            return SourceRecord.unparsable(line, text(from, to), "not valid JSON: " + e.getMessage());
+            return Unreadable.text(line.line(), line.text(), "not valid JSON: " + e.getMessage());
         }
         if (node instanceof ObjectNode object) {
-            return DeadLetterInput.recordOf(line, object);
+            return DeadLetterInput.recordOf(line.line(), object);
         }
-        return SourceRecord.unparsable(line, text(from, to), RecordReaders.NOT_AN_OBJECT);
+        return Unreadable.text(line.line(), line.text(), RecordReaders.NOT_AN_OBJECT);
     }
 
-    private String text(int from, int to) {
-        return new String(buf, from, to - from, StandardCharsets.UTF_8);
-    }
-
-    /** Makes room after the unfinished line (moving it to the front, or growing the buffer) and reads more bytes. */
+    /**
+     * Reads more bytes after the unfinished line; when the buffer is full, moves that line into a new buffer (room for
+     * twice its length at least) rather than to the front of this one, whose lines may still be held.
+     */
     private void fill() throws IOException {
-        if (lineStart > 0) {
+        if (limit == buf.length) {
             int kept = limit - lineStart;
-            System.arraycopy(buf, lineStart, buf, 0, kept);
-            scanned -= lineStart;
-            limit = kept;
-            lineStart = 0;
-        } else if (limit == buf.length) {
-            if (buf.length >= maxLineBytes) {
+            if (kept >= maxLineBytes) {
+                // too long to keep: its bytes are dropped as they come; no line handed out lies in this buffer
                 skippingLongLine = true;
                 limit = 0;
                 scanned = 0;
             } else {
-                buf = Arrays.copyOf(buf, Math.min(buf.length * 2, maxLineBytes));
+                byte[] next = new byte[Math.min(maxLineBytes, Math.max(initialBuffer, kept * 2))];
+                System.arraycopy(buf, lineStart, next, 0, kept);
+                buf = next;
+                scanned -= lineStart;
+                limit = kept;
+                lineStart = 0;
             }
         }
         int n = in.read(buf, limit, buf.length - limit);

@@ -2,8 +2,6 @@ package io.ampfill.source;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ampfill.event.FastEventMapper;
-import io.ampfill.event.RecordJson;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +15,8 @@ public final class RecordReaders {
     /** Shared by every reader: thread-safe, and fails on trailing content so that "{} x" is not taken for "{}". */
     static final ObjectMapper JSON = RecordJson.mapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     static final String NOT_AN_OBJECT = "not a JSON object";
+    /** What a reader that stops at a record leaves unread. */
+    static final String REST_OF_FILE = "the rest of the file, from this line on: it cannot be read past this point";
 
     private enum Format { NDJSON, JSON, CSV }
 
@@ -28,13 +28,8 @@ public final class RecordReaders {
         return formatOf(fileName) != null;
     }
 
-    /** A reader of records that are not events: every record is parsed into a tree. */
+    /** A reader of the file's records: NDJSON lines as {@link SourceRecord.Line}s, other formats' as trees. */
     public static RecordReader open(Path file) throws IOException {
-        return open(file, null);
-    }
-
-    /** A reader of event records: NDJSON lines go to events' fast path first (null: not events). */
-    public static RecordReader open(Path file, FastEventMapper events) throws IOException {
         String name = file.getFileName().toString();
         Format format = formatOf(name);
         if (format == null) {
@@ -46,7 +41,7 @@ public final class RecordReaders {
         }
         CountingInput counted = new CountingInput(in);
         RecordReader reader = switch (format) {
-            case NDJSON -> new NdjsonReader(counted, events);
+            case NDJSON -> new NdjsonReader(counted);
             case JSON -> new JsonDocumentReader(counted);
             case CSV -> new CsvRecordReader(counted);
         };

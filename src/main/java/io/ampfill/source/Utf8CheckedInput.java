@@ -1,6 +1,5 @@
 package io.ampfill.source;
 
-import io.ampfill.event.Utf8;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A time whose size says it is not milliseconds, or that lies before 1970 or beyond now plus the allowed time ahead,
- * is refused with the reason by the general path, and never taken by the fast path; a plausible one is taken by both
+ * is refused with the reason by the tree path, and never taken by the line path; a plausible one is taken by both
  * alike. "Now" is a fixed clock.
  */
 class ImplausibleTimesTest {
@@ -32,21 +32,21 @@ class ImplausibleTimesTest {
 
     private static MappingResult tree(MappingSettings settings, String line) {
         try {
-            return new EventMapper(settings).map(JSON.readTree(line));
+            return new TreeMapper(settings).map(JSON.readTree(line));
         } catch (Exception e) {
             throw new AssertionError(e);
         }
     }
 
-    private static MappedEvent fast(MappingSettings settings, String line) {
+    private static MappedEvent lineMapped(MappingSettings settings, String line) {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        return new FastEventMapper(settings).tryMap(bytes, 0, bytes.length);
+        return new LineMapper(settings).tryMap(bytes, 0, bytes.length);
     }
 
-    /** The reason the record is refused with; the fast path must leave it to the general path. */
+    /** The reason the record is refused with; the line path must leave it to the tree path. */
     private static String refused(MappingSettings settings, String field, String time) {
         String line = line(field, time);
-        assertThat(fast(settings, line)).as("the fast path must not take %s", line).isNull();
+        assertThat(lineMapped(settings, line)).as("the line path must not take %s", line).isNull();
         MappingResult result = tree(settings, line);
         assertThat(result).as(line).isInstanceOf(Rejection.class);
         assertThat(((Rejection) result).field()).isEqualTo("time");
@@ -57,16 +57,16 @@ class ImplausibleTimesTest {
         return refused(SETTINGS, "time", time);
     }
 
-    /** The time sent; where the fast path takes the line, it sends the same. */
+    /** The time sent; where the line path takes the line, it sends the same. */
     private static long accepted(MappingSettings settings, String field, String time) {
         String line = line(field, time);
         MappingResult result = tree(settings, line);
         assertThat(result).as(line).isInstanceOf(MappedEvent.class);
         long sent = timeOf((MappedEvent) result);
-        MappedEvent fast = fast(settings, line);
-        if (fast != null) {
-            assertThat(timeOf(fast)).as("fast path, %s", line).isEqualTo(sent);
-            assertThat(fast.insertId()).isEqualTo(((MappedEvent) result).insertId());
+        MappedEvent viaLine = lineMapped(settings, line);
+        if (viaLine != null) {
+            assertThat(timeOf(viaLine)).as("line path, %s", line).isEqualTo(sent);
+            assertThat(viaLine.insertId()).isEqualTo(((MappedEvent) result).insertId());
         }
         return sent;
     }
@@ -188,11 +188,11 @@ class ImplausibleTimesTest {
             }
         };
         MappingSettings settings = new MappingSettings().clock(counting);
-        FastEventMapper fast = new FastEventMapper(settings);
-        EventMapper tree = new EventMapper(settings);
+        LineMapper lines = new LineMapper(settings);
+        TreeMapper tree = new TreeMapper(settings);
         for (int i = 0; i < 1000; i++) {
             byte[] line = line("time", Long.toString(NOON + i)).getBytes(StandardCharsets.UTF_8);
-            assertThat(fast.tryMap(line, 0, line.length)).isNotNull();
+            assertThat(lines.tryMap(line, 0, line.length)).isNotNull();
             assertThat(tree.map(JSON.createObjectNode().put("event_type", "play").put("device_id", "device-1")
                     .put("time", "2024-03-01T12:00:00Z"))).isInstanceOf(MappedEvent.class);
         }
@@ -200,7 +200,7 @@ class ImplausibleTimesTest {
         // a long run: two days later, an event of today is past the horizon first read, but not past the true one
         now.addAndGet(Duration.ofDays(2).toMillis());
         byte[] today = line("time", Long.toString(now.get())).getBytes(StandardCharsets.UTF_8);
-        assertThat(fast.tryMap(today, 0, today.length)).isNotNull();
+        assertThat(lines.tryMap(today, 0, today.length)).isNotNull();
         assertThat(reads.get()).as("read again once, for the time past the first horizon").isEqualTo(3);
     }
 }

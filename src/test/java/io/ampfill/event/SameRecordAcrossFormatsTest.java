@@ -26,17 +26,16 @@ class SameRecordAcrossFormatsTest {
         Path ndjson = Files.writeString(dir.resolve("again.ndjson"),
                 "{\"event_type\":\"buy\",\"device_id\":\"device-1\",\"time\":1709294400000,\"price\":9.5,"
                         + "\"event_properties\":{\"plan\":\"pro\",\"seats\":3},\"color\":\"red\"}\n");
-        EventMapper mapper = new EventMapper(new MappingSettings());
-        MappedEvent fromCsv = (MappedEvent) mapper.map(single(csv).value());
-        MappedEvent fromNdjson = (MappedEvent) mapper.map(single(ndjson).value());
+        RecordMapper mapper = new RecordMapper(new MappingSettings());
+        MappedEvent fromCsv = (MappedEvent) mapper.map(single(csv));
+        MappedEvent fromNdjson = (MappedEvent) mapper.map(single(ndjson));
         assertThat(fromCsv.insertId()).isEqualTo(fromNdjson.insertId());
     }
 
     @Test
     void refuses_an_implausible_time_with_the_same_reason_from_every_format() throws Exception {
         MappingSettings settings = ImplausibleTimesTest.SETTINGS;
-        EventMapper mapper = new EventMapper(settings);
-        FastEventMapper fast = new FastEventMapper(settings);
+        RecordMapper mapper = new RecordMapper(settings);
         String[][] cases = {
                 {"1709294400000000", "time looks like microseconds, not milliseconds: 1709294400000000"},
                 {"1709294400000000000", "time looks like nanoseconds, not milliseconds: 1709294400000000000"},
@@ -50,20 +49,15 @@ class SameRecordAcrossFormatsTest {
             Path export = Files.writeString(dir.resolve("t.json"), "[{\"event_type\":\"buy\",\"device_id\":\"device-1\",\"event_time\":" + c[0] + "}]");
             Path csv = Files.writeString(dir.resolve("t.csv"), "event_type,device_id,time\nbuy,device-1," + cell + "\n");
             for (Path file : List.of(ndjson, export, csv)) {
-                SourceRecord record = single(file, fast);
-                assertThat(record.mapped()).as("%s taken in %s", c[0], file).isNull();
-                assertThat(mapper.map(record.value())).as("%s in %s", c[0], file).isEqualTo(new Rejection("time", c[1]));
+                assertThat(mapper.map(single(file))).as("%s in %s", c[0], file)
+                        .isInstanceOfSatisfying(Refused.class, refused -> assertThat(refused.reason()).isEqualTo(c[1]));
             }
         }
     }
 
     private static SourceRecord single(Path file) throws Exception {
-        return single(file, null);
-    }
-
-    private static SourceRecord single(Path file, FastEventMapper fast) throws Exception {
         List<SourceRecord> records = new ArrayList<>();
-        try (RecordReader reader = RecordReaders.open(file, fast)) {
+        try (RecordReader reader = RecordReaders.open(file)) {
             while (reader.readChunk(records, 10)) {
                 // reads all
             }

@@ -6,6 +6,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.ampfill.source.Records.isTree;
+import static io.ampfill.source.Records.raw;
+import static io.ampfill.source.Records.reason;
+import static io.ampfill.source.Records.value;
 import static io.ampfill.source.SourceFiles.concat;
 import static io.ampfill.source.SourceFiles.readAll;
 import static io.ampfill.source.SourceFiles.utf8;
@@ -21,9 +25,9 @@ class CsvRecordReaderTest {
         Path file = write(dir, "a.csv", "event_type,user_id,time,price\nplay,user-1,1700000000000,9.99\nstop,user-2,1700000001000,\n");
         List<SourceRecord> records = readAll(file);
         assertThat(records).extracting(SourceRecord::line).containsExactly(2L, 3L);
-        assertThat(records.get(0).value().toString())
+        assertThat(value(records.get(0)).toString())
                 .isEqualTo("{\"event_type\":\"play\",\"user_id\":\"user-1\",\"time\":\"1700000000000\",\"price\":\"9.99\"}");
-        assertThat(records.get(1).value().has("price")).as("empty cells are left out").isFalse();
+        assertThat(value(records.get(1)).has("price")).as("empty cells are left out").isFalse();
     }
 
     @Test
@@ -31,7 +35,7 @@ class CsvRecordReaderTest {
         Path file = write(dir, "a.csv",
                 "event_type,event_properties.plan,event_properties.a.b,user_properties.age,groups.company,group_properties.tier,other.x\n"
                         + "play,pro,dotted,42,acme,gold,y\n");
-        assertThat(readAll(file).get(0).value().toString()).isEqualTo("{\"event_type\":\"play\","
+        assertThat(value(readAll(file).get(0)).toString()).isEqualTo("{\"event_type\":\"play\","
                 + "\"event_properties\":{\"plan\":\"pro\",\"a.b\":\"dotted\"},\"user_properties\":{\"age\":\"42\"},"
                 + "\"groups\":{\"company\":\"acme\"},\"group_properties\":{\"tier\":\"gold\"},\"other.x\":\"y\"}");
     }
@@ -39,23 +43,23 @@ class CsvRecordReaderTest {
     @Test
     void leaves_a_json_property_cell_as_text_for_the_mapper() throws Exception {
         Path file = write(dir, "a.csv", "event_type,event_properties\nplay,\"{\"\"plan\"\":\"\"pro\"\",\"\"n\"\":2}\"\n");
-        assertThat(readAll(file).get(0).value().get("event_properties").textValue()).isEqualTo("{\"plan\":\"pro\",\"n\":2}");
+        assertThat(value(readAll(file).get(0)).get("event_properties").textValue()).isEqualTo("{\"plan\":\"pro\",\"n\":2}");
     }
 
     @Test
     void joins_a_json_property_cell_and_dotted_columns_with_the_dotted_ones_winning() throws Exception {
         Path jsonFirst = write(dir, "a.csv", "event_properties,event_properties.plan\n\"{\"\"plan\"\":\"\"free\"\",\"\"n\"\":2}\",pro\n");
         Path dottedFirst = write(dir, "b.csv", "event_properties.plan,event_properties\npro,\"{\"\"plan\"\":\"\"free\"\",\"\"n\"\":2}\"\n");
-        assertThat(readAll(jsonFirst).get(0).value().get("event_properties").toString()).isEqualTo("{\"plan\":\"pro\",\"n\":2}");
-        assertThat(readAll(dottedFirst).get(0).value().get("event_properties").toString()).isEqualTo("{\"plan\":\"pro\",\"n\":2}");
+        assertThat(value(readAll(jsonFirst).get(0)).get("event_properties").toString()).isEqualTo("{\"plan\":\"pro\",\"n\":2}");
+        assertThat(value(readAll(dottedFirst).get(0)).get("event_properties").toString()).isEqualTo("{\"plan\":\"pro\",\"n\":2}");
     }
 
     @Test
     void handles_quoted_cells_with_commas_quotes_and_line_breaks() throws Exception {
         Path file = write(dir, "a.csv", "event_type,note\r\n\"a,b\",\"say \"\"hi\"\"\r\nsecond line\"\r\nnext,x\r\n");
         List<SourceRecord> records = readAll(file);
-        assertThat(records.get(0).value().get("event_type").asText()).isEqualTo("a,b");
-        assertThat(records.get(0).value().get("note").asText()).isEqualTo("say \"hi\"\r\nsecond line");
+        assertThat(value(records.get(0)).get("event_type").asText()).isEqualTo("a,b");
+        assertThat(value(records.get(0)).get("note").asText()).isEqualTo("say \"hi\"\r\nsecond line");
         assertThat(records).extracting(SourceRecord::line).containsExactly(2L, 4L);
     }
 
@@ -64,17 +68,17 @@ class CsvRecordReaderTest {
         Path file = write(dir, "a.csv", "a,b\n1,2\n1,2,3,4\n5,6\n");
         List<SourceRecord> records = readAll(file);
         assertThat(records.get(1)).satisfies(r -> {
-            assertThat(r.error()).isEqualTo("row has 4 cells, header has 2");
-            assertThat(r.raw()).as("the header and the row: a CSV file again, once fixed").isEqualTo("a,b\n1,2,3,4");
+            assertThat(reason(r)).isEqualTo("row has 4 cells, header has 2");
+            assertThat(raw(r)).as("the header and the row: a CSV file again, once fixed").isEqualTo("a,b\n1,2,3,4");
             assertThat(r.line()).isEqualTo(3);
         });
-        assertThat(records.get(2).parsed()).isTrue();
+        assertThat(isTree(records.get(2))).isTrue();
     }
 
     @Test
     void tolerates_empty_cells_past_the_header_as_from_a_trailing_comma() throws Exception {
         Path file = write(dir, "a.csv", "a,b\n1,2,\n");
-        assertThat(readAll(file)).singleElement().satisfies(r -> assertThat(r.value().toString()).isEqualTo("{\"a\":\"1\",\"b\":\"2\"}"));
+        assertThat(readAll(file)).singleElement().satisfies(r -> assertThat(value(r).toString()).isEqualTo("{\"a\":\"1\",\"b\":\"2\"}"));
     }
 
     @Test
@@ -87,10 +91,10 @@ class CsvRecordReaderTest {
     void rejects_only_the_row_that_is_not_valid_utf8() throws Exception {
         byte[] content = concat(utf8("event_type,name\nplay,ok\nplay,caf"), new byte[] {(byte) 0xE9}, utf8("\nplay,café\n"));
         List<SourceRecord> records = readAll(write(dir, "a.csv", content));
-        assertThat(records).extracting(SourceRecord::error).containsExactly(null, "not valid UTF-8: a byte in this row (raw has U+FFFD in its place)", null);
-        assertThat(records.get(1).raw()).isEqualTo("event_type,name\nplay,caf\uFFFD");
+        assertThat(records).extracting(Records::reason).containsExactly(null, "not valid UTF-8: a byte in this row (raw has U+FFFD in its place)", null);
+        assertThat(raw(records.get(1))).isEqualTo("event_type,name\nplay,caf\uFFFD");
         assertThat(records.get(1).line()).isEqualTo(3);
-        assertThat(records.get(2).value().get("name").asText()).isEqualTo("café");
+        assertThat(value(records.get(2)).get("name").asText()).isEqualTo("café");
     }
 
     @Test
@@ -108,21 +112,21 @@ class CsvRecordReaderTest {
         }
         List<SourceRecord> records = readAll(write(dir, "big.csv", content.toByteArray()));
         assertThat(records).hasSize(20_000);
-        assertThat(records.stream().filter(r -> !r.parsed()).map(SourceRecord::line).toList()).containsExactlyElementsOf(badLines);
-        assertThat(records.get(19_999).value().get("event_type").asText()).isEqualTo("e19999");
+        assertThat(records.stream().filter(r -> !isTree(r)).map(SourceRecord::line).toList()).containsExactlyElementsOf(badLines);
+        assertThat(value(records.get(19_999)).get("event_type").asText()).isEqualTo("e19999");
     }
 
     @Test
     void ignores_a_byte_order_mark_before_the_header() throws Exception {
         byte[] content = concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, utf8("event_type\nplay\n"));
-        assertThat(readAll(write(dir, "a.csv", content)).get(0).value().has("event_type")).isTrue();
+        assertThat(value(readAll(write(dir, "a.csv", content)).get(0)).has("event_type")).isTrue();
     }
 
     @Test
     void ends_the_file_at_an_unclosed_quote() throws Exception {
         List<SourceRecord> records = readAll(write(dir, "a.csv", "a,b\n1,2\n3,\"unclosed\n4,5\n"));
-        assertThat(records.get(0).parsed()).isTrue();
-        assertThat(records.get(records.size() - 1).error()).startsWith("not valid CSV from here on: ");
+        assertThat(isTree(records.get(0))).isTrue();
+        assertThat(reason(records.get(records.size() - 1))).startsWith("not valid CSV from here on: ");
     }
 
     @Test

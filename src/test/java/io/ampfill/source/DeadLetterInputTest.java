@@ -6,6 +6,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.ampfill.source.Records.raw;
+import static io.ampfill.source.Records.reason;
+import static io.ampfill.source.Records.value;
 import static io.ampfill.source.SourceFiles.readAll;
 import static io.ampfill.source.SourceFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +22,7 @@ class DeadLetterInputTest {
         Path file = write(dir, "dead.ndjson",
                 "{\"reason\":\"missing field time\",\"source\":\"a.ndjson\",\"line\":3,\"record\":{\"event_type\":\"play\",\"time\":1700000000000}}\n");
         assertThat(readAll(file)).singleElement().satisfies(r -> {
-            assertThat(r.value().toString()).isEqualTo("{\"event_type\":\"play\",\"time\":1700000000000}");
+            assertThat(value(r).toString()).isEqualTo("{\"event_type\":\"play\",\"time\":1700000000000}");
             assertThat(r.line()).isEqualTo(1);
         });
     }
@@ -28,7 +31,7 @@ class DeadLetterInputTest {
     void parses_the_fixed_raw_text_of_a_dead_letter_line() throws Exception {
         Path file = write(dir, "dead.ndjson",
                 "{\"reason\":\"not valid JSON: x\",\"source\":\"a.ndjson\",\"line\":4,\"raw\":\"{\\\"event_type\\\":\\\"play\\\"}\"}\n");
-        assertThat(readAll(file)).singleElement().satisfies(r -> assertThat(r.value().toString()).isEqualTo("{\"event_type\":\"play\"}"));
+        assertThat(readAll(file)).singleElement().satisfies(r -> assertThat(value(r).toString()).isEqualTo("{\"event_type\":\"play\"}"));
     }
 
     @Test
@@ -38,11 +41,11 @@ class DeadLetterInputTest {
                         + "{\"reason\":\"not a JSON object\",\"source\":\"a.ndjson\",\"line\":5,\"raw\":\"[1]\"}\n");
         List<SourceRecord> records = readAll(file);
         assertThat(records.get(0)).satisfies(r -> {
-            assertThat(r.error()).startsWith("not valid JSON: ");
-            assertThat(r.raw()).isEqualTo("{\"event_type\":");
+            assertThat(reason(r)).startsWith("not valid JSON: ");
+            assertThat(raw(r)).isEqualTo("{\"event_type\":");
         });
-        assertThat(records.get(1).error()).isEqualTo("not a JSON object");
-        assertThat(records.get(1).raw()).isEqualTo("[1]");
+        assertThat(reason(records.get(1))).isEqualTo("not a JSON object");
+        assertThat(raw(records.get(1))).isEqualTo("[1]");
     }
 
     @Test
@@ -52,29 +55,29 @@ class DeadLetterInputTest {
         // what the dead-letter store writes for them, fixed by a user where needed
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         String recordLine = json.createObjectNode().put("reason", "user_id \"u\" is shorter than 5 characters").put("source", "a.ndjson")
-                .put("line", first.get(0).line()).set("record", first.get(0).value()).toString();
-        String rawLine = json.createObjectNode().put("reason", first.get(1).error()).put("source", "a.ndjson")
+                .put("line", first.get(0).line()).set("record", value(first.get(0))).toString();
+        String rawLine = json.createObjectNode().put("reason", reason(first.get(1))).put("source", "a.ndjson")
                 .put("line", first.get(1).line()).put("raw", "{\"event_type\":\"fixed\"}").toString();
         List<SourceRecord> again = readAll(write(dir, "dead.ndjson", recordLine + "\n" + rawLine + "\n"));
-        assertThat(again.get(0).value()).isEqualTo(first.get(0).value());
-        assertThat(again.get(1).value().get("event_type").asText()).isEqualTo("fixed");
+        assertThat(value(again.get(0))).isEqualTo(value(first.get(0)));
+        assertThat(value(again.get(1)).get("event_type").asText()).isEqualTo("fixed");
     }
 
     @Test
     void leaves_an_event_that_merely_has_a_reason_field_alone() throws Exception {
         Path file = write(dir, "a.ndjson", "{\"event_type\":\"cancel\",\"reason\":\"too expensive\",\"record\":{\"x\":1}}\n");
-        assertThat(readAll(file).get(0).value().get("event_type").asText()).isEqualTo("cancel");
+        assertThat(value(readAll(file).get(0)).get("event_type").asText()).isEqualTo("cancel");
     }
 
     @Test
     void reads_a_dead_letter_record_given_as_json_text_in_a_csv_column() throws Exception {
         Path file = write(dir, "dead.csv", "reason,source,line,record\nr,a.ndjson,3,\"{\"\"n\"\":1}\"\n");
-        assertThat(readAll(file).get(0).value().toString()).isEqualTo("{\"n\":1}");
+        assertThat(value(readAll(file).get(0)).toString()).isEqualTo("{\"n\":1}");
     }
 
     @Test
     void unwraps_dead_letter_objects_in_a_json_array_too() throws Exception {
         Path file = write(dir, "dead.json", "[{\"reason\":\"r\",\"source\":\"s\",\"line\":1,\"record\":{\"n\":1}}]");
-        assertThat(readAll(file).get(0).value().toString()).isEqualTo("{\"n\":1}");
+        assertThat(value(readAll(file).get(0)).toString()).isEqualTo("{\"n\":1}");
     }
 }

@@ -1,12 +1,10 @@
 package io.ampfill.source;
 
-import io.ampfill.event.EventMapper;
-import io.ampfill.event.FastEventMapper;
 import io.ampfill.event.MappedEvent;
-import io.ampfill.event.MappingResult;
+import io.ampfill.event.MappingOutcome;
 import io.ampfill.event.MappingSettings;
-import io.ampfill.event.Rejection;
-import io.ampfill.event.Utf8;
+import io.ampfill.event.RecordMapper;
+import io.ampfill.event.Refused;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -27,14 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The promise of derived insert_ids, on random text: distinct records get distinct ids (else Amplitude keeps one
  * of them), and the same record gets the same id however it is written: escapes or literal UTF-8, key order,
- * number spelling, NDJSON (fast path or not), a JSON document or CSV. Text that is not Unicode (a lone
+ * number spelling, NDJSON (line path or not), a JSON document or CSV. Text that is not Unicode (a lone
  * surrogate, bytes that are not UTF-8) is refused with a reason in every form, never given an id.
  */
 class DerivedInsertIdPropertyTest {
     private static final int RECORDS = 3000;
     private static final MappingSettings SETTINGS = new MappingSettings();
-    private static final EventMapper TREE = new EventMapper(SETTINGS);
-    private static final FastEventMapper FAST = new FastEventMapper(SETTINGS);
+    private static final RecordMapper MAPPER = new RecordMapper(SETTINGS);
 
     /**
      * A piece of text (its chars), or bytes that are no text (chars null). Chosen so that different pieces come
@@ -143,7 +140,7 @@ class DerivedInsertIdPropertyTest {
     private static List<Written> writings(Logical record, Random random) {
         List<Written> out = new ArrayList<>();
         boolean literalOnly = record.text.stream().anyMatch(a -> a.chars == null);
-        Function<InputStream, RecordReader> ndjson = in -> new NdjsonReader(in, FAST);
+        Function<InputStream, RecordReader> ndjson = NdjsonReader::new;
         Function<InputStream, RecordReader> document = JsonDocumentReader::new;
         out.add(new Written("ndjson literal", json(record, false, false, "10", random), ndjson));
         out.add(new Written("ndjson, keys reordered", json(record, false, true, "1e1", random), ndjson));
@@ -219,12 +216,8 @@ class DerivedInsertIdPropertyTest {
             }
         }
         assertThat(records).as("%s: %s", written.format, new String(written.bytes, StandardCharsets.UTF_8)).hasSize(1);
-        SourceRecord record = records.get(0);
-        if (!record.parsed()) {
-            return record.error();
-        }
-        MappingResult result = record.mapped() != null ? record.mapped() : TREE.map(record.value());
-        return result instanceof MappedEvent event ? event.insertId() : ((Rejection) result).reason();
+        MappingOutcome outcome = MAPPER.map(records.get(0));
+        return outcome instanceof MappedEvent event ? event.insertId() : ((Refused) outcome).reason();
     }
 
     private static byte[] concat(byte[]... parts) {

@@ -24,7 +24,7 @@ class FileSourceTest {
     void a_file_gone_between_its_listing_and_its_opening_is_named_and_fails_alone() throws Exception {
         RunReport report = new RunReport();
         AckLedger ledger = new AckLedger();
-        FileSource source = new FileSource(ledger, CheckpointStore.NONE, 100, () -> false, null,
+        FileSource source = new FileSource(ledger, CheckpointStore.NONE, 100, () -> false,
                 new FilesNotRead("inbox", report));
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exchange exchange = new DefaultExchange(camel);

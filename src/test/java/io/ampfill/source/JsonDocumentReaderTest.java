@@ -6,6 +6,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.ampfill.source.Records.raw;
+import static io.ampfill.source.Records.reason;
+import static io.ampfill.source.Records.value;
 import static io.ampfill.source.SourceFiles.readAll;
 import static io.ampfill.source.SourceFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +22,7 @@ class JsonDocumentReaderTest {
         Path file = write(dir, "one.json", "\n  {\"event_type\": \"a\",\n   \"n\": 1}\n");
         assertThat(readAll(file)).singleElement().satisfies(r -> {
             assertThat(r.line()).isEqualTo(2);
-            assertThat(r.value().get("event_type").asText()).isEqualTo("a");
+            assertThat(value(r).get("event_type").asText()).isEqualTo("a");
         });
     }
 
@@ -28,16 +31,16 @@ class JsonDocumentReaderTest {
         Path file = write(dir, "many.json", "[\n  {\"n\": 1},\n  {\"n\": 2,\n   \"m\": {\"x\": [1, 2]}},\n\n  {\"n\": 3}\n]\n");
         List<SourceRecord> records = readAll(file);
         assertThat(records).extracting(SourceRecord::line).containsExactly(2L, 3L, 6L);
-        assertThat(records).extracting(r -> r.value().get("n").asInt()).containsExactly(1, 2, 3);
+        assertThat(records).extracting(r -> value(r).get("n").asInt()).containsExactly(1, 2, 3);
     }
 
     @Test
     void reports_an_element_that_is_not_an_object_and_goes_on() throws Exception {
         Path file = write(dir, "mixed.json", "[{\"n\":1},\n42,\n[1,2],\n\"s\",\n{\"n\":5}]");
         List<SourceRecord> records = readAll(file);
-        assertThat(records).extracting(SourceRecord::error)
+        assertThat(records).extracting(Records::reason)
                 .containsExactly(null, "not a JSON object", "not a JSON object", "not a JSON object", null);
-        assertThat(records.get(2).raw()).isEqualTo("[1,2]");
+        assertThat(raw(records.get(2))).isEqualTo("[1,2]");
         assertThat(records.get(4).line()).isEqualTo(5);
     }
 
@@ -47,8 +50,8 @@ class JsonDocumentReaderTest {
         List<SourceRecord> records = readAll(file);
         assertThat(records).hasSize(3);
         assertThat(records.get(2)).satisfies(r -> {
-            assertThat(r.error()).startsWith("not valid JSON from here on: ").doesNotContain("Source");
-            assertThat(r.raw()).isNull();
+            assertThat(reason(r)).startsWith("not valid JSON from here on: ").doesNotContain("Source");
+            assertThat(raw(r)).isNull();
             assertThat(r.line()).isEqualTo(3);
         });
     }
@@ -56,7 +59,7 @@ class JsonDocumentReaderTest {
     @Test
     void reads_several_top_level_objects_one_after_the_other() throws Exception {
         Path file = write(dir, "seq.json", "{\"n\":1}\n{\"n\":2}\n");
-        assertThat(readAll(file)).extracting(r -> r.value().get("n").asInt()).containsExactly(1, 2);
+        assertThat(readAll(file)).extracting(r -> value(r).get("n").asInt()).containsExactly(1, 2);
     }
 
     @Test
@@ -73,15 +76,15 @@ class JsonDocumentReaderTest {
                 SourceFiles.utf8("\"},\n{\"n\":3}]"));
         List<SourceRecord> records = readAll(write(dir, "overlong.json", overlong));
         assertThat(records).hasSize(2);
-        assertThat(records.get(0).value().get("n").asInt()).isEqualTo(1);
-        assertThat(records.get(1).error()).isEqualTo("not valid UTF-8 from here on: byte 0xC0 at byte 16 of the file");
+        assertThat(value(records.get(0)).get("n").asInt()).isEqualTo(1);
+        assertThat(reason(records.get(1))).isEqualTo("not valid UTF-8 from here on: byte 0xC0 at byte 16 of the file");
         byte[] surrogate = SourceFiles.concat(SourceFiles.utf8("{\"s\":\""), new byte[]{(byte) 0xED, (byte) 0xA0, (byte) 0x80},
                 SourceFiles.utf8("\"}"));
         assertThat(readAll(write(dir, "surrogate.json", surrogate))).singleElement()
-                .satisfies(r -> assertThat(r.error()).isEqualTo("not valid UTF-8 from here on: byte 0xED at byte 6 of the file"));
+                .satisfies(r -> assertThat(reason(r)).isEqualTo("not valid UTF-8 from here on: byte 0xED at byte 6 of the file"));
         byte[] cut = SourceFiles.concat(SourceFiles.utf8("{\"s\":\""), new byte[]{(byte) 0xE6, (byte) 0x97});
         assertThat(readAll(write(dir, "cut.json", cut))).singleElement()
-                .satisfies(r -> assertThat(r.error()).isEqualTo("not valid UTF-8 from here on: the file ends inside a character at byte 6 of the file"));
+                .satisfies(r -> assertThat(reason(r)).isEqualTo("not valid UTF-8 from here on: the file ends inside a character at byte 6 of the file"));
     }
 
     @Test
@@ -92,8 +95,8 @@ class JsonDocumentReaderTest {
         }
         json.append(']');
         List<SourceRecord> records = readAll(write(dir, "long.json", json.toString()));
-        assertThat(records).hasSize(3000).allSatisfy(r -> assertThat(r.value().get("s").asText()).startsWith("é日🎵"));
+        assertThat(records).hasSize(3000).allSatisfy(r -> assertThat(value(r).get("s").asText()).startsWith("é日🎵"));
         Path utf16 = write(dir, "utf16.json", "[{\"s\":\"é日\"}]".getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
-        assertThat(readAll(utf16)).singleElement().satisfies(r -> assertThat(r.value().get("s").asText()).isEqualTo("é日"));
+        assertThat(readAll(utf16)).singleElement().satisfies(r -> assertThat(value(r).get("s").asText()).isEqualTo("é日"));
     }
 }

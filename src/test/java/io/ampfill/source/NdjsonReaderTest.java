@@ -1,6 +1,5 @@
 package io.ampfill.source;
 
-import io.ampfill.event.Utf8;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.ampfill.source.Records.isTree;
+import static io.ampfill.source.Records.notKept;
+import static io.ampfill.source.Records.raw;
+import static io.ampfill.source.Records.reason;
+import static io.ampfill.source.Records.value;
 import static io.ampfill.source.SourceFiles.concat;
 import static io.ampfill.source.SourceFiles.readAll;
 import static io.ampfill.source.SourceFiles.utf8;
@@ -26,8 +30,31 @@ class NdjsonReaderTest {
         Path file = write(dir, "a.ndjson", "{\"event_type\":\"a\"}\n{\"event_type\":\"b\"}\n{\"event_type\":\"c\"}");
         List<SourceRecord> records = readAll(file);
         assertThat(records).extracting(SourceRecord::line).containsExactly(1L, 2L, 3L);
-        assertThat(records).extracting(r -> r.value().get("event_type").asText()).containsExactly("a", "b", "c");
-        assertThat(records).allMatch(SourceRecord::parsed);
+        assertThat(records).extracting(r -> value(r).get("event_type").asText()).containsExactly("a", "b", "c");
+        assertThat(records).allMatch(Records::isTree);
+    }
+
+    @Test
+    void hands_out_each_line_unparsed_and_unchanged_while_the_lines_after_it_are_read() throws Exception {
+        // 3,000 lines of 100 bytes: the reader's buffer (64 KB) fills many times over while the first chunk is held
+        List<String> lines = new ArrayList<>();
+        StringBuilder content = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            String line = "{\"event_type\":\"play\",\"n\":" + i + ",\"pad\":\"" + "x".repeat(70 - Integer.toString(i).length()) + "\"}";
+            lines.add(line);
+            content.append(line).append('\n');
+        }
+        try (NdjsonReader reader = new NdjsonReader(new ByteArrayInputStream(utf8(content.toString())))) {
+            List<SourceRecord> first = new ArrayList<>();
+            reader.readChunk(first, 1000);
+            List<SourceRecord> rest = new ArrayList<>();
+            while (reader.readChunk(rest, 1000)) {
+                // reads on, into the buffers after the first chunk's
+            }
+            assertThat(first).hasSize(1000).allMatch(r -> r instanceof SourceRecord.Line);
+            assertThat(first).extracting(r -> ((SourceRecord.Line) r).text()).containsExactlyElementsOf(lines.subList(0, 1000));
+            assertThat(rest).extracting(r -> ((SourceRecord.Line) r).text()).containsExactlyElementsOf(lines.subList(1000, 3000));
+        }
     }
 
     @Test
@@ -35,13 +62,13 @@ class NdjsonReaderTest {
         Path file = write(dir, "a.jsonl", "\r\n{\"n\":1}\r\n   \r\n\t\n{\"n\":2}\r\n\r\n");
         List<SourceRecord> records = readAll(file);
         assertThat(records).extracting(SourceRecord::line).containsExactly(2L, 5L);
-        assertThat(records).extracting(r -> r.value().get("n").asInt()).containsExactly(1, 2);
+        assertThat(records).extracting(r -> value(r).get("n").asInt()).containsExactly(1, 2);
     }
 
     @Test
     void ignores_a_byte_order_mark_on_the_first_line() throws Exception {
         Path file = write(dir, "a.ndjson", concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, utf8("{\"n\":1}\n")));
-        assertThat(readAll(file)).singleElement().satisfies(r -> assertThat(r.parsed()).isTrue());
+        assertThat(readAll(file)).singleElement().satisfies(r -> assertThat(isTree(r)).isTrue());
     }
 
     @Test
@@ -51,11 +78,11 @@ class NdjsonReaderTest {
         List<SourceRecord> records = readAll(file);
         assertThat(records).hasSize(3);
         assertThat(records.get(1)).satisfies(r -> {
-            assertThat(r.error()).isEqualTo("not valid UTF-8: byte 0xE9 at byte 13 of the line (raw has U+FFFD in its place)");
-            assertThat(r.raw()).isEqualTo("{\"name\":\"caf\uFFFD\"}");
+            assertThat(reason(r)).isEqualTo("not valid UTF-8: byte 0xE9 at byte 13 of the line (raw has U+FFFD in its place)");
+            assertThat(raw(r)).isEqualTo("{\"name\":\"caf\uFFFD\"}");
             assertThat(r.line()).isEqualTo(2);
         });
-        assertThat(records.get(2).value().get("name").asText()).isEqualTo("café ☕ 😀");
+        assertThat(value(records.get(2)).get("name").asText()).isEqualTo("café ☕ 😀");
     }
 
     @Test
@@ -73,21 +100,21 @@ class NdjsonReaderTest {
         List<SourceRecord> records = readAll(file);
         assertThat(records).hasSize(5);
         assertThat(records.get(1)).satisfies(r -> {
-            assertThat(r.error()).startsWith("not valid JSON: ").doesNotContain("Source").doesNotContain("line:").doesNotContain("\n");
-            assertThat(r.raw()).isEqualTo("{\"n\":");
+            assertThat(reason(r)).startsWith("not valid JSON: ").doesNotContain("Source").doesNotContain("line:").doesNotContain("\n");
+            assertThat(raw(r)).isEqualTo("{\"n\":");
             assertThat(r.line()).isEqualTo(2);
         });
-        assertThat(records.get(2).error()).startsWith("not valid JSON: ");
-        assertThat(records.get(3).error()).startsWith("not valid JSON: ");
-        assertThat(records.get(4).parsed()).isTrue();
+        assertThat(reason(records.get(2))).startsWith("not valid JSON: ");
+        assertThat(reason(records.get(3))).startsWith("not valid JSON: ");
+        assertThat(isTree(records.get(4))).isTrue();
     }
 
     @Test
     void reports_json_that_is_not_an_object() throws Exception {
         Path file = write(dir, "a.ndjson", "[1,2]\n42\n\"text\"\nnull\n");
         List<SourceRecord> records = readAll(file);
-        assertThat(records).extracting(SourceRecord::error).containsOnly("not a JSON object");
-        assertThat(records).extracting(SourceRecord::raw).containsExactly("[1,2]", "42", "\"text\"", "null");
+        assertThat(records).extracting(Records::reason).containsOnly("not a JSON object");
+        assertThat(records).extracting(Records::raw).containsExactly("[1,2]", "42", "\"text\"", "null");
     }
 
     @Test
@@ -95,8 +122,8 @@ class NdjsonReaderTest {
         String big = "x".repeat(300_000);
         Path file = write(dir, "a.ndjson", "{\"n\":1}\n{\"big\":\"" + big + "\"}\n{\"n\":3}\n");
         List<SourceRecord> records = readAll(file);
-        assertThat(records).hasSize(3).allMatch(SourceRecord::parsed);
-        assertThat(records.get(1).value().get("big").asText()).hasSize(300_000);
+        assertThat(records).hasSize(3).allMatch(Records::isTree);
+        assertThat(value(records.get(1)).get("big").asText()).hasSize(300_000);
     }
 
     @Test
@@ -109,10 +136,10 @@ class NdjsonReaderTest {
                 // reads all
             }
             assertThat(records).extracting(SourceRecord::line).containsExactly(1L, 2L, 3L, 4L);
-            assertThat(records.get(1).error()).startsWith("line is longer than 1024 bytes");
-            assertThat(records.get(1).notKept()).isEqualTo("the line, too long to keep here: it is line 2 of the source file");
-            assertThat(records.get(2).parsed()).isTrue();
-            assertThat(records.get(3).error()).startsWith("line is longer than 1024 bytes");
+            assertThat(reason(records.get(1))).startsWith("line is longer than 1024 bytes");
+            assertThat(notKept(records.get(1))).isEqualTo("the line, too long to keep here: it is line 2 of the source file");
+            assertThat(isTree(records.get(2))).isTrue();
+            assertThat(reason(records.get(3))).startsWith("line is longer than 1024 bytes");
         }
     }
 
@@ -126,7 +153,7 @@ class NdjsonReaderTest {
             assertThat(input.served).isLessThanOrEqualTo(1000L * CountingInput.LINE.length + (1 << 16));
             records.clear();
             assertThat(reader.readChunk(records, 1000)).isTrue();
-            assertThat(records).hasSize(1000).allMatch(SourceRecord::parsed);
+            assertThat(records).hasSize(1000).allMatch(Records::isTree);
             assertThat(records.get(999).line()).isEqualTo(2000);
         }
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.regex.Pattern;
 
+import static io.ampfill.source.Records.reason;
 import static io.ampfill.source.SourceFiles.readAll;
 import static io.ampfill.source.SourceFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +34,7 @@ class ParseErrorReasonsTest {
     private String reasonOf(String ndjsonLine) throws Exception {
         List<SourceRecord> records = readAll(write(dir, "line.ndjson", ndjsonLine + "\n"));
         assertThat(records).hasSize(1);
-        return records.get(0).error();
+        return reason(records.get(0));
     }
 
     @Test
@@ -64,10 +65,10 @@ class ParseErrorReasonsTest {
         for (Map.Entry<String, String> line : expected.entrySet()) {
             assertThat(reasonOf(line.getKey())).as(line.getKey()).isEqualTo(line.getValue());
         }
-        assertThat(readAll(write(dir, "a.csv", "a,b\n\"x\"y,1\n")).get(0).error())
+        assertThat(reason(readAll(write(dir, "a.csv", "a,b\n\"x\"y,1\n")).get(0)))
                 .isEqualTo("not valid CSV from here on: unexpected 'y': expected ',' or the end of the line after a quoted cell");
-        assertThat(readAll(write(dir, "b.csv", "a,b\n\"x,1\n")).get(0).error()).isEqualTo("not valid CSV from here on: a quoted cell has no closing quote");
-        assertThat(readAll(write(dir, "c.json", "[{\"n\":1},{\"n\":NaN}]")).get(1).error())
+        assertThat(reason(readAll(write(dir, "b.csv", "a,b\n\"x,1\n")).get(0))).isEqualTo("not valid CSV from here on: a quoted cell has no closing quote");
+        assertThat(reason(readAll(write(dir, "c.json", "[{\"n\":1},{\"n\":NaN}]")).get(1)))
                 .isEqualTo("not valid JSON from here on: NaN is not a JSON value (write null, or leave the field out)");
     }
 
@@ -78,7 +79,7 @@ class ParseErrorReasonsTest {
         assertThat(reasonOf("{" + BASE + ",\"n\":" + "1".repeat(1001) + "}")).isEqualTo("too large to read: a number of more than 1000 digits");
         assertThat(reasonOf("{" + BASE + ",\"d\":" + "[".repeat(1001) + "]".repeat(1001) + "}")).isEqualTo("too large to read: nested more than 1000 levels deep");
         assertThat(reasonOf("{" + BASE + ",\"" + "k".repeat(50_001) + "\":1}")).isEqualTo("too large to read: a field name longer than 50000 characters");
-        assertThat(readAll(write(dir, "deep.json", "[{\"n\":1},{\"d\":" + "[".repeat(1001) + "]".repeat(1001) + "}]")).get(1).error())
+        assertThat(reason(readAll(write(dir, "deep.json", "[{\"n\":1},{\"d\":" + "[".repeat(1001) + "]".repeat(1001) + "}]")).get(1)))
                 .isEqualTo("too large to read from here on: nested more than 1000 levels deep");
     }
 
@@ -117,7 +118,7 @@ class ParseErrorReasonsTest {
                 while (reader.readChunk(records, 100)) {
                     // reads all
                 }
-                records.stream().map(SourceRecord::error).filter(java.util.Objects::nonNull).forEach(reasons::add);
+                records.stream().map(Records::reason).filter(java.util.Objects::nonNull).forEach(reasons::add);
             }
         }
         assertThat(reasons).as("damaged records").hasSizeGreaterThan(1000);

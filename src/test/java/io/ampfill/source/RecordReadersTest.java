@@ -8,6 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static io.ampfill.source.Records.raw;
+import static io.ampfill.source.Records.reason;
+import static io.ampfill.source.Records.value;
 import static io.ampfill.source.SourceFiles.readAll;
 import static io.ampfill.source.SourceFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,8 +41,8 @@ class RecordReadersTest {
         write(dir, "c.csv.gz", SourceFiles.gzip("a\n1\n2\n"));
         for (String name : List.of("a.jsonl.gz", "b.json.gz", "c.csv.gz")) {
             List<SourceRecord> records = readAll(dir.resolve(name));
-            assertThat(records).as(name).hasSize(2).allMatch(SourceRecord::parsed);
-            assertThat(records.get(1).value().get("a").asInt()).as(name).isEqualTo(2);
+            assertThat(records).as(name).hasSize(2).allMatch(Records::isTree);
+            assertThat(value(records.get(1)).get("a").asInt()).as(name).isEqualTo(2);
         }
     }
 
@@ -62,9 +65,9 @@ class RecordReadersTest {
             Path file = write(dir, name, Arrays.copyOf(whole, whole.length / 2));
             List<SourceRecord> records = readAll(file);
             SourceRecord last = records.get(records.size() - 1);
-            assertThat(last.error()).as(name).isEqualTo("file unreadable from here on: the gzip data ends early (the file is cut short)");
-            assertThat(last.raw()).as(name).isNull();
-            assertThat(records.subList(0, records.size() - 1)).as(name).hasSizeGreaterThan(100).allMatch(SourceRecord::parsed);
+            assertThat(reason(last)).as(name).isEqualTo("file unreadable from here on: the gzip data ends early (the file is cut short)");
+            assertThat(raw(last)).as(name).isNull();
+            assertThat(records.subList(0, records.size() - 1)).as(name).hasSizeGreaterThan(100).allMatch(Records::isTree);
         }
     }
 
@@ -73,7 +76,7 @@ class RecordReadersTest {
         Path file = write(dir, "fake.ndjson.gz", "{\"a\":1}\n");
         List<SourceRecord> records = readAll(file);
         assertThat(records).singleElement().satisfies(r -> {
-            assertThat(r.error()).isEqualTo("file unreadable from here on: not gzip data, though the file's name ends in .gz");
+            assertThat(reason(r)).isEqualTo("file unreadable from here on: not gzip data, though the file's name ends in .gz");
             assertThat(r.line()).isEqualTo(1);
         });
     }
@@ -85,13 +88,13 @@ class RecordReadersTest {
             whole[at] ^= (byte) 0x5A;
         }
         List<SourceRecord> records = readAll(write(dir, "damaged.ndjson.gz", whole));
-        assertThat(records.get(records.size() - 1).error()).isEqualTo("file unreadable from here on: the gzip data is damaged");
+        assertThat(reason(records.get(records.size() - 1))).isEqualTo("file unreadable from here on: the gzip data is damaged");
     }
 
     @Test
     void reads_concatenated_gzip_members_as_one_file() throws Exception {
         Path file = write(dir, "two.ndjson.gz", SourceFiles.concat(SourceFiles.gzip("{\"a\":1}\n"), SourceFiles.gzip("{\"a\":2}\n")));
-        assertThat(readAll(file)).extracting(r -> r.value().get("a").asInt()).containsExactly(1, 2);
+        assertThat(readAll(file)).extracting(r -> value(r).get("a").asInt()).containsExactly(1, 2);
     }
 
     @Test

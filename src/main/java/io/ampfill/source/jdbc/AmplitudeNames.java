@@ -1,6 +1,6 @@
 package io.ampfill.source.jdbc;
 
-import io.ampfill.event.AmplitudeFields;
+import io.ampfill.amplitude.AmplitudeFields;
 
 import java.util.HashMap;
 import java.util.List;

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.ampfill.event.RecordJson;
+import io.ampfill.source.RecordJson;
 import io.ampfill.source.JsonErrorText;
-import io.ampfill.event.TimestampNode;
+import io.ampfill.source.TimestampNode;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,6 +1,6 @@
 package io.ampfill.source.jdbc;
 
-import io.ampfill.event.Utf8;
+import io.ampfill.source.Utf8;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

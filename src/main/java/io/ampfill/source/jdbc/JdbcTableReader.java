@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ampfill.source.SourceRecord;
+import io.ampfill.source.SourceRecord.Tree;
+import io.ampfill.source.SourceRecord.Unreadable;
 import io.ampfill.source.jdbc.ResolvedSource.Column;
 
 import javax.sql.DataSource;
@@ -344,9 +346,9 @@ public final class JdbcTableReader implements PagedSource {
             }
         }
         if (problem != null) {
-            return new SourceRecord(line, null, event.toString(), rowName(keyValues) + ": " + problem);
+            return Unreadable.text(line, event.toString(), rowName(keyValues) + ": " + problem);
         }
-        return new SourceRecord(line, event, null, null);
+        return new Tree(line, event);
     }
 
     /** The fields without which a row is no event: said here because only here is NULL told from absent. */

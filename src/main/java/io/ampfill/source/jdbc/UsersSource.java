@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ampfill.source.RecordReader;
 import io.ampfill.source.RecordReaders;
 import io.ampfill.source.SourceRecord;
+import io.ampfill.source.SourceRecord.Line;
+import io.ampfill.source.SourceRecord.Tree;
+import io.ampfill.source.SourceRecord.Unreadable;
 import io.ampfill.source.jdbc.JdbcTableReader.Page;
 import io.ampfill.source.jdbc.ResolvedSource.Column;
 
@@ -212,9 +215,9 @@ public final class UsersSource implements PagedSource {
             ObjectNode event = signup(userId, time, userProperties);
             if (problem != null) {
                 event.remove("insert_id");
-                return new SourceRecord(line, null, event.toString(), name() + ", " + rowName(row, idValue) + ": " + problem);
+                return Unreadable.text(line, event.toString(), name() + ", " + rowName(row, idValue) + ": " + problem);
             }
-            return new SourceRecord(line, event, null, null);
+            return new Tree(line, event);
         }
 
         /** The user's id, or where the id is NULL, the creation time that tells the row apart. */
@@ -304,10 +307,11 @@ public final class UsersSource implements PagedSource {
             throw new IllegalArgumentException("a users file is positioned by line number, not " + line);
         }
 
-        private SourceRecord signup(SourceRecord row) {
-            String at = name() + ", line " + row.line() + ": ";
-            if (!row.parsed()) {
-                return new SourceRecord(row.line(), null, row.raw(), at + row.error(), null, row.notKept());
+        private SourceRecord signup(SourceRecord read) {
+            String at = name() + ", line " + read.line() + ": ";
+            SourceRecord parsed = read instanceof Line line ? line.parsed() : read;
+            if (!(parsed instanceof Tree row)) {
+                return ((Unreadable) parsed).at(at);
             }
             Map<String, JsonNode> byName = new HashMap<>();
             row.value().properties().forEach(field -> byName.put(field.getKey().toLowerCase(Locale.ROOT), field.getValue()));
@@ -322,9 +326,9 @@ public final class UsersSource implements PagedSource {
             String problem = id == null || id.asText().isBlank() ? settings.idColumn() + " is empty"
                     : created == null ? settings.createdColumn() + " is empty" : null;
             if (problem != null) {
-                return new SourceRecord(row.line(), null, row.value().toString(), at + problem);
+                return Unreadable.text(row.line(), row.value().toString(), at + problem);
             }
-            return new SourceRecord(row.line(), UsersSource.this.signup(id.asText().strip(), created, userProperties), null, null);
+            return new Tree(row.line(), UsersSource.this.signup(id.asText().strip(), created, userProperties));
         }
 
         @Override

@@ -1,8 +1,9 @@
 package io.ampfill.source.jdbc;
 
+import io.ampfill.source.Records;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ampfill.event.EventMapper;
+import io.ampfill.event.TreeMapper;
 import io.ampfill.event.MappedEvent;
 import io.ampfill.event.MappingResult;
 import io.ampfill.event.MappingSettings;
@@ -27,6 +28,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 
+import static io.ampfill.source.Records.isTree;
+import static io.ampfill.source.Records.raw;
+import static io.ampfill.source.Records.reason;
+import static io.ampfill.source.Records.value;
 import static io.ampfill.source.jdbc.TestDatabase.quoted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -125,7 +130,7 @@ abstract class JdbcTableReaderContract {
     }
 
     static List<Long> ids(List<SourceRecord> records) {
-        return records.stream().map(r -> r.value().get("event_properties").get("id").asLong()).toList();
+        return records.stream().map(r -> value(r).get("event_properties").get("id").asLong()).toList();
     }
 
     static List<Long> range(long first, long last) {
@@ -146,7 +151,7 @@ abstract class JdbcTableReaderContract {
             List<SourceRecord> records = readAll(reader, null, pages);
             assertThat(ids(records)).containsExactlyElementsOf(range(1, 25));
             assertThat(records).extracting(SourceRecord::line).containsExactlyElementsOf(range(1, 25));
-            assertThat(records).allMatch(SourceRecord::parsed);
+            assertThat(records).allMatch(Records::isTree);
         }
         assertThat(pages).extracting(p -> p.records().size()).containsExactly(7, 7, 7, 4);
         assertThat(pages.get(0).lastCursor()).isEqualTo(new CursorPosition(7L, List.of()));
@@ -161,8 +166,8 @@ abstract class JdbcTableReaderContract {
                 + ", \"user_properties\" = '{\"tier\":\"gold\"}' WHERE \"id\" = 2");
         try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table, "backfill.map.time", "created_at")) {
             List<SourceRecord> records = reader.readPage(null).records();
-            JsonNode odd = records.get(0).value();
-            JsonNode even = records.get(1).value();
+            JsonNode odd = value(records.get(0));
+            JsonNode even = value(records.get(1));
 
             assertThat(odd.get("event_type").asText()).isEqualTo("Played Song");
             assertThat(odd.get("user_id").asText()).isEqualTo("user-00001");
@@ -189,7 +194,7 @@ abstract class JdbcTableReaderContract {
             assertThat(even.get("user_properties").isObject()).as("text holding JSON is parsed").isTrue();
             assertThat(even.get("user_properties").get("tier").asText()).isEqualTo("gold");
 
-            MappingResult mapped = new EventMapper(new MappingSettings()).map(even);
+            MappingResult mapped = new TreeMapper(new MappingSettings()).map(even);
             assertThat(mapped).isInstanceOf(MappedEvent.class);
             assertThat(((MappedEvent) mapped).insertId()).as("the mapper keeps the derived id").isEqualTo(even.get("insert_id").asText());
         }
@@ -214,7 +219,7 @@ abstract class JdbcTableReaderContract {
                     + ", TIMESTAMP '2024-03-01 12:00:00.250', DATE '2024-03-01')");
         }
         try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table)) {
-            JsonNode event = reader.readPage(null).records().get(0).value();
+            JsonNode event = value(reader.readPage(null).records().get(0));
             assertThat(event.get("time").asLong()).isEqualTo(Instant.parse("2024-03-01T12:00:00Z").toEpochMilli());
             assertThat(event.get("event_properties").get("local_time").asLong()).as("no zone: taken as UTC")
                     .isEqualTo(Instant.parse("2024-03-01T12:00:00.250Z").toEpochMilli());
@@ -229,11 +234,11 @@ abstract class JdbcTableReaderContract {
         List<String> first;
         List<String> second;
         try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table, "backfill.map.time", "created_at")) {
-            first = reader.readPage(null).records().stream().map(r -> r.value().get("insert_id").asText()).toList();
+            first = reader.readPage(null).records().stream().map(r -> value(r).get("insert_id").asText()).toList();
         }
         database().execute("UPDATE " + quoted(table) + " SET \"plan\" = 'edited since'");
         try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table, "backfill.map.time", "created_at")) {
-            second = reader.readPage(null).records().stream().map(r -> r.value().get("insert_id").asText()).toList();
+            second = reader.readPage(null).records().stream().map(r -> value(r).get("insert_id").asText()).toList();
         }
         assertThat(first).hasSize(20).doesNotHaveDuplicates().allMatch(id -> id.startsWith("db-") && id.length() == 35);
         assertThat(second).as("an edited row keeps its id").isEqualTo(first);
@@ -260,18 +265,18 @@ abstract class JdbcTableReaderContract {
             records.addAll(second.records());
 
             assertThat(records).extracting(SourceRecord::line).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
-            assertThat(records).extracting(SourceRecord::parsed).containsExactly(true, false, false, false, false, true);
+            assertThat(records).extracting(Records::isTree).containsExactly(true, false, false, false, false, true);
             String name = "table " + table;
-            assertThat(records.get(1).error()).isEqualTo(name + ", id 2: event_type is NULL");
-            assertThat(records.get(2).error()).isEqualTo(name + ", id 3: user_id and device_id are both NULL");
-            assertThat(records.get(3).error()).startsWith(name + ", id 4: user_properties is not valid JSON");
-            assertThat(records.get(4).error()).isEqualTo(name + ", id 5: time is NULL");
-            assertThat(records).filteredOn(r -> !r.parsed()).allSatisfy(r -> {
-                assertThat(r.error()).doesNotContain("\n");
-                JsonNode raw = JSON.readTree(r.raw());
+            assertThat(reason(records.get(1))).isEqualTo(name + ", id 2: event_type is NULL");
+            assertThat(reason(records.get(2))).isEqualTo(name + ", id 3: user_id and device_id are both NULL");
+            assertThat(reason(records.get(3))).startsWith(name + ", id 4: user_properties is not valid JSON");
+            assertThat(reason(records.get(4))).isEqualTo(name + ", id 5: time is NULL");
+            assertThat(records).filteredOn(r -> !isTree(r)).allSatisfy(r -> {
+                assertThat(reason(r)).doesNotContain("\n");
+                JsonNode raw = JSON.readTree(raw(r));
                 assertThat(raw.get("event_properties").get("id").asLong()).as("the raw row names its key").isEqualTo(r.line());
             });
-            assertThat(JSON.readTree(records.get(3).raw()).get("user_properties").asText()).isEqualTo("{\"tier\": gold");
+            assertThat(JSON.readTree(raw(records.get(3))).get("user_properties").asText()).isEqualTo("{\"tier\": gold");
             assertThat(reader.sourceName()).isEqualTo(name);
         }
     }
@@ -285,14 +290,14 @@ abstract class JdbcTableReaderContract {
                 "INSERT INTO " + quoted(table) + " VALUES (8, 'Played', 'user-00001', 'yesterday')");
         try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table)) {
             List<SourceRecord> records = reader.readPage(null).records();
-            EventMapper mapper = new EventMapper(new MappingSettings());
-            MappingResult good = mapper.map(records.get(0).value());
+            TreeMapper mapper = new TreeMapper(new MappingSettings());
+            MappingResult good = mapper.map(value(records.get(0)));
             assertThat(good).isInstanceOf(MappedEvent.class);
             assertThat(JSON.readTree(((MappedEvent) good).json()).get("time").asLong()).isEqualTo(BASE.toEpochMilli());
-            assertThat(mapper.map(records.get(1).value())).isInstanceOfSatisfying(Rejection.class,
+            assertThat(mapper.map(value(records.get(1)))).isInstanceOfSatisfying(Rejection.class,
                     r -> assertThat(r.reason()).startsWith("time is not epoch milliseconds or an ISO-8601 timestamp"));
             assertThat(records.get(1).line()).as("the dead letter's line is the key").isEqualTo(8);
-            assertThat(records.get(1).value().get("event_properties").get("id").asLong()).isEqualTo(8);
+            assertThat(value(records.get(1)).get("event_properties").get("id").asLong()).isEqualTo(8);
         }
     }
 
@@ -305,13 +310,13 @@ abstract class JdbcTableReaderContract {
                 "INSERT INTO " + quoted(table) + " VALUES (1, 'Played', 'user-00001', TIMESTAMP '1971-06-01 00:00:00', 1709294400000000, DATE '1971-06-01')",
                 "INSERT INTO " + quoted(table) + " VALUES (2, 'Played', 'user-00001', TIMESTAMP '1960-01-01 00:00:00', 1709294400000, DATE '1960-01-01')",
                 "INSERT INTO " + quoted(table) + " VALUES (3, 'Played', 'user-00001', TIMESTAMP '3000-01-01 00:00:00', -5, DATE '3000-01-01')");
-        EventMapper mapper = new EventMapper(new MappingSettings().clock(java.time.Clock.fixed(BASE, java.time.ZoneOffset.UTC)));
+        TreeMapper mapper = new TreeMapper(new MappingSettings().clock(java.time.Clock.fixed(BASE, java.time.ZoneOffset.UTC)));
         String ahead = "time is more than 1d in the future (backfill.max-time-ahead): ";
         long june1971 = Instant.parse("1971-06-01T00:00:00Z").toEpochMilli();
         for (String column : List.of("happened", "day")) {
             try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table, "backfill.map.time", column,
                     JdbcSourceSettings.OTHER_COLUMNS, "ignore")) {
-                List<MappingResult> results = reader.readPage(null).records().stream().map(r -> mapper.map(r.value())).toList();
+                List<MappingResult> results = reader.readPage(null).records().stream().map(r -> mapper.map(value(r))).toList();
                 assertThat(results.get(0)).as("a 1971 %s is a date, not seconds", column).isInstanceOfSatisfying(MappedEvent.class,
                         e -> assertThat(timeOf(e)).isEqualTo(june1971));
                 assertThat(results.get(1)).isEqualTo(new Rejection("time", "time is before 1970-01-01: -315619200000 (1960-01-01T00:00:00Z)"));
@@ -320,7 +325,7 @@ abstract class JdbcTableReaderContract {
         }
         try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table, "backfill.map.time", "epoch",
                 JdbcSourceSettings.OTHER_COLUMNS, "ignore")) {
-            List<MappingResult> results = reader.readPage(null).records().stream().map(r -> mapper.map(r.value())).toList();
+            List<MappingResult> results = reader.readPage(null).records().stream().map(r -> mapper.map(value(r))).toList();
             assertThat(results.get(0)).isEqualTo(new Rejection("time", "time looks like microseconds, not milliseconds: 1709294400000000"));
             assertThat(results.get(1)).isInstanceOfSatisfying(MappedEvent.class, e -> assertThat(timeOf(e)).isEqualTo(1709294400000L));
             assertThat(results.get(2)).isEqualTo(new Rejection("time", "time is before 1970-01-01: -5"));
@@ -371,9 +376,9 @@ abstract class JdbcTableReaderContract {
         try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table, JdbcSourceSettings.CURSOR_COLUMN, "time",
                 JdbcSourceSettings.PAGE_SIZE, "4")) {
             List<SourceRecord> records = readAll(reader, null, new ArrayList<>());
-            assertThat(records).extracting(r -> r.value().get("event_properties").get("order_id").asInt() + "/"
-                    + r.value().get("event_properties").get("line_no").asInt()).containsExactlyElementsOf(expected);
-            assertThat(records.stream().map(r -> r.value().get("insert_id").asText()).distinct().count()).isEqualTo(18);
+            assertThat(records).extracting(r -> value(r).get("event_properties").get("order_id").asInt() + "/"
+                    + value(r).get("event_properties").get("line_no").asInt()).containsExactlyElementsOf(expected);
+            assertThat(records.stream().map(r -> value(r).get("insert_id").asText()).distinct().count()).isEqualTo(18);
             assertThat(records.get(0).line()).as("no single integer key: the ordinal").isEqualTo(1);
         }
     }
@@ -429,8 +434,8 @@ abstract class JdbcTableReaderContract {
             List<SourceRecord> records = readAll(reader, null, new ArrayList<>());
             assertThat(reader.sourceName()).isEqualTo("query");
             assertThat(ids(records)).containsExactly(1L, 2L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
-            assertThat(records.get(0).value().get("insert_id")).isEqualTo(fromTable.get(0).value().get("insert_id"));
-            assertThat(records.get(0).value().get("time")).isEqualTo(fromTable.get(0).value().get("time"));
+            assertThat(value(records.get(0)).get("insert_id")).isEqualTo(value(fromTable.get(0)).get("insert_id"));
+            assertThat(value(records.get(0)).get("time")).isEqualTo(value(fromTable.get(0)).get("time"));
         }
     }
 
@@ -440,7 +445,7 @@ abstract class JdbcTableReaderContract {
         insertEvents(table, 1, 1, id -> id);
         try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table, "backfill.map.time", "created_at",
                 JdbcSourceSettings.OTHER_COLUMNS, "ignore")) {
-            JsonNode event = reader.readPage(null).records().get(0).value();
+            JsonNode event = value(reader.readPage(null).records().get(0));
             assertThat(event.get("event_properties").properties()).extracting(java.util.Map.Entry::getKey).containsExactly("id");
         }
     }
@@ -459,8 +464,8 @@ abstract class JdbcTableReaderContract {
                 JdbcSourceSettings.CURSOR_COLUMN, "happened at")) {
             assertThat(reader.sourceName()).isEqualTo("table " + table);
             List<SourceRecord> records = reader.readPage(null).records();
-            assertThat(records).extracting(r -> r.value().get("event_type").asText()).containsExactly("Played", "Paused");
-            JsonNode first = records.get(0).value();
+            assertThat(records).extracting(r -> value(r).get("event_type").asText()).containsExactly("Played", "Paused");
+            JsonNode first = value(records.get(0));
             assertThat(first.get("time").asLong()).isEqualTo(BASE.toEpochMilli());
             assertThat(first.get("event_properties").get(weird).asText()).isEqualTo("odd");
             assertThat(first.get("event_properties").get("Row Id").asInt()).isEqualTo(1);
@@ -535,7 +540,7 @@ abstract class JdbcTableReaderContract {
             try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table, JdbcSourceSettings.CURSOR_COLUMN, "id",
                     JdbcSourceSettings.PAGE_SIZE, "2")) {
                 List<SourceRecord> records = readAll(reader, null, new ArrayList<>());
-                assertThat(records).as(keyType + " key named as the cursor").hasSize(5).allMatch(SourceRecord::parsed);
+                assertThat(records).as(keyType + " key named as the cursor").hasSize(5).allMatch(Records::isTree);
                 assertThat(insertIds(records)).hasSize(5);
             }
         }
@@ -597,7 +602,7 @@ abstract class JdbcTableReaderContract {
     /** For the subclasses' own checks. */
     static Set<String> insertIds(List<SourceRecord> records) {
         Set<String> ids = new HashSet<>();
-        records.forEach(r -> ids.add(r.value().get("insert_id").asText()));
+        records.forEach(r -> ids.add(value(r).get("insert_id").asText()));
         return ids;
     }
 }

@@ -1,5 +1,6 @@
 package io.ampfill.source.jdbc;
 
+import io.ampfill.source.Records;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ampfill.source.SourceRecord;
 import io.ampfill.source.jdbc.JdbcTableReader.Page;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import static io.ampfill.source.Records.reason;
+import static io.ampfill.source.Records.value;
 import static io.ampfill.source.jdbc.TestDatabase.quoted;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,7 +52,7 @@ class PostgresJdbcTableReaderTest extends JdbcTableReaderContract {
                     page = reader.readPage(position);
                     pages++;
                     for (SourceRecord record : page.records()) {
-                        JsonNode event = record.value();
+                        JsonNode event = value(record);
                         long id = record.line();
                         long time = event.get("time").asLong();
                         // plain checks: an assertion object per row would cost more than reading it
@@ -87,9 +90,9 @@ class PostgresJdbcTableReaderTest extends JdbcTableReaderContract {
                 JdbcSourceSettings.PAGE_SIZE, "1")) {
             List<SourceRecord> records = readAll(reader, null, new java.util.ArrayList<>());
             assertThat(records).hasSize(3);
-            assertThat(records.get(0).value().get("user_properties").get("tier").asText()).isEqualTo("gold");
-            assertThat(records.get(1).error()).isEqualTo("table " + table + ", id " + bad + ": event_type is NULL");
-            assertThat(records.get(2).value().get("event_type").asText()).isEqualTo("Closed");
+            assertThat(value(records.get(0)).get("user_properties").get("tier").asText()).isEqualTo("gold");
+            assertThat(reason(records.get(1))).isEqualTo("table " + table + ", id " + bad + ": event_type is NULL");
+            assertThat(value(records.get(2)).get("event_type").asText()).isEqualTo("Closed");
         }
     }
 
@@ -105,12 +108,12 @@ class PostgresJdbcTableReaderTest extends JdbcTableReaderContract {
         try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table)) {
             List<SourceRecord> records = reader.readPage(null).records();
             String name = "table " + table;
-            assertThat(records).extracting(SourceRecord::error).containsExactly(
+            assertThat(records).extracting(Records::reason).containsExactly(
                     name + ", id 1: column time is not a valid timestamp (beyond the years epoch milliseconds hold): infinity",
                     name + ", id 2: column seen is not a valid timestamp tz (beyond the years epoch milliseconds hold): -infinity",
                     name + ", id 3: column day is not a valid date (beyond the years epoch milliseconds hold): infinity",
                     null);
-            assertThat(records.get(3).value().get("time").asLong()).isEqualTo(Instant.parse("2024-03-01T12:00:00Z").toEpochMilli());
+            assertThat(value(records.get(3)).get("time").asLong()).isEqualTo(Instant.parse("2024-03-01T12:00:00Z").toEpochMilli());
         }
     }
 
@@ -126,12 +129,12 @@ class PostgresJdbcTableReaderTest extends JdbcTableReaderContract {
         try (JdbcTableReader reader = reader(JdbcSourceSettings.TABLE, table)) {
             List<SourceRecord> records = reader.readPage(null).records();
             String name = "table " + table;
-            assertThat(records.get(0).error()).isEqualTo(name + ", id 1: column ratio is not a finite number: Infinity");
-            assertThat(records.get(1).error()).isEqualTo(name + ", id 2: column ratio is not a finite number: NaN");
-            io.ampfill.event.EventMapper mapper = new io.ampfill.event.EventMapper(new io.ampfill.event.MappingSettings());
-            assertThat(mapper.map(records.get(2).value())).isInstanceOfSatisfying(io.ampfill.event.Rejection.class,
+            assertThat(reason(records.get(0))).isEqualTo(name + ", id 1: column ratio is not a finite number: Infinity");
+            assertThat(reason(records.get(1))).isEqualTo(name + ", id 2: column ratio is not a finite number: NaN");
+            io.ampfill.event.TreeMapper mapper = new io.ampfill.event.TreeMapper(new io.ampfill.event.MappingSettings());
+            assertThat(mapper.map(value(records.get(2)))).isInstanceOfSatisfying(io.ampfill.event.Rejection.class,
                     r -> assertThat(r.reason()).startsWith("number too large to send: event_properties.big is 1000000000"));
-            assertThat(mapper.map(records.get(3).value())).isInstanceOf(io.ampfill.event.MappedEvent.class);
+            assertThat(mapper.map(value(records.get(3)))).isInstanceOf(io.ampfill.event.MappedEvent.class);
         }
     }
 }

@@ -1,7 +1,8 @@
 package io.ampfill.source.jdbc;
 
+import io.ampfill.source.Records;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ampfill.event.EventMapper;
+import io.ampfill.event.TreeMapper;
 import io.ampfill.event.MappedEvent;
 import io.ampfill.event.MappingSettings;
 import io.ampfill.source.SourceRecord;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
+import static io.ampfill.source.Records.reason;
+import static io.ampfill.source.Records.value;
 import static io.ampfill.source.jdbc.TestDatabase.properties;
 import static io.ampfill.source.jdbc.TestDatabase.quoted;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,25 +79,25 @@ class UsersSourceTest {
                     UsersSettings.PROPERTIES_COLUMNS, "plan, country")).orElseThrow();
 
             List<SourceRecord> first = readAll(settings, db);
-            assertThat(first).hasSize(USERS).allMatch(SourceRecord::parsed);
+            assertThat(first).hasSize(USERS).allMatch(Records::isTree);
             for (int i = 1; i <= USERS; i++) {
-                JsonNode signup = first.get(i - 1).value();
+                JsonNode signup = value(first.get(i - 1));
                 if (!signup.get("user_id").asText().equals(userId(i))
                         || signup.get("time").asLong() != createdAt(i).toEpochMilli()
                         || !signup.get("insert_id").asText().equals(DerivedInsertId.ofSignup(userId(i)))) {
                     throw new AssertionError("signup " + i + " is " + signup);
                 }
             }
-            JsonNode third = first.get(2).value();
+            JsonNode third = value(first.get(2));
             assertThat(third.get("event_type").asText()).isEqualTo("Signed Up");
             assertThat(third.get("user_properties").get("plan").asText()).isEqualTo("pro");
             assertThat(third.get("user_properties").has("country")).as("NULL is left out").isFalse();
             assertThat(third.has("password_hash") || third.get("user_properties").has("password_hash")).as("only the named columns").isFalse();
-            assertThat(new EventMapper(new MappingSettings()).map(third)).isInstanceOf(MappedEvent.class);
+            assertThat(new TreeMapper(new MappingSettings()).map(third)).isInstanceOf(MappedEvent.class);
 
             List<SourceRecord> second = readAll(settings, db);
-            assertThat(second).extracting(r -> r.value().get("insert_id").asText())
-                    .isEqualTo(first.stream().map(r -> r.value().get("insert_id").asText()).toList())
+            assertThat(second).extracting(r -> value(r).get("insert_id").asText())
+                    .isEqualTo(first.stream().map(r -> value(r).get("insert_id").asText()).toList())
                     .doesNotHaveDuplicates();
         } finally {
             db.dropQuietly(table);
@@ -127,12 +130,12 @@ class UsersSourceTest {
             try (UsersSource source = UsersSource.open(settings, db.dataSource())) {
                 List<SourceRecord> records = source.readPage(null).records();
                 assertThat(records).hasSize(2);
-                JsonNode signup = records.get(0).value();
+                JsonNode signup = value(records.get(0));
                 assertThat(signup.get("user_id").asText()).as("a numeric id is sent as text").isEqualTo("100042");
                 assertThat(signup.get("event_type").asText()).isEqualTo("Account Created");
                 assertThat(signup.get("time").asLong()).isEqualTo(Instant.parse("2023-05-01T00:00:00Z").toEpochMilli());
                 assertThat(records.get(0).line()).isEqualTo(100042);
-                assertThat(records.get(1).error()).isEqualTo("users table " + table + ", a row with signed_up 2023-05-02: user_id is NULL");
+                assertThat(reason(records.get(1))).isEqualTo("users table " + table + ", a row with signed_up 2023-05-02: user_id is NULL");
                 assertThat(source.rowsWithoutCursor()).isEqualTo(1);
                 assertThat(source.sourceName()).isEqualTo("users table " + table);
             }
@@ -155,21 +158,21 @@ class UsersSourceTest {
 
         List<SourceRecord> records = readAll(settings, null);
         assertThat(records).hasSize(USERS + 1);
-        EventMapper mapper = new EventMapper(new MappingSettings());
+        TreeMapper mapper = new TreeMapper(new MappingSettings());
         for (int i = 1; i <= USERS; i++) {
             SourceRecord record = records.get(i - 1);
-            MappedEvent event = (MappedEvent) mapper.map(record.value());
+            MappedEvent event = (MappedEvent) mapper.map(value(record));
             if (!event.userId().equals(userId(i)) || !event.insertId().equals(DerivedInsertId.ofSignup(userId(i)))
                     || record.line() != i + 1) {
                 throw new AssertionError("signup " + i + " is " + record);
             }
         }
-        assertThat(records.get(2).value().get("user_properties").get("plan").asText()).isEqualTo("pro");
-        assertThat(records.get(USERS).error()).isEqualTo("users file users.csv, line " + (USERS + 2) + ": user_id is empty");
+        assertThat(value(records.get(2)).get("user_properties").get("plan").asText()).isEqualTo("pro");
+        assertThat(reason(records.get(USERS))).isEqualTo("users file users.csv, line " + (USERS + 2) + ": user_id is empty");
 
         try (UsersSource source = UsersSource.open(settings, null)) {
             Page resumed = source.readPage(CursorPosition.parse(new CursorPosition(5000L + 1, List.of()).toText()));
-            assertThat(resumed.records().get(0).value().get("user_id").asText()).as("after line 5001").isEqualTo(userId(5001));
+            assertThat(value(resumed.records().get(0)).get("user_id").asText()).as("after line 5001").isEqualTo(userId(5001));
         }
     }
 

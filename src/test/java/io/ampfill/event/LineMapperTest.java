@@ -3,6 +3,7 @@ package io.ampfill.event;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ampfill.amplitude.AmplitudeFields;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -16,11 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The fast path must map a line exactly as the general path (tree + EventMapper) does, or decline it (null).
- * Checked on thousands of seeded random records meant to hit every rule and every way of leaving the fast path,
+ * The line path must map a line exactly as the tree path (tree + TreeMapper) does, or decline it (null).
+ * Checked on thousands of seeded random records meant to hit every rule and every way of leaving the line path,
  * and on the common shapes, which must take it.
  */
-class FastEventMapperTest {
+class LineMapperTest {
     /** As the readers parse: trailing content fails. */
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int RANDOM_RECORDS = 10_000;
@@ -61,38 +62,38 @@ class FastEventMapperTest {
                     + " \"platform\": \"Web\", \"event_properties\": {\"song\": \"Nights\", \"seconds\": 107}}",
     };
 
-    private static MappedEvent fast(MappingSettings settings, String line) {
+    private static MappedEvent lineMapped(MappingSettings settings, String line) {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         // not at the start of the buffer, as lines in the reader's buffer are
         byte[] buffer = new byte[bytes.length + 7];
         buffer[0] = '\n';
         buffer[buffer.length - 1] = '{';
         System.arraycopy(bytes, 0, buffer, 3, bytes.length);
-        return new FastEventMapper(settings).tryMap(buffer, 3, bytes.length);
+        return new LineMapper(settings).tryMap(buffer, 3, bytes.length);
     }
 
-    /** Maps the line both ways; fails unless the fast path declined it or agrees. Returns whether it took it. */
+    /** Maps the line both ways; fails unless the line path declined it or agrees. Returns whether it took it. */
     private static boolean checkEquivalent(MappingSettings settings, String line) {
-        MappedEvent fast = fast(settings, line);
-        if (fast == null) {
+        MappedEvent viaLine = lineMapped(settings, line);
+        if (viaLine == null) {
             return false;
         }
         JsonNode record;
         try {
             record = JSON.readTree(line.getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {
-            throw new AssertionError("the fast path mapped a line that is not JSON: " + line, e);
+            throw new AssertionError("the line path mapped a line that is not JSON: " + line, e);
         }
-        MappingResult general = new EventMapper(settings).map(record);
-        if (!(general instanceof MappedEvent expected)) {
-            throw new AssertionError("the fast path mapped a line the general path rejects (" + general + "): " + line);
+        MappingResult viaTree = new TreeMapper(settings).map(record);
+        if (!(viaTree instanceof MappedEvent expected)) {
+            throw new AssertionError("the line path mapped a line the tree path rejects (" + viaTree + "): " + line);
         }
         try {
-            assertThat(fast.deviceId()).as("device_id of %s", line).isEqualTo(expected.deviceId());
-            assertThat(fast.userId()).as("user_id of %s", line).isEqualTo(expected.userId());
-            assertThat(fast.insertId()).as("insert_id of %s", line).isEqualTo(expected.insertId());
-            assertThat(fast.truncatedStrings()).as("long strings of %s", line).isEqualTo(expected.truncatedStrings());
-            assertThat(JSON.readTree(fast.json())).as("json of %s", line).isEqualTo(JSON.readTree(expected.json()));
+            assertThat(viaLine.deviceId()).as("device_id of %s", line).isEqualTo(expected.deviceId());
+            assertThat(viaLine.userId()).as("user_id of %s", line).isEqualTo(expected.userId());
+            assertThat(viaLine.insertId()).as("insert_id of %s", line).isEqualTo(expected.insertId());
+            assertThat(viaLine.truncatedStrings()).as("long strings of %s", line).isEqualTo(expected.truncatedStrings());
+            assertThat(JSON.readTree(viaLine.json())).as("json of %s", line).isEqualTo(JSON.readTree(expected.json()));
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -100,25 +101,25 @@ class FastEventMapperTest {
     }
 
     @Test
-    void takes_the_fast_path_for_the_common_shapes_and_agrees_with_the_general_path() {
+    void takes_the_line_path_for_the_common_shapes_and_agrees_with_the_tree_path() {
         for (MappingSettings settings : SETTINGS) {
             for (String line : COMMON_SHAPES) {
-                assertThat(checkEquivalent(settings, line)).as("fast path taken for %s", line).isTrue();
+                assertThat(checkEquivalent(settings, line)).as("line path taken for %s", line).isTrue();
             }
         }
     }
 
     @Test
-    void takes_the_fast_path_for_every_line_of_the_benchmark_data_sets_shapes() {
+    void takes_the_line_path_for_every_line_of_the_benchmark_data_sets_shapes() {
         Random random = new Random(7);
         for (int i = 0; i < 500; i++) {
             String line = benchLine(random, i);
-            assertThat(checkEquivalent(SETTINGS[i % SETTINGS.length], line)).as("fast path taken for %s", line).isTrue();
+            assertThat(checkEquivalent(SETTINGS[i % SETTINGS.length], line)).as("line path taken for %s", line).isTrue();
         }
     }
 
     @Test
-    void sorts_objects_of_few_and_many_keys_as_the_general_path_does() {
+    void sorts_objects_of_few_and_many_keys_as_the_tree_path_does() {
         // objects of up to 32 keys are sorted by insertion, larger ones by Arrays.sort: both must give the same ids
         Random random = new Random(11);
         for (int keys : new int[] {2, 31, 32, 33, 200}) {
@@ -136,10 +137,10 @@ class FastEventMapperTest {
             object.append('}');
             String line = "{\"event_type\":\"Sorted\",\"device_id\":\"device-0001\",\"time\":1700000000000,"
                     + "\"event_properties\":" + object + ",\"user_properties\":{\"nested\":" + object + "}" + unknownFields + "}";
-            assertThat(checkEquivalent(SETTINGS[0], line)).as("fast path taken for an object of %d keys", keys).isTrue();
-            // a key twice in a large object still leaves the fast path
+            assertThat(checkEquivalent(SETTINGS[0], line)).as("line path taken for an object of %d keys", keys).isTrue();
+            // a key twice in a large object still leaves the line path
             String twice = object.substring(0, object.length() - 1) + ",\"" + names.get(keys / 2) + "\":0}";
-            assertThat(fast(SETTINGS[0], "{\"event_type\":\"Sorted\",\"device_id\":\"device-0001\",\"time\":1700000000000,"
+            assertThat(lineMapped(SETTINGS[0], "{\"event_type\":\"Sorted\",\"device_id\":\"device-0001\",\"time\":1700000000000,"
                     + "\"user_properties\":" + twice + "}")).as("a key twice among %d", keys + 1).isNull();
         }
     }
@@ -149,11 +150,11 @@ class FastEventMapperTest {
         String line = "{\"event_type\":\"Played Song\",\"device_id\":\"device-0001\",\"time\":1700000000000,"
                 + "\"event_properties\":{\"seq\":3,\"price\":4.5,\"big\":12345678901234,\"ok\":true,\"none\":null,"
                 + "\"list\":[1,\"two\",{\"z\":1,\"a\":2}],\"name\":\"Zoë – ☕ 日本\"}}";
-        assertThat(fast(new MappingSettings(), line).insertId()).isEqualTo(ContentInsertIdTest.PINNED_1);
+        assertThat(lineMapped(new MappingSettings(), line).insertId()).isEqualTo(ContentInsertIdTest.PINNED_1);
     }
 
     @Test
-    void declines_what_the_general_path_must_decide() {
+    void declines_what_the_tree_path_must_decide() {
         MappingSettings settings = new MappingSettings();
         String base = "\"event_type\":\"play\",\"device_id\":\"device-1\",\"time\":1709294400000";
         for (String line : List.of(
@@ -164,10 +165,10 @@ class FastEventMapperTest {
                 "{\"event_type\":\"play\",\"device_id\":\"device-1\",\"time\":1709294400}",
                 "{\"event_type\":\"play\",\"device_id\":\"device-1\"}", "{" + base + ",\"reason\":\"r\",\"source\":\"s\"}",
                 "{" + base + ",\"user_properties\":" + nested(41) + "}", "{" + base + ",\"z\":" + nested(40) + "}")) {
-            assertThat(fast(settings, line)).as(line).isNull();
+            assertThat(lineMapped(settings, line)).as(line).isNull();
         }
-        assertThat(fast(settings, "{" + base + ",\"user_properties\":" + nested(40) + "}")).isNotNull();
-        assertThat(fast(settings, "{" + base + ",\"z\":" + nested(39) + "}")).as("moved into event_properties, one level deeper").isNotNull();
+        assertThat(lineMapped(settings, "{" + base + ",\"user_properties\":" + nested(40) + "}")).isNotNull();
+        assertThat(lineMapped(settings, "{" + base + ",\"z\":" + nested(39) + "}")).as("moved into event_properties, one level deeper").isNotNull();
     }
 
     @Test
@@ -182,15 +183,15 @@ class FastEventMapperTest {
                 "{" + base + ",\"a\":\"\\u12\"}", "{" + base + " /* c */}", "{" + base, "{" + base + ",\"a\":\"open}",
                 "{" + base + ",\"a\":{\"b\":1}", "{" + base + ",\"a\":[1}", "{" + base + "]");
         for (String line : notJson) {
-            assertThat(fast(settings, line)).as(line).isNull();
+            assertThat(lineMapped(settings, line)).as(line).isNull();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> JSON.readTree(line)).as("not JSON: %s", line).isNotNull();
         }
-        // JSON, but a lone surrogate's text is not the same once made UTF-8: the general path decides
-        assertThat(fast(settings, "{" + base + ",\"a\":\"\\ud800\"}")).isNull();
-        assertThat(fast(settings, "{" + base + ",\"a\":\"\\udc00x\"}")).isNull();
+        // JSON, but a lone surrogate's text is not the same once made UTF-8: the tree path decides
+        assertThat(lineMapped(settings, "{" + base + ",\"a\":\"\\ud800\"}")).isNull();
+        assertThat(lineMapped(settings, "{" + base + ",\"a\":\"\\udc00x\"}")).isNull();
         byte[] badUtf8 = ("{" + base + ",\"a\":\"\u00e9\"}").getBytes(StandardCharsets.UTF_8);
         badUtf8[badUtf8.length - 3] = (byte) 0xC0; // an overlong lead byte
-        assertThat(new FastEventMapper(settings).tryMap(badUtf8, 0, badUtf8.length)).isNull();
+        assertThat(new LineMapper(settings).tryMap(badUtf8, 0, badUtf8.length)).isNull();
     }
 
     /** An object levels deep, itself included. */
@@ -199,7 +200,7 @@ class FastEventMapperTest {
     }
 
     @Test
-    void agrees_with_the_general_path_on_random_records() {
+    void agrees_with_the_tree_path_on_random_records() {
         Random random = new Random(20240301);
         int taken = 0;
         for (int i = 0; i < RANDOM_RECORDS; i++) {
@@ -213,14 +214,14 @@ class FastEventMapperTest {
                 fail("record " + i + " threw: " + line, e);
             }
         }
-        // the generator leans towards valid records, so that most take the fast path and are compared
-        assertThat(taken).as("records that took the fast path").isGreaterThan(RANDOM_RECORDS / 4);
-        System.out.printf("FastEventMapperTest: %d of %d random records took the fast path%n", taken, RANDOM_RECORDS);
+        // the generator leans towards valid records, so that most take the line path and are compared
+        assertThat(taken).as("records that took the line path").isGreaterThan(RANDOM_RECORDS / 4);
+        System.out.printf("LineMapperTest: %d of %d random records took the line path%n", taken, RANDOM_RECORDS);
     }
 
     @Test
     void maps_the_same_line_the_same_way_from_many_threads() throws Exception {
-        FastEventMapper mapper = new FastEventMapper(new MappingSettings());
+        LineMapper mapper = new LineMapper(new MappingSettings());
         byte[] line = BENCH_LINE.getBytes(StandardCharsets.UTF_8);
         String expected = mapper.tryMap(line, 0, line.length).insertId();
         List<Thread> threads = new ArrayList<>();
@@ -273,7 +274,7 @@ class FastEventMapperTest {
         private static final String[] NUMBERS = {"0", "-0", "1", "-1", "42", "2147483647", "2147483648", "-2147483649",
                 "9223372036854775807", "-9223372036854775808", "1.5", "2.0", "1e1", "1E-5", "-0.0", "0.1",
                 "1.7976931348623157E308", "12345678901234567890.0", "3.14159", "1e18", "1e19", "100000000000", "1709294400000.0"};
-        /** Numbers the fast path declines wherever they are: kept rare, so that most records are compared. */
+        /** Numbers the line path declines wherever they are: kept rare, so that most records are compared. */
         private static final String[] UNUSUAL_NUMBERS = {"9223372036854775808", "123456789012345678901234", "1e400", "-1e400"};
         private static final String[] KNOWN = {"platform", "os_name", "os_version", "country", "city", "region", "language",
                 "device_model", "productId", "revenueType", "idfa", "adid", "plan", "dma"};

@@ -10,7 +10,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A quick measure, printed, not asserted: timings on a shared 2-core machine are too noisy to gate a build on. */
-class EventMapperSpeedTest {
+class TreeMapperSpeedTest {
     private static final int EVENTS = 200_000;
 
     @Test
@@ -28,14 +28,14 @@ class EventMapperSpeedTest {
             derived.add(json.readTree("{" + common + "}"));
             given.add(json.readTree("{" + common + ",\"insert_id\":\"ins-" + i + "\"}"));
         }
-        EventMapper mapper = new EventMapper(new MappingSettings());
+        TreeMapper mapper = new TreeMapper(new MappingSettings());
         double derivedMicros = measure(mapper, derived);
         double givenMicros = measure(mapper, given);
-        System.out.printf("EventMapper: %.2f us/event with a derived insert_id, %.2f us/event with a given one (%d events each)%n",
+        System.out.printf("TreeMapper: %.2f us/event with a derived insert_id, %.2f us/event with a given one (%d events each)%n",
                 derivedMicros, givenMicros, EVENTS);
     }
 
-    private static double measure(EventMapper mapper, List<JsonNode> records) {
+    private static double measure(TreeMapper mapper, List<JsonNode> records) {
         long bytes = 0;
         // warm-up, so that the measure is of compiled code
         for (int i = 0; i < EVENTS; i++) {

@@ -1,6 +1,7 @@
 package io.ampfill.event;
 
 import com.fasterxml.jackson.core.JsonToken;
+import io.ampfill.amplitude.AmplitudeFields;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -10,33 +11,33 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Maps one NDJSON line's bytes straight to the event {@link EventMapper} would make of it, in one streaming pass
- * with no JSON tree: reading NDJSON is CPU-bound, and building, walking and serialising two trees per line was
- * most of it. The line is read once, by {@link LineTokens}; each top-level value is noted (its output bytes, its canonical form for
- * the insert_id, its nesting depth, its long strings), then EventMapper's rules are applied to the notes.
+ * The line path of {@link RecordMapper}: maps one NDJSON line's bytes straight to the event {@link TreeMapper} would
+ * make of it, in one streaming pass with no JSON tree: reading NDJSON is CPU-bound, and building, walking and
+ * serialising two trees per line was most of it. The line is read once, by {@link LineTokens}; each top-level value is noted (its output bytes, its canonical form for
+ * the insert_id, its nesting depth, its long strings), then TreeMapper's rules are applied to the notes.
  * Nested objects and arrays go out as the raw slice of the input.
  * <p>
- * It returns null to mean "take the general path" (parse the tree, call EventMapper), which stays the one
- * place that words every rejection. So it returns null for every record EventMapper would reject, and for what
+ * It returns null to mean "take the tree path" (parse the line, call TreeMapper), which stays the one
+ * place that words every rejection. So it returns null for every record TreeMapper would reject, and for what
  * it does not handle: duplicate keys at any level, integers beyond a long, non-finite doubles, values that need
  * a type conversion other than integral ids and time (digits, ISO text or a whole double), property objects given
  * as text, and records with top-level {@code reason} and {@code source} (they may be ampfill's own dead-letter
- * lines, which the NDJSON reader unwraps first). Thread-safe: the scratch state is per thread.
+ * lines, which parsing a line unwraps first). Thread-safe: the scratch state is per thread.
  */
-public final class FastEventMapper {
+public final class LineMapper {
     private static final ThreadLocal<Pass> PER_THREAD = ThreadLocal.withInitial(Pass::new);
 
     private final int minIdLength;
     private final boolean skipUserPropertiesSync;
     private final TimeHorizon horizon;
 
-    public FastEventMapper(MappingSettings settings) {
+    public LineMapper(MappingSettings settings) {
         this.minIdLength = settings.minIdLength();
         this.skipUserPropertiesSync = settings.skipUserPropertiesSync();
         this.horizon = new TimeHorizon(settings);
     }
 
-    /** The event the bytes [from, from + length) map to, or null when the general path must decide. Never throws for bad data. */
+    /** The event the bytes [from, from + length) map to, or null when the tree path must decide. Never throws for bad data. */
     public MappedEvent tryMap(byte[] buf, int from, int length) {
         Pass pass = PER_THREAD.get();
         pass.tokens.reset(buf, from, length);
@@ -70,7 +71,7 @@ public final class FastEventMapper {
     private static final int QUANTITY = slot("quantity");
     private static final int[] LONG_SLOTS = {slot("session_id"), slot("event_id")};
     private static final int[] NUMBER_SLOTS = {slot("price"), slot("revenue"), slot("location_lat"), slot("location_lng")};
-    private static final int[] OBJECT_SLOTS = AmplitudeFields.PROPERTY_OBJECTS.stream().mapToInt(FastEventMapper::slot).toArray();
+    private static final int[] OBJECT_SLOTS = AmplitudeFields.PROPERTY_OBJECTS.stream().mapToInt(LineMapper::slot).toArray();
 
     /** How a top-level name is handled: its slot (-1: dropped), whether it is an export file's name, its place in the seen-table. */
     private record Name(int slot, boolean renamed, int index) {
@@ -195,7 +196,7 @@ public final class FastEventMapper {
             for (int f = 0; f < fieldCount; f++) {
                 Field field = fields[f];
                 if (field.present && field.known != null) {
-                    // a slot has at most one field of each kind (a name twice leaves the fast path)
+                    // a slot has at most one field of each kind (a name twice leaves the line path)
                     int slot = field.known.slot();
                     if (winners[slot] < 0 || fields[winners[slot]].known.renamed()) {
                         winners[slot] = f;
@@ -436,7 +437,7 @@ public final class FastEventMapper {
             return grown;
         }
 
-        /** Sorts by key, as ContentInsertId sorts; a key twice leaves the fast path. */
+        /** Sorts by key, as ContentInsertId sorts; a key twice leaves the line path. */
         private void sortEntries(int base) {
             if (entryCount - base > SMALL_OBJECT) {
                 Arrays.sort(entries, base, entryCount, BY_KEY);
@@ -470,7 +471,7 @@ public final class FastEventMapper {
             return true;
         }
 
-        // ---- EventMapper's rules, applied to the notes
+        // ---- TreeMapper's rules, applied to the notes
 
         private String id(Field field, int minIdLength) {
             if (field == null) {
@@ -490,7 +491,7 @@ public final class FastEventMapper {
             return field.text;
         }
 
-        /** time as epoch milliseconds, where FieldCoercion.time takes it as it is; any other time is the general path's to word. */
+        /** time as epoch milliseconds, where FieldCoercion.time takes it as it is; any other time is the tree path's to word. */
         private static long time(Field field, TimeHorizon horizon) {
             check(field != null);
             long millis;
@@ -514,11 +515,11 @@ public final class FastEventMapper {
             return millis;
         }
 
-        /** The typed fields must already have their type: converting one is the general path's work. */
+        /** The typed fields must already have their type: converting one is the tree path's work. */
         private void checkTypes() {
             for (int slot : LONG_SLOTS) {
                 Field field = winner(slot);
-                // Long.MIN_VALUE is FieldCoercion's "not an integer": the general path refuses it
+                // Long.MIN_VALUE is FieldCoercion's "not an integer": the tree path refuses it
                 check(field == null || (field.token == JsonToken.VALUE_NUMBER_INT && field.integer != FieldCoercion.NOT_AN_INTEGER));
             }
             Field quantity = winner(QUANTITY);

@@ -7,11 +7,11 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class EventMapperTest {
+class TreeMapperTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BASE = "\"event_type\":\"play\",\"device_id\":\"device-1\",\"time\":1709294400000";
 
-    private final EventMapper mapper = new EventMapper(new MappingSettings());
+    private final TreeMapper mapper = new TreeMapper(new MappingSettings());
 
     private static JsonNode parse(String json) {
         try {
@@ -21,7 +21,7 @@ class EventMapperTest {
         }
     }
 
-    private MappedEvent mapped(EventMapper mapper, String json) {
+    private MappedEvent mapped(TreeMapper mapper, String json) {
         MappingResult result = mapper.map(parse(json));
         assertThat(result).isInstanceOf(MappedEvent.class);
         return (MappedEvent) result;
@@ -267,7 +267,7 @@ class EventMapperTest {
     void rejects_ids_shorter_than_the_minimum_length() {
         assertThat(rejected("{\"event_type\":\"play\",\"device_id\":\"abc\",\"time\":1709294400000}"))
                 .isEqualTo(new Rejection("device_id", "device_id \"abc\" is shorter than 5 characters"));
-        EventMapper lenient = new EventMapper(new MappingSettings().minIdLength(3));
+        TreeMapper lenient = new TreeMapper(new MappingSettings().minIdLength(3));
         assertThat(lenient.map(parse("{\"event_type\":\"play\",\"device_id\":\"abc\",\"time\":1709294400000}"))).isInstanceOf(MappedEvent.class);
     }
 
@@ -334,7 +334,7 @@ class EventMapperTest {
 
     @Test
     void derives_the_insert_id_before_adding_skip_user_properties_sync() {
-        EventMapper skipping = new EventMapper(new MappingSettings().skipUserPropertiesSync(true));
+        TreeMapper skipping = new TreeMapper(new MappingSettings().skipUserPropertiesSync(true));
         MappedEvent plain = mapped(mapper, "{" + BASE + "}");
         MappedEvent skipped = mapped(skipping, "{" + BASE + "}");
         assertThat(skipped.insertId()).isEqualTo(plain.insertId());
@@ -342,7 +342,7 @@ class EventMapperTest {
 
     @Test
     void adds_skip_user_properties_sync_when_set_and_keeps_an_explicit_value() {
-        EventMapper skipping = new EventMapper(new MappingSettings().skipUserPropertiesSync(true));
+        TreeMapper skipping = new TreeMapper(new MappingSettings().skipUserPropertiesSync(true));
         JsonNode added = parse(new String(mapped(skipping, "{" + BASE + "}").json(), java.nio.charset.StandardCharsets.UTF_8));
         assertThat(added.get("$skip_user_properties_sync").asBoolean()).isTrue();
         JsonNode explicit = parse(new String(mapped(skipping, "{" + BASE + ",\"$skip_user_properties_sync\":false}").json(),

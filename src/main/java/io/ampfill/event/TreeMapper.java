@@ -7,13 +7,15 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ampfill.amplitude.AmplitudeFields;
+import io.ampfill.source.RecordJson;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Turns one parsed record into the exact JSON event sent to Amplitude, or a one-line rejection. Thread-safe and
- * reusable. It never modifies the record (a rejected record is dead-lettered as it was read): it builds a new
+ * The tree path of {@link RecordMapper}, and the statement of Amplitude's rules as ampfill applies them: turns one
+ * parsed record into the exact JSON event sent to Amplitude, or a one-line rejection. Thread-safe and reusable. It never modifies the record (a rejected record is dead-lettered as it was read): it builds a new
  * top-level object that shares the record's unchanged values.
  * <ol>
  * <li>Only a JSON object is an event ("not a JSON object").</li>
@@ -44,7 +46,7 @@ import java.util.Map;
  *     it; it is added after the insert_id is derived, so the setting does not change ids.</li>
  * </ol>
  */
-public final class EventMapper {
+public final class TreeMapper {
     private static final ObjectMapper JSON = RecordJson.mapper();
     private static final ObjectWriter COMPACT = JSON.writer();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -54,7 +56,7 @@ public final class EventMapper {
     private final boolean skipUserPropertiesSync;
     private final TimeHorizon horizon;
 
-    public EventMapper(MappingSettings settings) {
+    public TreeMapper(MappingSettings settings) {
         this.minIdLength = settings.minIdLength();
         this.skipUserPropertiesSync = settings.skipUserPropertiesSync();
         this.horizon = new TimeHorizon(settings);

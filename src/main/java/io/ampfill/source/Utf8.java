@@ -1,6 +1,9 @@
-package io.ampfill.event;
+package io.ampfill.source;
 
-/** Strict UTF-8 (Unicode table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF). */
+/**
+ * Strict UTF-8 (Unicode table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF): how the readers check
+ * their input, and what the mapping, which takes what they read, decodes and encodes text with.
+ */
 public final class Utf8 {
     /** The first char of a UTF-16 surrogate; surrogates run to U+DFFF, the high ones (first of a pair) to U+DBFF. */
     private static final char SURROGATES = '\uD800';
@@ -105,7 +108,7 @@ public final class Utf8 {
     }
 
     /** Writes the UTF-8 bytes of a code point (a lone surrogate's code unit as three bytes) at b[at]; returns where they end. */
-    static int put(byte[] b, int at, int codePoint) {
+    public static int put(byte[] b, int at, int codePoint) {
         int cp = codePoint;
         if (cp < 0x80) {
             b[at++] = (byte) cp;

@@ -1,4 +1,4 @@
-package io.ampfill.event;
+package io.ampfill.source;
 
 import com.fasterxml.jackson.databind.node.LongNode;
 
