@@ -1,8 +1,10 @@
 package io.ampfill.cli;
 
+import io.ampfill.camel.AmpfillHttpComponent;
+import io.ampfill.camel.CamelBatchPoster;
+import io.ampfill.camel.SettledGate;
+import io.ampfill.camel.SystemClock;
 import io.ampfill.deadletter.DeadLetterStore;
-import io.ampfill.delivery.AmpfillHttpComponent;
-import io.ampfill.delivery.CamelBatchPoster;
 import io.ampfill.delivery.DeliverySettings;
 import io.ampfill.delivery.DeviceLanes;
 import io.ampfill.emulator.AmplitudeEmulator;
@@ -15,7 +17,6 @@ import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.Checkpointer;
 import io.ampfill.ledger.JdbcCheckpointStore;
-import io.ampfill.ledger.SettledGate;
 import io.ampfill.ledger.StoreOpenedInBackground;
 import io.ampfill.report.RunReport;
 import io.ampfill.secret.SecretText;
@@ -201,8 +202,12 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 }
             }
         });
+        // Camel's threads, so that its shutdown and JMX see them
         lanes = new DeviceLanes(delivery,
-                new CamelBatchPoster(context.createProducerTemplate(), "direct:post-batch", apiKey), runControl, startedAt);
+                new CamelBatchPoster(context.createProducerTemplate(), "direct:post-batch", apiKey), runControl,
+                SystemClock.INSTANCE, startedAt,
+                context.getExecutorServiceManager().newFixedThreadPool(this, "AmplitudeSender", delivery.maxConcurrentRequests()),
+                context.getExecutorServiceManager().newSingleThreadExecutor(this, "AmplitudeDispatcher")).start();
         runControl.lanes(lanes);
 
         context.getRegistry().bind("runControl", runControl);

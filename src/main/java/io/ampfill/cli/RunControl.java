@@ -5,6 +5,7 @@ import io.ampfill.delivery.DeliveryListener;
 import io.ampfill.delivery.DeviceLanes;
 import io.ampfill.delivery.OutboundEvent;
 import io.ampfill.ledger.AckLedger;
+import io.ampfill.ledger.SourceUnit;
 import io.ampfill.report.RunReport;
 import org.apache.camel.Exchange;
 
@@ -78,7 +79,7 @@ public final class RunControl implements DeliveryListener {
     public void sourceFailed(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         OutOfMemoryExit.ifCause(cause); // Camel hands the heap running out to the route as a failure: one line, exit 1
-        if (cause instanceof io.ampfill.ledger.SettledGate.ReadStoppedException) {
+        if (cause instanceof io.ampfill.camel.SettledGate.ReadStoppedException) {
             return; // stopping mid-file is not a failure: the next run resumes from the checkpoint
         }
         if (fatal == null) {
@@ -91,7 +92,7 @@ public final class RunControl implements DeliveryListener {
     @Override
     public void deadLetter(OutboundEvent event, String reason) {
         try {
-            deadLetters.writeEvent(event.unit(), event.ordinal(), event.line(), reason, event.json());
+            deadLetters.writeEvent((SourceUnit) event.origin(), event.ordinal(), event.line(), reason, event.json());
         } catch (DeadLetterStore.WriteFailedException stopping) {
             return; // the store stopped the run; no position is saved from now on, so the event is read again next run
         }

@@ -1,5 +1,7 @@
-package io.ampfill.delivery;
+package io.ampfill.camel;
 
+import io.ampfill.delivery.BatchPoster;
+import io.ampfill.delivery.HttpAnswer;
 import io.ampfill.secret.SecretMask;
 
 import org.apache.camel.Exchange;
