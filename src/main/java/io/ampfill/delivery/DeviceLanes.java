@@ -209,14 +209,24 @@ public final class DeviceLanes implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (notice != null) {
-            listener.notice(notice);
-        }
-        settle(request, outcome);
-        if (!gaveUp.isEmpty()) {
-            String reason = "gave up after " + readable(settings.giveUpAfter()) + " of failed attempts, last answer " + answer.cause();
-            for (OutboundEvent e : gaveUp) {
-                deadLetter(e, reason);
+        try {
+            if (notice != null) {
+                listener.notice(notice);
+            }
+            settle(request, outcome);
+            if (!gaveUp.isEmpty()) {
+                String reason = "gave up after " + readable(settings.giveUpAfter()) + " of failed attempts, last answer " + answer.cause();
+                for (OutboundEvent e : gaveUp) {
+                    deadLetter(e, reason);
+                }
+            }
+        } finally {
+            lock.lock();
+            try {
+                scheduler.requestDone();
+                dispatch.signal();
+            } finally {
+                lock.unlock();
             }
         }
     }

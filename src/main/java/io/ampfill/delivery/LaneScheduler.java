@@ -349,10 +349,10 @@ final class LaneScheduler {
     /**
      * Back on the lanes after a request's answer: done events leave the window, the others return to the head of their
      * lane in their order, and the answer decides when each lane may go again. Returns the events given up on (past
-     * amplitude.retry.give-up-after), to be dead-lettered; no event is settled here.
+     * amplitude.retry.give-up-after), to be dead-lettered; no event is settled here, and the request still counts as in
+     * flight until {@link #requestDone()}.
      */
     List<OutboundEvent> answered(Request request, RequestOutcome outcome, long now) {
-        requestsInFlight--;
         if (outcome.last instanceof BatchAnswer.Fatal) {
             stopped = true;
         }
@@ -493,6 +493,14 @@ final class LaneScheduler {
         for (int i = unsent.size() - 1; i >= 0; i--) {
             lane.queue.addFirst(unsent.get(i));
         }
+    }
+
+    /**
+     * A request's events are settled: its sender is free. Until then, what the settled events' sources send next (an
+     * exchange that completed lets its producer send the next one) lingers, and goes out together, not one by one.
+     */
+    void requestDone() {
+        requestsInFlight--;
     }
 
     // ---- the whole ----
