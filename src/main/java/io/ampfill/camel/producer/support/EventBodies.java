@@ -60,9 +60,7 @@ public final class EventBodies {
                 origin.refused(index, ((Rejection) result).reason());
             }
         }
-        for (int i = 0; i < events.size(); i++) {
-            origin.sending();
-        }
+        origin.sending(events.size());
         return events;
     }
 

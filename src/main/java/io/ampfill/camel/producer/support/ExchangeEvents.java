@@ -38,9 +38,9 @@ public final class ExchangeEvents implements EventOrigin {
         events = count;
     }
 
-    /** One more event goes to Amplitude. */
-    void sending() {
-        unsettled.incrementAndGet();
+    /** This many events go to Amplitude. */
+    void sending(int count) {
+        unsettled.addAndGet(count);
     }
 
     /** The event at this index is refused, for this reason (it settles too, or was never sent). */
