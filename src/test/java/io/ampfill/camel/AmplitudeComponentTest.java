@@ -150,7 +150,9 @@ class AmplitudeComponentTest extends CamelTestSupport {
 
         long requests = sendFromSixteenProducers("direct:events", 1);
 
-        assertThat(requests).as("requests").isLessThan(50_000 / 4);
+        // at least 8 events a request on average: a request's sender frees its slot only once the exchanges it
+        // completed have let their producers send again, so those events go out together (6,300-7,200 requests else)
+        assertThat(requests).as("requests").isLessThan(50_000 / 8);
     }
 
     @Test
