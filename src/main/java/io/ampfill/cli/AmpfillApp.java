@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class AmpfillApp {
     /** The route files packed in the jar; a file of the same name in ./routes replaces one, others are added. */
-    static final List<String> PACKED_ROUTES = List.of("delivery.camel.yaml", "file-source.camel.yaml", "jdbc-source.camel.yaml");
+    static final List<String> PACKED_ROUTES = List.of("file-source.camel.yaml", "jdbc-source.camel.yaml");
 
     public static final int OK = 0;
     public static final int FATAL = 1;
@@ -41,13 +41,12 @@ public final class AmpfillApp {
 
     /** Runs with these settings on top of application.properties (the command line and tests use it). */
     public int run(Map<String, String> overrides) {
-        long startedAt = System.nanoTime();
         Main main = new Main();
         running = main;
         main.setDefaultPropertyPlaceholderLocation(
                 "file:application.properties;optional=true,classpath:application.properties;optional=true");
         overrides.forEach(main::addOverrideProperty);
-        AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed, main.configure(), this::printOutcome, startedAt);
+        AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed, main.configure(), this::printOutcome);
         this.configuration = configuration;
         main.configure().addConfiguration(configuration);
         main.addMainListener(new MainListenerSupport() {
@@ -135,13 +134,11 @@ public final class AmpfillApp {
         return lastReport;
     }
 
-    /** The delivery route, the chosen source's route, and any extra route of the user's. */
+    /** The chosen source's route, and any extra route of the user's. */
     static String routesIncludePattern(Path userRoutes, String source) {
         List<String> patterns = new ArrayList<>();
-        for (String name : List.of("delivery.camel.yaml", source + "-source.camel.yaml")) {
-            patterns.add(Files.isRegularFile(userRoutes.resolve(name))
-                    ? "file:" + userRoutes.resolve(name) : "classpath:routes/" + name);
-        }
+        String name = source + "-source.camel.yaml";
+        patterns.add(Files.isRegularFile(userRoutes.resolve(name)) ? "file:" + userRoutes.resolve(name) : "classpath:routes/" + name);
         if (Files.isDirectory(userRoutes)) {
             try (var files = Files.list(userRoutes)) {
                 files.map(p -> p.getFileName().toString())

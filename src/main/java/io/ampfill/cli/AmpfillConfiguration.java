@@ -1,9 +1,8 @@
 package io.ampfill.cli;
 
+import io.ampfill.camel.AmplitudeComponent;
+import io.ampfill.camel.SettledGate;
 import io.ampfill.deadletter.DeadLetterStore;
-import io.ampfill.delivery.AmpfillHttpComponent;
-import io.ampfill.delivery.CamelBatchPoster;
-import io.ampfill.delivery.DeliverySettings;
 import io.ampfill.delivery.DeviceLanes;
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
@@ -14,7 +13,6 @@ import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.Checkpointer;
 import io.ampfill.ledger.JdbcCheckpointStore;
-import io.ampfill.ledger.SettledGate;
 import io.ampfill.ledger.StoreOpenedInBackground;
 import io.ampfill.report.RunReport;
 import io.ampfill.secret.SecretText;
@@ -34,7 +32,6 @@ import io.ampfill.source.jdbc.UsersSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.file.GenericFileFilter;
-import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
@@ -45,12 +42,14 @@ import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Builds the beans the routes use from application.properties and binds them in Camel's registry.
- * With no API key it also starts the built-in emulator and points the delivery route at it (dry run).
+ * Builds the beans the routes use from application.properties and binds them in Camel's registry, and the
+ * {@code amplitude} component the routes send to. With no API key it also starts the built-in emulator and points the
+ * component at it (dry run).
  */
 public final class AmpfillConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(AmpfillConfiguration.class);
@@ -60,7 +59,6 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     private final Runnable completed;
     private final org.apache.camel.main.MainConfigurationProperties mainConfiguration;
     private AmplitudeEmulator emulator;
-    private DeviceLanes lanes;
     private DeadLetterStore deadLetters;
     private RunReport report;
     private RunControl runControl;
@@ -75,16 +73,13 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     private InboxLock inboxLock;
 
     private final Consumer<AmpfillConfiguration> stopped;
-    private final long startedAt;
 
     /**
      * @param completed ends a run-once (Camel Main's completed())
      * @param stopped   runs once Camel has stopped, inside the shutdown hook on SIGTERM: the last words of the run
-     * @param startedAt when the run began (System.nanoTime()), from when the devices' pacing counts
      */
     AmpfillConfiguration(Runnable completed, org.apache.camel.main.MainConfigurationProperties mainConfiguration,
-                         Consumer<AmpfillConfiguration> stopped, long startedAt) {
-        this.startedAt = startedAt;
+                         Consumer<AmpfillConfiguration> stopped) {
         this.completed = completed;
         this.mainConfiguration = mainConfiguration;
         this.stopped = stopped;
@@ -116,47 +111,13 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             apiKey = DRY_RUN_KEY;
         }
         // values the routes use, computed from the settings
-        // a name of its own: an amplitude.endpoint from -D or the environment outranks any override, and would take
-        // a dry run's events to that endpoint
-        properties.addOverrideProperty("ampfill.batch-url", endpoint);
         properties.addOverrideProperty("backfill.dry-run", String.valueOf(dryRun));
         Duration pollDelay = settings.duration("backfill.poll-delay"); // read before it is overridden in milliseconds
         properties.addOverrideProperty("backfill.poll-delay", String.valueOf(pollDelay.toMillis()));
 
-        // One component for both schemes, where Camel would make one of each: so the settings below and the
-        // camel.component.http.* ones of application.properties hold for an https endpoint too, Amplitude's own.
-        // Its TLS context is made only for an https endpoint, meanwhile on the other core.
-        AmpfillHttpComponent shared = new AmpfillHttpComponent();
-        for (String scheme : List.of("http", "https")) {
-            if (context.hasComponent(scheme) == null) {
-                context.addComponent(scheme, shared);
-            }
-            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
-            http.setConnectTimeout(settings.duration("amplitude.connect-timeout").toMillis());
-            http.setResponseTimeout(settings.duration("amplitude.response-timeout").toMillis());
-            http.setSoTimeout(settings.duration("amplitude.response-timeout").toMillis());
-            http.setAutomaticRetriesDisabled(true);
-        }
-        if (endpoint.regionMatches(true, 0, "https:", 0, 6)) {
-            AmpfillHttpComponent.warmUpTls();
-        }
-
-        DeliverySettings delivery = new DeliverySettings(
-                apiKey,
-                settings.integer("amplitude.min-id-length"),
-                settings.decimal("amplitude.device-eps"),
-                settings.integer("amplitude.max-events-per-request"),
-                settings.longValue("amplitude.max-request-bytes"),
-                settings.integer("amplitude.max-concurrent-requests"),
-                settings.longValue("backfill.max-in-flight-events"),
-                settings.longValue("backfill.max-in-flight-bytes"),
-                settings.duration("amplitude.retry.base"),
-                settings.duration("amplitude.retry.max-backoff"),
-                settings.optionalDuration("amplitude.retry.give-up-after"),
-                settings.duration("amplitude.quota-pause"),
-                Path.of(settings.string("backfill.spill-dir")).toAbsolutePath());
+        Path spillDir = Path.of(settings.string("backfill.spill-dir")).toAbsolutePath();
         MappingSettings mapping = new MappingSettings()
-                .minIdLength(delivery.minIdLength())
+                .minIdLength(settings.integer("amplitude.min-id-length"))
                 .skipUserPropertiesSync(settings.bool("amplitude.skip-user-properties-sync"))
                 .maxTimeAhead(settings.duration("backfill.max-time-ahead"))
                 .clock(java.time.Clock.systemUTC());
@@ -180,7 +141,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             jdbcSource = openJdbcSource(properties, ledger, store);
         }
         // only now that the source is this run's: another run's spilled events are not ours to delete
-        deleteSpillLeftovers(delivery.spillDir());
+        deleteSpillLeftovers(spillDir);
 
         shutdownTimeout = settings.duration("backfill.shutdown-timeout");
         int shutdownSeconds = (int) Math.min(Integer.MAX_VALUE, (shutdownTimeout.toMillis() + 999) / 1000); // as Camel counts
@@ -192,17 +153,20 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     runControl.stopping();
                 } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
-                    // inside the shutdown hook on SIGTERM: the JVM may halt as soon as this returns
-                    lanes.close();
+                    // inside the shutdown hook on SIGTERM: the JVM may halt as soon as this returns (the amplitude
+                    // endpoint has stopped delivery already, as Camel stopped it)
                     checkpointer.close();
                     deadLetters.close();
                     stopped.accept(AmpfillConfiguration.this);
                 }
             }
         });
-        lanes = new DeviceLanes(delivery,
-                new CamelBatchPoster(context.createProducerTemplate(), "direct:post-batch", apiKey), runControl, startedAt);
-        runControl.lanes(lanes);
+        // the component the routes send to, its options from the amplitude.* settings (a dry run's key and endpoint
+        // replaced); what delivery tells goes to the run's control: dead letters, counts for the report, a fatal stop
+        AmplitudeComponent amplitude = AmplitudeOptions.component(context, settings, Map.of(
+                "amplitude.api-key", apiKey, "amplitude.endpoint", endpoint, "backfill.spill-dir", spillDir.toString()));
+        amplitude.getConfiguration().setDeliveryListener(runControl);
+        context.addComponent("amplitude", amplitude);
 
         context.getRegistry().bind("runControl", runControl);
         InboxReadLock readLock = new InboxReadLock(settings.duration("backfill.file-min-age"), System::currentTimeMillis, notRead);
@@ -214,7 +178,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 new DoneFolder(Path.of(settings.string("backfill.done-dir")).toAbsolutePath())));
         context.getRegistry().bind("fileSource", new FileSource(ledger, store, settings.integer("backfill.chunk-size"),
                 runControl::isStopping, notRead));
-        context.getRegistry().bind("eventIntake", new EventIntake(new RecordMapper(mapping), deadLetters, lanes, report));
+        context.getRegistry().bind("eventIntake", new EventIntake(new RecordMapper(mapping), deadLetters, report));
         if (jdbcSource != null) {
             context.getRegistry().bind("jdbcSource", jdbcSource);
         }
@@ -325,11 +289,8 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         }
     }
 
-    /** Stops delivery and the emulator and makes the dead letters durable; called once Camel has stopped. */
+    /** Stops the emulator and makes the dead letters durable; called once Camel (and delivery with it) has stopped. */
     void close() {
-        if (lanes != null) {
-            lanes.close();
-        }
         if (checkpointer != null) {
             checkpointer.close();
         }

@@ -2,9 +2,9 @@ package io.ampfill.cli;
 
 import io.ampfill.deadletter.DeadLetterStore;
 import io.ampfill.delivery.DeliveryListener;
-import io.ampfill.delivery.DeviceLanes;
 import io.ampfill.delivery.OutboundEvent;
 import io.ampfill.ledger.AckLedger;
+import io.ampfill.ledger.SourceUnit;
 import io.ampfill.report.RunReport;
 import org.apache.camel.Exchange;
 
@@ -22,7 +22,6 @@ public final class RunControl implements DeliveryListener {
     private final DeadLetterStore deadLetters;
     private final RunReport report;
     private final AtomicBoolean finishing = new AtomicBoolean();
-    private volatile DeviceLanes lanes;
     private volatile String fatal;
     private volatile boolean stopping;
     private volatile Runnable onFinish = () -> { };
@@ -39,10 +38,6 @@ public final class RunControl implements DeliveryListener {
         this.report = report;
     }
 
-    void lanes(DeviceLanes lanes) {
-        this.lanes = lanes;
-    }
-
     void onFinish(Runnable onFinish) {
         this.onFinish = onFinish;
     }
@@ -54,10 +49,9 @@ public final class RunControl implements DeliveryListener {
         if (!runOnce) {
             return;
         }
-        long deadline = System.nanoTime() + idleWait.toNanos();
+        // a unit settles only once delivery has closed its books on every event of it: none open, nothing in flight
         try {
-            if (ledger.awaitNoneOpen(idleWait)
-                    && (lanes == null || lanes.awaitAllSettled(Duration.ofNanos(deadline - System.nanoTime())))) {
+            if (ledger.awaitNoneOpen(idleWait)) {
                 finish();
             }
         } catch (InterruptedException stopping) {
@@ -78,7 +72,7 @@ public final class RunControl implements DeliveryListener {
     public void sourceFailed(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         OutOfMemoryExit.ifCause(cause); // Camel hands the heap running out to the route as a failure: one line, exit 1
-        if (cause instanceof io.ampfill.ledger.SettledGate.ReadStoppedException) {
+        if (cause instanceof io.ampfill.camel.SettledGate.ReadStoppedException) {
             return; // stopping mid-file is not a failure: the next run resumes from the checkpoint
         }
         if (fatal == null) {
@@ -91,7 +85,7 @@ public final class RunControl implements DeliveryListener {
     @Override
     public void deadLetter(OutboundEvent event, String reason) {
         try {
-            deadLetters.writeEvent(event.unit(), event.ordinal(), event.line(), reason, event.json());
+            deadLetters.writeEvent((SourceUnit) event.origin(), event.ordinal(), event.line(), reason, event.json());
         } catch (DeadLetterStore.WriteFailedException stopping) {
             return; // the store stopped the run; no position is saved from now on, so the event is read again next run
         }

@@ -127,13 +127,6 @@ final class SettingRules {
                     + (envelope + ONE_EVENT_BYTES) + ", room for the request's envelope (" + envelope
                     + " bytes) and one event of 1 KB, got " + quoted(settings.optional("amplitude.max-request-bytes")));
         }
-        // a request beyond the HTTP client's connections waits for one, and may time out there, never sent
-        String connections = settings.optional("camel.component.http.connections-per-route");
-        int concurrent = settings.integer("amplitude.max-concurrent-requests");
-        if (connections.matches("\\d{1,9}") && concurrent > Integer.parseInt(connections)) {
-            throw new Settings.BadSettingException("amplitude.max-concurrent-requests", "must be at most"
-                    + " camel.component.http.connections-per-route (" + connections + "), got " + quoted(String.valueOf(concurrent)));
-        }
         // the events read but not acknowledged are kept in memory: more than half the heap would run out of it
         long heapHalf = Runtime.getRuntime().maxMemory() / 2;
         if (settings.longValue("backfill.max-in-flight-bytes") > heapHalf) {

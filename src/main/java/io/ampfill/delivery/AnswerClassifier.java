@@ -42,8 +42,9 @@ public final class AnswerClassifier {
     /**
      * @param answer   what the server answered, its body already cleared of the API key
      * @param deviceIds the device_id of each event of the request, by index (null where it has none)
+     * @param now       the wall clock's time (epoch millis): a Retry-After given as a date is a wait from then
      */
-    public static BatchAnswer classify(HttpAnswer answer, List<String> deviceIds) {
+    public static BatchAnswer classify(HttpAnswer answer, List<String> deviceIds, long now) {
         int status = answer.status();
         if (status >= 200 && status < 300) {
             return status == 200 && isAmplitudeAcknowledgement(answer.body())
@@ -55,12 +56,12 @@ public final class AnswerClassifier {
             case 403 -> new BatchAnswer.Fatal("Amplitude answered 403 Forbidden: this client is blocked"
                     + " (firewall, or a project in the other region: check amplitude.endpoint)");
             case 413 -> new BatchAnswer.Split();
-            case 429 -> classify429(answer);
-            case 408, 500, 502, 503, 504 -> new BatchAnswer.Resend(String.valueOf(status), retryAfter(answer.retryAfter()));
+            case 429 -> classify429(answer, now);
+            case 408, 500, 502, 503, 504 -> new BatchAnswer.Resend(String.valueOf(status), retryAfter(answer.retryAfter(), now));
             case 401 -> new BatchAnswer.Fatal("Amplitude refused the API key (401): check amplitude.api-key");
             case 404 -> new BatchAnswer.Fatal("Amplitude answered 404 Not Found: check amplitude.endpoint");
             default -> status >= 500
-                    ? new BatchAnswer.Resend(String.valueOf(status), retryAfter(answer.retryAfter()))
+                    ? new BatchAnswer.Resend(String.valueOf(status), retryAfter(answer.retryAfter(), now))
                     : new BatchAnswer.Fatal("Amplitude answered " + status + ", which ampfill does not know how to handle: "
                     + oneLine(answer.body()));
         };
@@ -190,14 +191,14 @@ public final class AnswerClassifier {
         }
     }
 
-    private static BatchAnswer classify429(HttpAnswer answer) {
+    private static BatchAnswer classify429(HttpAnswer answer, long now) {
         JsonNode json = parse(answer.body());
         List<Integer> events = new ArrayList<>();
         json.path("throttled_events").forEach(i -> events.add(i.asInt()));
         return new BatchAnswer.TooManyRequests(
                 keys(json.path("throttled_devices")), keys(json.path("throttled_users")),
                 keys(json.path("exceeded_daily_quota_devices")), keys(json.path("exceeded_daily_quota_users")),
-                events, retryAfter(answer.retryAfter()), json.path("eps_threshold").asDouble(0));
+                events, retryAfter(answer.retryAfter(), now), json.path("eps_threshold").asDouble(0));
     }
 
     private static Set<String> keys(JsonNode object) {
@@ -206,8 +207,8 @@ public final class AnswerClassifier {
         return keys;
     }
 
-    /** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(String header) {
+    /** Retry-After in seconds or as an HTTP date (a wait from {@code now}, epoch millis); null when absent or unreadable. */
+    static Duration retryAfter(String header, long now) {
         if (header == null || header.isBlank()) {
             return null;
         }
@@ -216,8 +217,8 @@ public final class AnswerClassifier {
             return Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
         } catch (NumberFormatException notSeconds) {
             try {
-                Duration wait = Duration.between(ZonedDateTime.now(),
-                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+                Duration wait = Duration.ofMillis(ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant().toEpochMilli() - now);
                 return wait.isNegative() ? Duration.ZERO : wait;
             } catch (RuntimeException notADate) {
                 return null;

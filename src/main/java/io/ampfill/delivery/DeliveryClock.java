@@ -2,21 +2,10 @@ package io.ampfill.delivery;
 
 /**
  * Time as delivery reads it: a monotonic clock for pacing, backoff and pauses, and the wall clock for the lines it
- * prints ("paused until 14:32:05"). Tests give their own, so that waiting is tested without sleeping.
+ * prints ("paused until 14:32:05") and for a Retry-After given as a date. Handed in from outside, so that nothing in
+ * delivery reads the system's clock itself and tests move time on without sleeping.
  */
-interface DeliveryClock {
-    DeliveryClock SYSTEM = new DeliveryClock() {
-        @Override
-        public long nanoTime() {
-            return System.nanoTime();
-        }
-
-        @Override
-        public long epochMillis() {
-            return System.currentTimeMillis();
-        }
-    };
-
+public interface DeliveryClock {
     long nanoTime();
 
     long epochMillis();

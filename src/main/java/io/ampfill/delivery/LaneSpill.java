@@ -1,7 +1,5 @@
 package io.ampfill.delivery;
 
-import io.ampfill.ledger.SourceUnit;
-
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -24,8 +22,8 @@ import java.util.ArrayDeque;
  * here instead, and come back to the lane as it drains. Nothing here is a position: a crash loses the file and
  * the source, whose checkpoint never passes an unsettled event, reads those events again.
  *
- * <p>Not thread-safe: used under the lanes' lock. The events' source units stay in memory as runs (one entry per
- * change of unit), not in the file.
+ * <p>Not thread-safe: used under the lanes' lock. The events' origins stay in memory as runs (one entry per
+ * change of origin), not in the file.
  */
 final class LaneSpill implements AutoCloseable {
     private static final int FLUSH_BYTES = 16 * 1024;
@@ -37,8 +35,8 @@ final class LaneSpill implements AutoCloseable {
     private final DataInputStream in;
     private long written;
     private int events;
-    /** The source unit of the spilled events, one entry per run of events from the same unit, oldest first. */
-    private final ArrayDeque<UnitRun> units = new ArrayDeque<>();
+    /** The origin of the spilled events, one entry per run of events from the same origin, oldest first. */
+    private final ArrayDeque<OriginRun> origins = new ArrayDeque<>();
     /** The next event, read from the file but not taken yet. */
     private OutboundEvent next;
 
@@ -79,11 +77,11 @@ final class LaneSpill implements AutoCloseable {
         writeNullable(event.insertId());
         out.writeLong(event.ordinal());
         out.writeLong(event.line());
-        UnitRun last = units.peekLast();
-        if (last != null && last.unit == event.unit()) {
+        OriginRun last = origins.peekLast();
+        if (last != null && last.origin == event.origin()) {
             last.count++;
         } else {
-            units.addLast(new UnitRun(event.unit()));
+            origins.addLast(new OriginRun(event.origin()));
         }
         events++;
         if (pending.size() >= FLUSH_BYTES) {
@@ -108,9 +106,9 @@ final class LaneSpill implements AutoCloseable {
         OutboundEvent event = peek(laneKey);
         next = null;
         events--;
-        UnitRun run = units.peekFirst();
+        OriginRun run = origins.peekFirst();
         if (--run.count == 0) {
-            units.pollFirst();
+            origins.pollFirst();
         }
         return event;
     }
@@ -125,7 +123,7 @@ final class LaneSpill implements AutoCloseable {
             String insertId = readNullable();
             long ordinal = in.readLong();
             long line = in.readLong();
-            return new OutboundEvent(laneKey, deviceId, userId, insertId, json, units.peekFirst().unit, ordinal, line);
+            return new OutboundEvent(laneKey, deviceId, userId, insertId, json, origins.peekFirst().origin, ordinal, line);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read back the events of device " + laneKey + " kept in " + file, e);
         }
@@ -172,12 +170,12 @@ final class LaneSpill implements AutoCloseable {
         }
     }
 
-    private static final class UnitRun {
-        final SourceUnit unit;
+    private static final class OriginRun {
+        final EventOrigin origin;
         int count = 1;
 
-        UnitRun(SourceUnit unit) {
-            this.unit = unit;
+        OriginRun(EventOrigin origin) {
+            this.origin = origin;
         }
     }
 }

@@ -82,6 +82,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
     private final LongAccumulator largestBody = new LongAccumulator(Math::max, 0);
     private final Map<Integer, LongAdder> answers = new ConcurrentHashMap<>();
 
+    /** @param server null for an emulator answered in this process (see {@link #inProcess}) */
     private AmplitudeEmulator(EmulatorSettings settings, HttpServer server, ExecutorService handlers) {
         this.settings = settings;
         this.server = server;
@@ -90,7 +91,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
         this.rollsFaultDice = settings.anyRandomFault();
         this.deviceBuckets = settings.deviceEps() > 0 ? new RateBuckets(settings.deviceEps(), settings.burstSeconds(), settings.strictBuckets()) : null;
         this.userBuckets = settings.userEps() > 0 ? new RateBuckets(settings.userEps(), settings.burstSeconds(), settings.strictBuckets()) : null;
-        long origin = System.nanoTime();
+        long origin = settings.nanoClock().getAsLong();
         this.deviceQuota = settings.dailyQuota() > 0 ? new RollingQuota(settings.dailyQuota(), settings.quotaWindow(), origin) : null;
         this.userQuota = settings.dailyQuota() > 0 ? new RollingQuota(settings.dailyQuota(), settings.quotaWindow(), origin) : null;
         this.needsIngestLock = settings.keepEvents() || deviceBuckets != null || userBuckets != null || deviceQuota != null;
@@ -122,6 +123,37 @@ public final class AmplitudeEmulator implements AutoCloseable {
         return emulator;
     }
 
+    /**
+     * An emulator without a server: {@link #post} answers a request body in the caller's thread. For tests that drive
+     * delivery step by step on a clock of their own ({@link EmulatorSettings#nanoClock}), without sockets or threads.
+     */
+    public static AmplitudeEmulator inProcess(EmulatorSettings settings) {
+        return new AmplitudeEmulator(settings.copy(), null, null);
+    }
+
+    /** What a POST /batch of this body gets, as {@link #inProcess} answers it; a connection dropped without an answer throws. */
+    public Answer post(byte[] body) throws IOException {
+        requests.increment();
+        largestBody.accumulate(body.length);
+        EmulatorAnswer answer;
+        try {
+            answer = answerFor("application/json", body.length > settings.maxBodyBytes() ? null : body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        answers.computeIfAbsent(answer.status, status -> new LongAdder()).increment();
+        if (answer == EmulatorAnswer.RESET) {
+            throw new java.net.SocketException("Connection reset (the emulator dropped it)");
+        }
+        return new Answer(answer.status, answer.status == 429 && settings.retryAfterHeader() ? "1" : null,
+                new String(answer.body, StandardCharsets.UTF_8));
+    }
+
+    /** An answer of {@link #post}: the status, the Retry-After header (or null) and the body. */
+    public record Answer(int status, String retryAfter, String body) {
+    }
+
     public String batchUrl() {
         return (settings.tls() != null ? "https://" : "http://") + hostForUrl() + ":" + port() + BATCH_PATH;
     }
@@ -132,8 +164,10 @@ public final class AmplitudeEmulator implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        handlers.shutdownNow();
+        if (server != null) {
+            server.stop(0);
+            handlers.shutdownNow();
+        }
     }
 
     /** Faults answered, in order, to the next /batch requests, ahead of any random fault. */
@@ -251,9 +285,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
             requests.increment();
             // the whole body is read before any fault, so a reset is seen by a client that finished sending
             byte[] body = readBodyWithinLimit(exchange);
-            Fault scripted = script.poll();
-            EmulatorAnswer answer = scripted != null ? answerScripted(scripted, exchange, body) : answerWithRandomFaults(exchange, body);
-            answer(exchange, answer);
+            answer(exchange, answerFor(exchange.getRequestHeaders().getFirst("Content-Type"), body));
         } catch (IOException e) {
             // the client went away (or timed out on a slow answer): nothing to answer
         } catch (InterruptedException e) {
@@ -267,7 +299,13 @@ public final class AmplitudeEmulator implements AutoCloseable {
         }
     }
 
-    private EmulatorAnswer answerScripted(Fault fault, HttpExchange exchange, byte[] body) throws InterruptedException {
+    /** The answer to a /batch request: the next scripted fault's, or Amplitude's (with random faults, if any). */
+    private EmulatorAnswer answerFor(String contentType, byte[] body) throws InterruptedException {
+        Fault scripted = script.poll();
+        return scripted != null ? answerScripted(scripted, contentType, body) : answerWithRandomFaults(contentType, body);
+    }
+
+    private EmulatorAnswer answerScripted(Fault fault, String contentType, byte[] body) throws InterruptedException {
         switch (fault.kind()) {
             case STATUS:
                 return EmulatorAnswer.forStatus(fault.status());
@@ -275,9 +313,9 @@ public final class AmplitudeEmulator implements AutoCloseable {
                 return EmulatorAnswer.RESET;
             case SLOW:
                 Thread.sleep(fault.delay().toMillis());
-                return process(exchange, body);
+                return process(contentType, body);
             case INGEST_THEN_500:
-                return failAfterIngest(process(exchange, body));
+                return failAfterIngest(process(contentType, body));
             case THROTTLE:
                 return throttleEverything(body);
             case FOREIGN_200:
@@ -287,9 +325,9 @@ public final class AmplitudeEmulator implements AutoCloseable {
         }
     }
 
-    private EmulatorAnswer answerWithRandomFaults(HttpExchange exchange, byte[] body) throws InterruptedException {
+    private EmulatorAnswer answerWithRandomFaults(String contentType, byte[] body) throws InterruptedException {
         if (!rollsFaultDice) {
-            return process(exchange, body);
+            return process(contentType, body);
         }
         // every request rolls all dice in the same order, so the n-th request's faults depend only on the seed
         double reset, s503, s500, s502, s504, slow, s500AfterIngest;
@@ -310,7 +348,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
         if (slow < settings.slowRate()) {
             Thread.sleep(settings.slowDelay().toMillis());
         }
-        EmulatorAnswer answer = process(exchange, body);
+        EmulatorAnswer answer = process(contentType, body);
         return s500AfterIngest < settings.status500AfterIngestRate() ? failAfterIngest(answer) : answer;
     }
 
@@ -319,8 +357,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
     }
 
     /** Amplitude's normal handling of a request. A null body means it was over the byte limit. */
-    private EmulatorAnswer process(HttpExchange exchange, byte[] body) {
-        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    private EmulatorAnswer process(String contentType, byte[] body) {
         if (contentType == null || !contentType.regionMatches(true, 0, "application/json", 0, "application/json".length())) {
             return EmulatorAnswer.INVALID_BODY;
         }
@@ -366,7 +403,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
         Map<String, Long> overQuotaUsers = Map.of();
         ingestLock.lock();
         try {
-            long now = System.nanoTime();
+            long now = settings.nanoClock().getAsLong();
             if (deviceBuckets != null) throttledDevices = deviceBuckets.throttled(perDevice, now);
             if (userBuckets != null) throttledUsers = userBuckets.throttled(perUser, now);
             if (deviceQuota != null) overQuotaDevices = deviceQuota.exceeded(perDevice, now);

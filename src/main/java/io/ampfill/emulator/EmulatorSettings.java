@@ -35,6 +35,7 @@ public final class EmulatorSettings {
     private boolean retryAfterHeader = false;
     private java.util.Set<String> silencedDevices = java.util.Set.of();
     private javax.net.ssl.SSLContext tls = null;
+    private java.util.function.LongSupplier nanoClock = System::nanoTime;
 
     public EmulatorSettings copy() {
         EmulatorSettings c = new EmulatorSettings();
@@ -63,6 +64,7 @@ public final class EmulatorSettings {
         c.retryAfterHeader = retryAfterHeader;
         c.tls = tls;
         c.silencedDevices = silencedDevices;
+        c.nanoClock = nanoClock;
         return c;
     }
 
@@ -172,6 +174,13 @@ public final class EmulatorSettings {
     public EmulatorSettings silencedDevices(String... deviceIds) { this.silencedDevices = java.util.Set.of(deviceIds); return this; }
 
     public java.util.Set<String> silencedDevices() { return silencedDevices; }
+
+    /**
+     * The clock its rate buckets and quotas count time on (nanoseconds, monotonic). A test's own clock lets a test of
+     * pacing and pauses move time on instead of waiting for it.
+     */
+    public EmulatorSettings nanoClock(java.util.function.LongSupplier clock) { this.nanoClock = Objects.requireNonNull(clock, "clock"); return this; }
+    public java.util.function.LongSupplier nanoClock() { return nanoClock; }
 
     public EmulatorSettings retryAfterHeader(boolean send) { this.retryAfterHeader = send; return this; }
     public boolean retryAfterHeader() { return retryAfterHeader; }

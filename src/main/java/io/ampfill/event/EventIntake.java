@@ -1,7 +1,6 @@
 package io.ampfill.event;
 
 import io.ampfill.deadletter.DeadLetterStore;
-import io.ampfill.delivery.DeviceLanes;
 import io.ampfill.delivery.OutboundEvent;
 import io.ampfill.ledger.SourceUnit;
 import io.ampfill.report.RunReport;
@@ -14,22 +13,21 @@ import java.util.List;
 
 /**
  * Maps and validates a chunk of records of one source unit: the invalid ones go to the dead-letter
- * store with their reason (and are settled at once), the valid ones go to the device lanes in order.
+ * store with their reason (and are settled at once), the valid ones come back in order, for delivery.
  */
 public final class EventIntake {
     private final RecordMapper mapper;
     private final DeadLetterStore deadLetters;
-    private final DeviceLanes lanes;
     private final RunReport report;
 
-    public EventIntake(RecordMapper mapper, DeadLetterStore deadLetters, DeviceLanes lanes, RunReport report) {
+    public EventIntake(RecordMapper mapper, DeadLetterStore deadLetters, RunReport report) {
         this.mapper = mapper;
         this.deadLetters = deadLetters;
-        this.lanes = lanes;
         this.report = report;
     }
 
-    public void accept(List<SourceRecord> chunk, SourceUnit unit) throws InterruptedException {
+    /** The chunk's valid events, in order, each settling its record in {@code unit}. */
+    public List<OutboundEvent> accept(List<SourceRecord> chunk, SourceUnit unit) {
         List<OutboundEvent> events = new ArrayList<>(chunk.size());
         int longStrings = 0;
         // the loop's body is a method of its own: the JIT then compiles it, small, once it has run often enough,
@@ -41,7 +39,7 @@ public final class EventIntake {
         if (longStrings > 0) {
             report.longStrings(longStrings);
         }
-        lanes.enqueue(events);
+        return events;
     }
 
     /** Maps one record into {@code events}, or dead-letters it; returns the long strings the event had cut. */

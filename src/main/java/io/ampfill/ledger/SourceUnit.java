@@ -1,5 +1,7 @@
 package io.ampfill.ledger;
 
+import io.ampfill.delivery.EventOrigin;
+
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 
@@ -9,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * settle out of order (devices run in parallel), so the unit keeps a watermark: every record with an
  * ordinal below {@link #committedOrdinal()} is settled, which is the position a resume may start from.
  */
-public final class SourceUnit {
+public final class SourceUnit implements EventOrigin {
     private final String name;
     private final String checkpointKey;
     private final String fingerprint;
@@ -60,7 +62,7 @@ public final class SourceUnit {
     }
 
     /** This run is done with the unit: its last position is saved, or it is read to its end and about to commit. */
-    void release() {
+    public void release() {
         trail.release();
     }
 
@@ -74,6 +76,7 @@ public final class SourceUnit {
         return added++;
     }
 
+    @Override
     public void settle(long ordinal) {
         boolean nowSettled;
         synchronized (this) {

@@ -69,7 +69,6 @@ class BadSettingsTest {
                 arguments("amplitude.max-concurrent-requests", "0", "must be a whole number of at least 1"),
                 arguments("amplitude.max-concurrent-requests", "-8", "must be a whole number of at least 1"),
                 arguments("amplitude.max-concurrent-requests", "99999999999", "must be a whole number of at least 1"),
-                arguments("amplitude.max-concurrent-requests", "65", "must be at most camel.component.http.connections-per-route (64)"),
                 arguments("amplitude.max-events-per-request", "0", "must be a whole number from 1 to 2000"),
                 arguments("amplitude.max-events-per-request", "2001", "must be a whole number from 1 to 2000"),
                 arguments("amplitude.max-events-per-request", "1.5", "must be a whole number from 1 to 2000"),

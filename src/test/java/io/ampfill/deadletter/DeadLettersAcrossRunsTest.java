@@ -6,7 +6,7 @@ import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.Checkpointer;
 import io.ampfill.ledger.FlakyCheckpointStore;
 import io.ampfill.ledger.JdbcCheckpointStore;
-import io.ampfill.ledger.SettledGate;
+import io.ampfill.camel.SettledGate;
 import io.ampfill.ledger.SourceUnit;
 import io.ampfill.report.RunReport;
 import io.ampfill.source.FileSource;

@@ -15,9 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** One test per row of the answer table in docs/contract.md. */
 class AnswerClassifierTest {
     private static final List<String> THREE_DEVICES = Arrays.asList("device-a", "device-b", null);
+    /** The wall clock's time when the answers come: a Retry-After date is a wait from then. */
+    private static final long NOW = java.time.Instant.parse("2026-03-01T12:00:00Z").toEpochMilli();
 
     private static BatchAnswer classify(int status, String body) {
-        return AnswerClassifier.classify(new HttpAnswer(status, null, body), THREE_DEVICES);
+        return AnswerClassifier.classify(new HttpAnswer(status, null, body), THREE_DEVICES, NOW);
     }
 
     private static final String AMPLITUDE_200 =
@@ -142,11 +144,12 @@ class AnswerClassifierTest {
     @Test
     void honours_retry_after_on_a_429_in_seconds_or_as_a_date() {
         var seconds = (BatchAnswer.TooManyRequests) AnswerClassifier.classify(
-                new HttpAnswer(429, "15", "{}"), THREE_DEVICES);
+                new HttpAnswer(429, "15", "{}"), THREE_DEVICES, NOW);
         assertThat(seconds.retryAfter()).isEqualTo(Duration.ofSeconds(15));
         assertThat(seconds.namesNobody()).isTrue();
-        assertThat(AnswerClassifier.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
-        assertThat(AnswerClassifier.retryAfter("soon")).isNull();
+        assertThat(AnswerClassifier.retryAfter("Sun, 01 Mar 2026 12:00:30 GMT", NOW)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(AnswerClassifier.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT", NOW)).isEqualTo(Duration.ZERO);
+        assertThat(AnswerClassifier.retryAfter("soon", NOW)).isNull();
     }
 
     @Test

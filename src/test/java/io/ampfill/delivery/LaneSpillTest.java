@@ -56,7 +56,7 @@ class LaneSpillTest {
             OutboundEvent r = read.get(i);
             assertThat(r.json()).as("json of event %d", i).isEqualTo(w.json());
             assertThat(r).usingRecursiveComparison().ignoringFields("json").isEqualTo(w);
-            assertThat(r.unit()).isSameAs(w.unit());
+            assertThat(r.origin()).isSameAs(w.origin());
         }
     }
 

@@ -8,34 +8,26 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
  * Device lanes on a {@link TestClock}, posting over real HTTP (the JDK's client) to an emulator or any URL, and
  * recording what they tell the run: lines, fatal stops, deliveries and retries.
  */
-final class Lanes implements DeliveryListener, AutoCloseable {
-    static final long BASE_TIME = 1_700_000_000_000L;
+final class Lanes extends RecordingListener implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     final TestClock clock = new TestClock();
-    final List<String> lines = new CopyOnWriteArrayList<>();
-    final List<String> fatal = new CopyOnWriteArrayList<>();
-    final List<String> retries = new CopyOnWriteArrayList<>();
-    final AtomicInteger delivered = new AtomicInteger();
-    final AtomicInteger requests = new AtomicInteger();
-    /** The events of each request, in the order they were sent. */
-    final List<Integer> requestSizes = new CopyOnWriteArrayList<>();
     final DeviceLanes lanes;
+    private final ExecutorService senders = Executors.newFixedThreadPool(8);
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor();
     final SourceUnit unit = new AckLedger().open("events.ndjson");
     private volatile String url;
 
@@ -46,7 +38,8 @@ final class Lanes implements DeliveryListener, AutoCloseable {
         this.url = url;
         DeliverySettings settings = new DeliverySettings("test-key-0123456789", 5, deviceEps, maxEventsPerRequest,
                 20_000_000, 8, 100_000, 64L << 20, Duration.ofSeconds(1), Duration.ofSeconds(1), null, quotaPause, spillDir);
-        lanes = new DeviceLanes(settings, this::post, this, clock.nanoTime() - TimeUnit.SECONDS.toNanos(10), clock);
+        lanes = new DeviceLanes(settings, this::post, this, clock, clock.nanoTime() - TimeUnit.SECONDS.toNanos(10),
+                senders, dispatcher).start();
     }
 
     Lanes(AmplitudeEmulator emulator, double deviceEps) {
@@ -67,25 +60,7 @@ final class Lanes implements DeliveryListener, AutoCloseable {
 
     /** Hands the events {@code from..to-1} of each device to the lanes, in that order (seq = the event's number). */
     void enqueue(List<String> devices, int from, int to) throws InterruptedException {
-        List<OutboundEvent> events = new ArrayList<>();
-        for (int seq = from; seq < to; seq++) {
-            for (String device : devices) {
-                String insertId = device + "-" + seq;
-                String json = "{\"event_type\":\"Played Song\",\"device_id\":\"" + device + "\",\"time\":" + (BASE_TIME + seq)
-                        + ",\"insert_id\":\"" + insertId + "\",\"event_properties\":{\"seq\":" + seq + "}}";
-                events.add(new OutboundEvent(device, device, null, insertId, json.getBytes(StandardCharsets.UTF_8),
-                        unit, unit.nextOrdinal(), seq + 1));
-            }
-        }
-        lanes.enqueue(events);
-    }
-
-    static List<String> devices(int count) {
-        List<String> devices = new ArrayList<>();
-        for (int d = 0; d < count; d++) {
-            devices.add(String.format("device-%06d", d));
-        }
-        return devices;
+        lanes.enqueue(events(unit, devices, from, to));
     }
 
     /** Moves the clock on and has the lanes look at it. */
@@ -123,37 +98,9 @@ final class Lanes implements DeliveryListener, AutoCloseable {
     }
 
     @Override
-    public void requestSent(int events) {
-        requestSizes.add(events);
-        requests.incrementAndGet();
-    }
-
-    @Override
-    public void delivered(int events) {
-        delivered.addAndGet(events);
-    }
-
-    @Override
-    public void retry(String cause) {
-        retries.add(cause);
-    }
-
-    @Override
-    public void fatal(String message) {
-        fatal.add(message);
-    }
-
-    @Override
-    public void waitedOnDisk(int events) {
-    }
-
-    @Override
-    public void notice(String line) {
-        lines.add(line);
-    }
-
-    @Override
     public void close() {
         lanes.close();
+        senders.shutdownNow();
+        dispatcher.shutdownNow();
     }
 }

@@ -25,6 +25,11 @@ final class TestClock implements DeliveryClock {
         nanos.addAndGet(by.toNanos());
     }
 
+    /** Moves it on to this time (nanos), if it is not there yet. */
+    void advanceTo(long time) {
+        nanos.accumulateAndGet(time, Math::max);
+    }
+
     /** The wall time this clock shows now. */
     Instant wallNow() {
         return Instant.ofEpochMilli(epochMillis());

@@ -27,7 +27,11 @@ import static io.ampfill.e2e.Events.assertDeliveredInOrder;
 import static io.ampfill.e2e.FileBackfillTest.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One test per row of the answer table (docs/contract.md), through the real routes against the emulator. */
+/**
+ * The rows of the answer table (docs/contract.md), through the real routes against the emulator, on the real clock.
+ * What waits (pacing, backoff, Retry-After, quota pauses, give-up-after) is tested on a clock of its own in
+ * {@code io.ampfill.delivery.DeliveryOnAClockTest}; here, that each answer reaches the lanes and ends as the user sees it.
+ */
 class DeliveryAnswersTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,13 +54,6 @@ class DeliveryAnswersTest {
         List<String> parts = Events.timeOrderedFiles(devices, perDevice, 1);
         backfill.drop("events.ndjson", parts.get(0));
         return backfill;
-    }
-
-    /** The one device's events all arrived, once and in order, and no request was answered 429 or retried. */
-    private void assertDeliveredUnthrottled(Backfill backfill, int events) {
-        assertDeliveredInOrder(emulator, 1, events);
-        assertThat(emulator.answerCounts()).doesNotContainKey(429);
-        assertThat(backfill.report.retriesByCause()).isEmpty();
     }
 
     private static List<JsonNode> deadLetters(Backfill backfill, String file) throws IOException {
@@ -189,73 +186,6 @@ class DeliveryAnswersTest {
     }
 
     @Test
-    void waits_and_resends_when_a_device_is_throttled_keeping_its_order() throws IOException {
-        // the server allows 100 events/s per device, ampfill is set to 300: it is answered 429 and slows down
-        Backfill backfill = backfill(new EmulatorSettings().deviceEps(100).burstSeconds(1), 3, 400);
-
-        assertThat(backfill.run()).as(backfill.err).isZero();
-
-        assertDeliveredInOrder(emulator, 3, 400);
-        assertThat(emulator.answerCounts()).containsKey(429);
-        assertThat(backfill.report.retriesByCause()).containsKey("429 throttled");
-    }
-
-    @Test
-    void paces_a_device_from_when_amplitude_has_surely_counted_its_last_batch() throws IOException {
-        // Amplitude counts a batch when it reaches it, which may be as late as the answer: here the first request
-        // takes 300 ms to be counted. Paced from its send alone, the second would reach the server 0.7 s after
-        // it, over 300 events/s, and be answered 429.
-        Backfill backfill = backfill(new EmulatorSettings().deviceEps(300).burstSeconds(1), 1, 900);
-        emulator.script(Fault.slow(Duration.ofMillis(300)));
-
-        assertThat(backfill.run()).as(backfill.err).isZero();
-
-        assertDeliveredUnthrottled(backfill, 900);
-    }
-
-    @Test
-    void a_run_right_after_another_does_not_spend_what_amplitude_has_not_given_back_yet() throws IOException {
-        // the first run sends the device's last events at its full rate up to its end; the second starts at once,
-        // and Amplitude's bucket for the device has not filled again: a full one at its start is answered 429
-        Backfill backfill = backfill(new EmulatorSettings().deviceEps(300).burstSeconds(1), 1, 600);
-        assertThat(backfill.run()).as(backfill.err).isZero();
-        StringBuilder more = new StringBuilder();
-        for (int seq = 600; seq < 1200; seq++) {
-            more.append(Events.ndjsonLine(0, seq)).append('\n');
-        }
-        backfill.drop("more.ndjson", more.toString());
-
-        assertThat(backfill.run()).as(backfill.err).isZero();
-
-        assertDeliveredUnthrottled(backfill, 1200);
-    }
-
-    @Test
-    void with_pacing_off_a_device_refused_for_its_rate_gets_smaller_slower_batches_until_all_is_in() throws Exception {
-        // a server that takes no more than a second's worth of a device at once: a 2,000-event batch is refused every time
-        Backfill backfill = backfill(new EmulatorSettings().deviceEps(1000).strictBuckets(true), 2, 1500)
-                .set("amplitude.device-eps", "0")
-                .set("backfill.shutdown-timeout", "1s");
-
-        String log = loggedDuring(logSoFar -> {
-            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
-            try {
-                assertThat(run.get(30, TimeUnit.SECONDS)).as(backfill.err).isZero();
-            } catch (TimeoutException refusedForever) {
-                backfill.stop();
-                run.get(30, TimeUnit.SECONDS);
-                throw new AssertionError("still refused after 30 s: " + emulator.answerCounts());
-            }
-        });
-
-        assertDeliveredInOrder(emulator, 2, 1500);
-        assertThat(emulator.duplicateCount()).isZero();
-        assertThat(emulator.answerCounts().get(429)).as("requests refused").isBetween(1L, 4L);
-        assertThat(log.lines().filter(line -> line.contains("amplitude.device-eps is 0 (no pacing), but Amplitude refused")))
-                .singleElement().asString().contains("at most 1000 events/s").contains("at 970 events/s");
-    }
-
-    @Test
     void says_when_amplitude_is_unreachable_and_when_it_is_back_then_delivers_everything() throws Exception {
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
@@ -302,124 +232,6 @@ class DeliveryAnswersTest {
 
     private interface LoggedAction {
         void run(java.util.function.Supplier<String> logSoFar) throws Exception;
-    }
-
-    @Test
-    void honours_retry_after_on_a_429() throws IOException {
-        Backfill backfill = backfill(new EmulatorSettings().retryAfterHeader(true), 2, 5);
-        emulator.script(Fault.throttle());
-        long start = System.nanoTime();
-
-        assertThat(backfill.run()).as(backfill.err).isZero();
-
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-        assertDeliveredInOrder(emulator, 2, 5);
-    }
-
-    @Test
-    void pauses_only_the_device_over_its_daily_quota_while_the_others_finish() throws Exception {
-        emulator = AmplitudeEmulator.start(new EmulatorSettings().dailyQuota(100).quotaWindow(Duration.ofSeconds(3)));
-        Backfill backfill = new Backfill(work, emulator).set("amplitude.quota-pause", "300ms");
-        StringBuilder lines = new StringBuilder();
-        for (int seq = 0; seq < 150; seq++) {
-            lines.append(Events.ndjsonLine(0, seq)).append('\n'); // the heavy device: 150 events, quota 100
-            if (seq < 20) {
-                for (int d = 1; d < 20; d++) {
-                    lines.append(Events.ndjsonLine(d, seq)).append('\n');
-                }
-            }
-        }
-        backfill.drop("events.ndjson", lines.toString());
-
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
-        try {
-            waitForTheOthers(backfill, run);
-        } finally {
-            if (!run.isDone()) {
-                emulator.reset(); // lets a failed run end instead of outliving the test
-            }
-        }
-    }
-
-    @Test
-    void a_paused_device_with_more_events_than_the_window_holds_up_no_other_device() throws Exception {
-        emulator = AmplitudeEmulator.start(new EmulatorSettings().dailyQuota(200).quotaWindow(Duration.ofSeconds(1)));
-        // the heavy device's 1,000 events come first in the file and its quota takes 200 a second. The window holds
-        // 400 events: were they all the heavy device's, the reader would reach the other devices only once the
-        // heavy one had sent 600 (3 s). Each device keeps at most 100 events in memory; the rest wait on disk.
-        Backfill backfill = new Backfill(work, emulator)
-                .set("amplitude.quota-pause", "200ms")
-                .set("amplitude.max-events-per-request", "50")
-                .set("backfill.max-in-flight-events", "400")
-                .set("backfill.chunk-size", "50");
-        StringBuilder lines = new StringBuilder();
-        for (int seq = 0; seq < 1000; seq++) {
-            lines.append(Events.ndjsonLine(0, seq)).append('\n');
-        }
-        for (int seq = 0; seq < 20; seq++) {
-            for (int d = 1; d < 20; d++) {
-                lines.append(Events.ndjsonLine(d, seq)).append('\n');
-            }
-        }
-        backfill.drop("events.ndjson", lines.toString());
-
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (othersIngested() < 19 * 20 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(othersIngested()).isEqualTo(19 * 20);
-            assertThat(Events.seqs(emulator, Events.device(0)).size()).as("heavy device's events in when the others were")
-                    .isLessThanOrEqualTo(400);
-            assertThat(run.isDone()).isFalse();
-
-            assertThat(run.get(30, TimeUnit.SECONDS)).as(backfill.err).isZero();
-        } finally {
-            if (!run.isDone()) {
-                emulator.reset();
-            }
-        }
-        assertThat(Events.seqs(emulator, Events.device(0))).hasSize(1000).isSorted().doesNotHaveDuplicates();
-        for (int d = 1; d < 20; d++) {
-            assertThat(Events.seqs(emulator, Events.device(d))).hasSize(20).isSorted().doesNotHaveDuplicates();
-        }
-        assertThat(emulator.duplicateCount()).isZero();
-        assertThat(backfill.deadLetters).doesNotExist();
-        // the heavy device keeps 100 in memory; most of the other 900 waited on disk, and the report says so
-        assertThat(backfill.report.waitedOnDisk()).isBetween(500L, 900L);
-        assertThat(backfill.out).contains("waited on disk");
-        try (var left = Files.list(work.resolve("spill"))) {
-            assertThat(left.toList()).as("spill files left").isEmpty();
-        }
-    }
-
-    private void waitForTheOthers(Backfill backfill, CompletableFuture<Integer> run) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (othersIngested() < 19 * 20 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        // every other device is through while the heavy one still waits for its quota to free
-        assertThat(othersIngested()).isEqualTo(19 * 20);
-        assertThat(Events.seqs(emulator, Events.device(0)).size()).isLessThanOrEqualTo(100);
-        assertThat(run.isDone()).isFalse();
-
-        assertThat(run.get(30, TimeUnit.SECONDS)).as(backfill.err).isZero();
-        assertThat(Events.seqs(emulator, Events.device(0))).hasSize(150);
-        for (int d = 0; d < 20; d++) {
-            List<Integer> seqs = Events.seqs(emulator, Events.device(d));
-            assertThat(seqs).isSorted().doesNotHaveDuplicates();
-        }
-        assertThat(backfill.report.retriesByCause()).containsKey("429 daily quota");
-        assertThat(backfill.deadLetters).doesNotExist();
-    }
-
-    private long othersIngested() {
-        long n = 0;
-        for (int d = 1; d < 20; d++) {
-            n += Events.seqs(emulator, Events.device(d)).size();
-        }
-        return n;
     }
 
     @Test

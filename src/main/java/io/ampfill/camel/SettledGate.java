@@ -1,5 +1,7 @@
-package io.ampfill.ledger;
+package io.ampfill.camel;
 
+import io.ampfill.ledger.Checkpointer;
+import io.ampfill.ledger.SourceUnit;
 import io.ampfill.report.RunReport;
 import io.ampfill.source.FileSource;
 import org.apache.camel.AsyncCallback;

@@ -1,4 +1,4 @@
-package io.ampfill.delivery;
+package io.ampfill.camel;
 
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;

@@ -1,4 +1,4 @@
-package io.ampfill.delivery;
+package io.ampfill.camel;
 
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
