@@ -1,10 +1,12 @@
 package io.ampfill.cli;
 
 import io.ampfill.report.RunReport;
+import io.ampfill.report.RunReportJson;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,9 @@ public final class AmpfillApp {
     /** The route files packed in the jar; a file of the same name in ./routes replaces one, others are added. */
     static final List<String> PACKED_ROUTES = List.of("file-source.camel.yaml", "jdbc-source.camel.yaml");
 
+    /** application.properties in the working folder, else the packed one; the environment and -D override both. */
+    static final String SETTINGS_LOCATION = "file:application.properties;optional=true,classpath:application.properties;optional=true";
+
     public static final int OK = 0;
     public static final int FATAL = 1;
     public static final int BAD_SETTINGS = 2;
@@ -33,6 +38,8 @@ public final class AmpfillApp {
     private volatile AmpfillConfiguration configuration;
     /** The report is printed once: by the run's end, or by a second Ctrl-C that does not wait for it. */
     private final AtomicBoolean outcomePrinted = new AtomicBoolean();
+    /** backfill.report-file was set and could not be written: the run ends with exit code 1. */
+    private volatile boolean reportNotWritten;
 
     public AmpfillApp(PrintStream out, PrintStream err) {
         this.out = out;
@@ -43,8 +50,7 @@ public final class AmpfillApp {
     public int run(Map<String, String> overrides) {
         Main main = new Main();
         running = main;
-        main.setDefaultPropertyPlaceholderLocation(
-                "file:application.properties;optional=true,classpath:application.properties;optional=true");
+        main.setDefaultPropertyPlaceholderLocation(SETTINGS_LOCATION);
         overrides.forEach(main::addOverrideProperty);
         AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed, main.configure(), this::printOutcome);
         this.configuration = configuration;
@@ -70,7 +76,8 @@ public final class AmpfillApp {
         }
         lastReport = configuration.report();
         // a file that could not be read leaves the inbox undone, as a fatal answer does
-        return configuration.runControl().fatalMessage() != null || lastReport.filesNotRead() > 0 ? FATAL : OK;
+        return configuration.runControl().fatalMessage() != null || lastReport.filesNotRead() > 0 || reportNotWritten
+                ? FATAL : OK;
     }
 
     /** The report, and the one line that says why a run stopped; printed once Camel has stopped. */
@@ -80,14 +87,22 @@ public final class AmpfillApp {
         }
         RunReport report = configuration.report();
         report.finish();
-        out.print(report.render(configuration.dryRun() ? "dry run against the built-in emulator"
-                : "sent to " + configuration.endpoint()));
+        String mode = configuration.dryRun() ? "dry run against the built-in emulator" : "sent to " + configuration.endpoint();
+        out.print(report.render(mode));
         out.flush();
         String fatal = configuration.runControl().fatalMessage();
+        if (!configuration.reportFile().isEmpty()) {
+            try {
+                RunReportJson.write(Path.of(configuration.reportFile()), RunReportJson.of(report, configuration.dryRun(), mode, fatal));
+            } catch (IOException | RuntimeException notWritten) {
+                reportNotWritten = true;
+                err.println("ampfill: backfill.report-file: cannot write " + configuration.reportFile() + ": " + notWritten.getMessage());
+            }
+        }
         if (fatal != null) {
             err.println("ampfill: stopped: " + fatal);
-            err.flush();
         }
+        err.flush();
     }
 
     /** Says what a first Ctrl-C or SIGTERM does, before the run stops as {@link #stop()} would. */

@@ -64,6 +64,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     private RunControl runControl;
     private boolean dryRun;
     private String endpoint;
+    private String reportFile;
 
     /** Volatile: a second Ctrl-C saves the positions from the thread that handles the signal. */
     private volatile Checkpointer checkpointer;
@@ -116,11 +117,8 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("backfill.poll-delay", String.valueOf(pollDelay.toMillis()));
 
         Path spillDir = Path.of(settings.string("backfill.spill-dir")).toAbsolutePath();
-        MappingSettings mapping = new MappingSettings()
-                .minIdLength(settings.integer("amplitude.min-id-length"))
-                .skipUserPropertiesSync(settings.bool("amplitude.skip-user-properties-sync"))
-                .maxTimeAhead(settings.duration("backfill.max-time-ahead"))
-                .clock(java.time.Clock.systemUTC());
+        MappingSettings mapping = mappingSettings(settings);
+        reportFile = settings.optional("backfill.report-file");
 
         report = new RunReport();
         FilesNotRead notRead = new FilesNotRead(inbox, report);
@@ -192,6 +190,15 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         }
     }
 
+    /** How records become events, from the settings: the same for a run and for validate and plan. */
+    static MappingSettings mappingSettings(Settings settings) {
+        return new MappingSettings()
+                .minIdLength(settings.integer("amplitude.min-id-length"))
+                .skipUserPropertiesSync(settings.bool("amplitude.skip-user-properties-sync"))
+                .maxTimeAhead(settings.duration("backfill.max-time-ahead"))
+                .clock(java.time.Clock.systemUTC());
+    }
+
     /** Empties the folder where a device's events beyond its share of the window wait, of an earlier run's leftovers. */
     private static void deleteSpillLeftovers(Path dir) {
         try {
@@ -243,9 +250,15 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     }
 
     private JdbcSource openJdbcSource(PropertiesComponent properties, AckLedger ledger, CheckpointStore store) {
+        return openJdbcSource(properties, ledger, store, runControl::isStopping, !dryRun);
+    }
+
+    /** The database source, its problems worded as a bad setting's (and never with the password). */
+    static JdbcSource openJdbcSource(PropertiesComponent properties, AckLedger ledger, CheckpointStore store,
+                                     java.util.function.BooleanSupplier stopping, boolean oneRunAtATime) {
         try {
             return new JdbcSource(JdbcSourceSettings.from(properties::resolveProperty),
-                    UsersSettings.from(properties::resolveProperty), ledger, store, runControl::isStopping, !dryRun);
+                    UsersSettings.from(properties::resolveProperty), ledger, store, stopping, oneRunAtATime);
         } catch (SourceLockException inUse) {
             throw inUse;
         } catch (JdbcSettingException bad) {
@@ -264,6 +277,11 @@ public final class AmpfillConfiguration implements CamelConfiguration {
 
     boolean dryRun() {
         return dryRun;
+    }
+
+    /** backfill.report-file: where the report is also written as JSON; "" for nowhere. */
+    String reportFile() {
+        return reportFile == null ? "" : reportFile;
     }
 
     RunReport report() {

@@ -1,5 +1,6 @@
 package io.ampfill.emulator;
 
+import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -9,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class EmulatorMain {
 
-    private static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_PORT = 8080;
 
     private EmulatorMain() {
     }
@@ -24,14 +25,19 @@ public final class EmulatorMain {
             System.exit(2);
             return;
         }
+        serve(settings, System.out);
+    }
+
+    /** Starts the emulator, says where on {@code out}, and serves until the process is stopped. */
+    public static void serve(EmulatorSettings settings, PrintStream out) throws InterruptedException {
         AmplitudeEmulator emulator = AmplitudeEmulator.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             emulator.close();
             stopped.countDown();
         }, "amplitude-emulator-shutdown"));
-        System.out.println("Amplitude emulator listening on " + emulator.batchUrl());
-        System.out.flush();
+        out.println("Amplitude emulator listening on " + emulator.batchUrl());
+        out.flush();
         stopped.await();
     }
 
