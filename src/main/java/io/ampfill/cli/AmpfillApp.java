@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class AmpfillApp {
     /** The route files packed in the jar; a file of the same name in ./routes replaces one, others are added. */
-    static final List<String> PACKED_ROUTES = List.of("file-source.camel.yaml", "jdbc-source.camel.yaml");
+    static final List<String> PACKED_ROUTES = List.of("file-source.camel.yaml", "jdbc-source.camel.yaml",
+            "kafka-source.camel.yaml");
 
     /** application.properties in the working folder, else the packed one; the environment and -D override both. */
     static final String SETTINGS_LOCATION = "file:application.properties;optional=true,classpath:application.properties;optional=true";

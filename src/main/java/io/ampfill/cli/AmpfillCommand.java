@@ -8,11 +8,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Unmatched;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -191,34 +194,35 @@ public final class AmpfillCommand implements Callable<Integer> {
     }
 
     @Command(name = "emulator", sortOptions = false, description = "Run the built-in Amplitude emulator on its own,"
-            + " until stopped: POST /batch as Amplitude answers it, GET /stats for what it ingested.")
+            + " until stopped: POST /batch as Amplitude answers it, GET /stats for what it ingested.",
+            customSynopsis = "ampfill emulator [-h] " + EmulatorMain.OPTIONS, footer = {"",
+            "  --port N             where it listens on 127.0.0.1 (default 8080; 0 picks a free port)",
+            "  --device-eps X       events per second per device it enforces with 429s (default: none)",
+            "  --keep-events B      keep every event, for GET /stats?device=ID (default: true)",
+            "  --threads N          threads answering requests",
+            "  --latency-ms N, --latency-jitter-ms N, --latency-ms-per-mb N",
+            "                       answer as a server far away would",
+            "  --capacity KNEE,MAX, --overload-status 503|429",
+            "                       answer as an overloaded server would"})
     static final class Emulator implements Callable<Integer> {
         @ParentCommand
         AmpfillCommand parent;
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
         boolean help;
-        @Option(names = "--port", paramLabel = "N", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
-        int port = EmulatorMain.DEFAULT_PORT;
-        @Option(names = "--device-eps", paramLabel = "X", description = "Events per second per device it enforces with 429s (default: none).")
-        Double deviceEps;
-        @Option(names = "--keep-events", paramLabel = "true|false", arity = "1",
-                description = "Keep every event ingested, for GET /stats?device=ID (default: true).")
-        Boolean keepEvents;
-        @Option(names = "--threads", paramLabel = "N", description = "Threads answering requests.")
-        Integer threads;
+
+        /** The emulator's own options, read as its standalone main reads them (one parser for both). */
+        @Unmatched
+        List<String> options = new ArrayList<>();
 
         @Override
         public Integer call() throws InterruptedException {
-            EmulatorSettings emulator = new EmulatorSettings().port(port);
-            if (deviceEps != null) {
-                emulator.deviceEps(deviceEps);
-            }
-            if (keepEvents != null) {
-                emulator.keepEvents(keepEvents);
-            }
-            if (threads != null) {
-                emulator.threads(threads);
+            EmulatorSettings emulator;
+            try {
+                emulator = EmulatorMain.parse(options.toArray(String[]::new));
+            } catch (IllegalArgumentException bad) {
+                parent.err.println("ampfill: emulator: " + bad.getMessage() + " (see ampfill emulator --help)");
+                return AmpfillApp.BAD_SETTINGS;
             }
             EmulatorMain.serve(emulator, parent.out);
             return AmpfillApp.OK;

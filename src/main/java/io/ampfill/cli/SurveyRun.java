@@ -70,7 +70,13 @@ final class SurveyRun {
             properties.setLocation(AmpfillApp.SETTINGS_LOCATION);
             overrides.forEach(properties::addOverrideProperty);
             Settings settings = new Settings(properties);
-            boolean files = settings.string("backfill.source").equals("file");
+            String source = settings.string("backfill.source");
+            if (source.equals("kafka")) {
+                // a topic is read by its consumer group, whose offsets a look must not move
+                throw new Settings.BadSettingException("backfill.source", "validate and plan read a file inbox or a table,"
+                        + " not kafka");
+            }
+            boolean files = source.equals("file");
             if (inbox != null) {
                 if (!files) {
                     throw new Settings.BadSettingException("DIR", "names an inbox, but backfill.source is "

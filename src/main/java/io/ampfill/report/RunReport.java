@@ -23,6 +23,7 @@ public final class RunReport {
     private final Map<String, LongAdder> deadLetteredBySource = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
     private volatile long finishedAt;
+    private volatile java.util.function.Supplier<Map<String, String>> sourceLines = Map::of;
 
     public void recordsRead(int n) {
         recordsRead.add(n);
@@ -83,6 +84,16 @@ public final class RunReport {
 
     public void retry(String cause) {
         retries.computeIfAbsent(cause, k -> new LongAdder()).increment();
+    }
+
+    /** Lines of the report the source adds (a Kafka source: its partitions and the group's lag), read when it is rendered. */
+    public void sourceLines(java.util.function.Supplier<Map<String, String>> lines) {
+        this.sourceLines = lines;
+    }
+
+    /** The source's own lines of the report (none for files and tables), label to value. */
+    public Map<String, String> sourceLines() {
+        return sourceLines.get();
     }
 
     public void finish() {
@@ -159,6 +170,7 @@ public final class RunReport {
         if (filesNotRead.sum() > 0) {
             line(out, "files not read", filesNotRead.sum() + " (named above, left in the inbox)");
         }
+        sourceLines.get().forEach((label, value) -> line(out, label, value));
         line(out, "records read", String.valueOf(recordsRead()));
         line(out, "events delivered", String.valueOf(delivered()));
         line(out, "dead-lettered", String.valueOf(deadLettered()));

@@ -31,6 +31,7 @@ public final class RunReportJson {
         json.put("stopped_by", fatal);
         json.put("files_completed", report.filesCompleted());
         json.put("files_not_read", report.filesNotRead());
+        json.put("source", report.sourceLines()); // a Kafka source's partitions and lag, as printed
         json.put("records_read", report.recordsRead());
         json.put("events_delivered", report.delivered());
         json.put("dead_lettered", report.deadLettered());

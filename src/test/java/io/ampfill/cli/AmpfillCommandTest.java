@@ -29,16 +29,18 @@ class AmpfillCommandTest {
     void each_command_has_its_help() {
         assertThat(command.execute("plan", "--help")).isZero();
         assertThat(command.execute("emulator", "--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: ampfill plan", "[DIR]", "Usage: ampfill emulator", "--port=N");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: ampfill plan", "[DIR]", "Usage: ampfill emulator", "--port N", "--capacity KNEE,MAX");
     }
 
     @Test
     void an_unknown_option_or_command_is_one_line_and_exit_code_2() {
         assertThat(command.execute("--colour")).isEqualTo(2);
         assertThat(command.execute("validate", "a", "b")).isEqualTo(2);
+        assertThat(command.execute("emulator", "--port", "eighty")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
                 "ampfill: Unknown option: '--colour' (see ampfill --help)",
-                "ampfill: Unmatched argument at index 2: 'b' (see ampfill --help)");
+                "ampfill: Unmatched argument at index 2: 'b' (see ampfill --help)",
+                "ampfill: emulator: not a number after --port: eighty (see ampfill emulator --help)");
     }
 
     @Test
