@@ -60,10 +60,18 @@ public final class Survey {
         if (outcome instanceof MappedEvent event) {
             addEvent(event);
         } else {
-            Rejects of = rejects.computeIfAbsent(RunReport.kindOf(((Refused) outcome).reason()), k -> new Rejects());
+            String reason = ((Refused) outcome).reason();
+            String place = source + ":" + line;
+            int colon = reason.indexOf(": ");
+            if (reason.startsWith(source + ", ") && colon > 0) {
+                // a database row's problem starts with the row's name ("table events, id 3: ..."): that is its place
+                place = reason.substring(0, colon);
+                reason = reason.substring(colon + 2);
+            }
+            Rejects of = rejects.computeIfAbsent(RunReport.kindOf(reason), k -> new Rejects());
             of.count++;
             if (of.examples.size() < EXAMPLES) {
-                of.examples.add(source + ":" + line);
+                of.examples.add(place);
             }
         }
     }

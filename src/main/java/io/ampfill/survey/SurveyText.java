@@ -65,6 +65,10 @@ public final class SurveyText {
     private void heaviest(String label, IdCounts counts, Plan plan) {
         List<IdCounts.Count> top = counts.heaviest(HEAVIEST);
         if (top.isEmpty()) {
+            if (counts.events() > 0) {
+                // past the ids counted exactly, an id is listed only if it stands out from the sketch's error
+                line(label, "none with more than " + n(counts.maximumError()) + " events");
+            }
             return;
         }
         line(label, "events       time to send");

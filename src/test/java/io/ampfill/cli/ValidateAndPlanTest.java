@@ -190,6 +190,29 @@ class ValidateAndPlanTest {
         assertThat(validate.err()).isEqualTo("ampfill: DIR: names an inbox, but backfill.source is jdbc: leave it out\n");
     }
 
+    @Test
+    void validate_reads_a_table_from_its_first_row_with_the_runs_mapping() throws Exception {
+        String url = "jdbc:h2:file:" + work.resolve("source/events").toAbsolutePath();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+             java.sql.Statement sql = c.createStatement()) {
+            sql.execute("CREATE TABLE events (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40), happened BIGINT)");
+            sql.execute("INSERT INTO events VALUES (1, 'table-device-1', 'Played', " + NOW + "), (2, 'null', 'Played', " + NOW
+                    + "), (3, 'table-device-2', 'Played', NULL), (4, 'table-device-1', 'Played', " + (NOW + 1) + ")");
+        }
+
+        Outcome validate = ampfill("validate", "-Dbackfill.source=jdbc", "-Dbackfill.jdbc.url=" + url,
+                "-Dbackfill.jdbc.user=sa", "-Dbackfill.jdbc.table=events", "-Dbackfill.map.time=happened");
+
+        assertThat(validate.exitCode()).as(validate.err()).isEqualTo(SurveyRun.REJECTS);
+        assertThat(validate.out()).contains("ampfill validate: the database source")
+                .containsPattern("records +4\n").containsPattern("valid events +2\n")
+                .containsPattern("device_id \"…\" is a placeholder.* +1\n +at table EVENTS:2\n")
+                .containsPattern("time \\(column HAPPENED\\) is NULL +1\n +at table EVENTS, ID 3\n")
+                .containsPattern("devices +1 ");
+        assertThat(Files.readAllLines(work.resolve("dead-letter/validate/table EVENTS.rejected.ndjson"))).hasSize(2);
+        assertNothingSentMovedOrSaved();
+    }
+
     private static void assertNothingSentMovedOrSaved() throws Exception {
         assertThat(emulator.requestCount()).as("requests to Amplitude").isZero();
         assertThat(digests(inbox)).as("the inbox's files and their bytes").isEqualTo(inboxBefore);
