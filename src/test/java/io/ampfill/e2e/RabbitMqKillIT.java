@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * examples/rabbitmq as a user runs it: its route, in a child JVM, consumes a real RabbitMQ queue into the emulator
  * running in this JVM, is killed with SIGKILL mid-stream and started again. Every event arrives once, in order per
- * device; the refused ones are in the refused queue with their reason; the queue ends empty.
+ * device; the refused ones are in the refused queue with their reason; the queue ends empty. A fatal answer leaves
+ * every message in the queue.
  */
 class RabbitMqKillIT {
     private static final int DEVICES = 200;
@@ -41,6 +42,7 @@ class RabbitMqKillIT {
     private static final int PREFETCH = 1000;
     private static final Path EXAMPLE = Path.of("examples/rabbitmq").toAbsolutePath();
     private static final int SIGTERM_EXIT = 143;
+    private static final String API_KEY = "rabbit-kill-test-key";
 
     @TempDir
     Path work;
@@ -58,7 +60,7 @@ class RabbitMqKillIT {
         refusedQueue = queue + ".refused";
         channel.queueDeclare(queue, true, false, false, null);
         channel.queueDeclare(refusedQueue, true, false, false, null);
-        emulator = AmplitudeEmulator.start(new EmulatorSettings());
+        emulator = AmplitudeEmulator.start(new EmulatorSettings().expectedApiKey(API_KEY));
     }
 
     @AfterEach
@@ -75,10 +77,10 @@ class RabbitMqKillIT {
 
     @Test
     void a_consumer_killed_mid_stream_and_restarted_delivers_every_event_once_in_order_and_empties_the_queue() throws Exception {
-        publishEvents();
+        publishEvents(DEVICES, PER_DEVICE, REFUSED);
         long started = System.nanoTime();
 
-        Process first = startExample();
+        Process first = startExample(API_KEY);
         // a moment while events flow, however fast the machine is: after 2,000 to 12,000 have arrived
         long target = 2_000 + new Random(15).nextInt(10_000);
         assertThat(ChildRun.runsUntilIngested(first, emulator, target)).as("running mid-stream%n%s", logs()).isTrue();
@@ -92,7 +94,7 @@ class RabbitMqKillIT {
         assertThat(back).as("messages left for the restart").isPositive();
 
         long restarted = System.nanoTime();
-        Process restart = startExample();
+        Process restart = startExample(API_KEY);
         ChildRun.awaitTrue(work, 120,
                 () -> emulator.ingestedCount() >= EVENTS && messageCount(refusedQueue) == REFUSED.size(), "every event");
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -109,7 +111,7 @@ class RabbitMqKillIT {
         // a kill leaves unacknowledged at most the messages in flight, and only those were sent before
         assertThat(resent).as("events sent again after the restart").isLessThanOrEqualTo(PREFETCH);
         assertThat(emulator.requestCount()).as("requests: many messages' events in each").isLessThan(EVENTS / 20);
-        assertThat(logs()).doesNotContain("rabbit-kill-test-key");
+        assertThat(logs()).doesNotContain(API_KEY);
         System.out.printf("RabbitMQ kill: %d events of %d devices (+%d refused), 1 SIGKILL after %d ingested"
                         + " (%d messages acknowledged, %d back in the queue), 1 restart; %d events resent (%d of them behind"
                         + " a newer event of their device), %d requests, %.1f events per request; killed after %.1f s, the restart"
@@ -117,6 +119,22 @@ class RabbitMqKillIT {
                 EVENTS, DEVICES, REFUSED.size(), ingestedAtKill, acknowledged, back, resent,
                 emulator.duplicatesBehindNewerCount(), emulator.requestCount(),
                 (double) (emulator.ingestedCount() + resent) / emulator.requestCount(), killedAfter, restartSeconds, seconds);
+    }
+
+    @Test
+    void a_wrong_api_key_stops_the_consumer_and_leaves_every_message_in_the_queue() throws Exception {
+        publishEvents(10, 50, Map.of());
+        String wrongKey = "a-wrong-key-0123456789";
+
+        Process run = startExample(wrongKey);
+        ChildRun.awaitTrue(work, 120, () -> logs().contains("taking no more messages"), "the consumer to stop taking");
+        run.destroy();
+        assertThat(ChildRun.finishes(run, work, 60)).as("stops after SIGTERM%n%s", logs()).isTrue();
+
+        assertThat(emulator.ingestedCount()).isZero();
+        assertThat(messagesWithoutConsumer(queue)).as("messages left in the queue").isEqualTo(500);
+        assertThat(messageCount(refusedQueue)).as("a fatal answer refuses no event").isZero();
+        assertThat(logs()).contains("Amplitude refused the API key").doesNotContain(wrongKey);
     }
 
     private static Connection connectOrSkip() {
@@ -133,12 +151,13 @@ class RabbitMqKillIT {
     }
 
     /** device d's events in order, devices interleaved as a live stream has them, the refused ones among them. */
-    private void publishEvents() throws IOException, InterruptedException, TimeoutException {
+    private void publishEvents(int devices, int perDevice, Map<Integer, String> refused)
+            throws IOException, InterruptedException, TimeoutException {
         channel.confirmSelect();
         int position = 0;
-        for (int seq = 0; seq < PER_DEVICE; seq++) {
-            for (int d = 0; d < DEVICES; d++) {
-                String placeholder = REFUSED.get(position++);
+        for (int seq = 0; seq < perDevice; seq++) {
+            for (int d = 0; d < devices; d++) {
+                String placeholder = refused.get(position++);
                 if (placeholder != null) {
                     publish(Events.ndjsonLine(d, seq).replace(Events.device(d), placeholder));
                 }
@@ -154,13 +173,13 @@ class RabbitMqKillIT {
     }
 
     /** The example as its README runs it, in its folder, on this test's classpath, sending to the emulator. */
-    private Process startExample() throws IOException {
+    private Process startExample(String apiKey) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-Drabbitmq.queue=" + queue);
         command.add("-Drabbitmq.refused-queue=" + refusedQueue);
-        command.add("-Dcamel.component.amplitude.api-key=rabbit-kill-test-key");
+        command.add("-Dcamel.component.amplitude.api-key=" + apiKey);
         command.add("-Dcamel.component.amplitude.endpoint=" + emulator.batchUrl());
         // 100 events per device take 2.5 s at 40 a second: the kill lands mid-stream
         command.add("-Dcamel.component.amplitude.device-eps=40");
