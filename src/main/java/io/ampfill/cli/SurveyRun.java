@@ -99,7 +99,7 @@ final class SurveyRun {
     private int survey(Settings settings, PropertiesComponent properties, boolean files) {
         Path deadLetterDir = Path.of(settings.string("backfill.dead-letter-dir")).resolve(FOLDER);
         emptyOfDeadLetters(deadLetterDir);
-        RecordMapper mapper = new RecordMapper(AmpfillConfiguration.mappingSettings(settings));
+        RecordMapper mapper = new RecordMapper(MappingConfiguration.mappingSettings(settings));
         Survey survey = new Survey(System.currentTimeMillis());
         String title;
         try (DeadLetterStore deadLetters = new DeadLetterStore(deadLetterDir)) {
@@ -157,7 +157,7 @@ final class SurveyRun {
 
     /** The table from its first row (validate has no position to start from), the users' signups first. */
     private static void readTable(PropertiesComponent properties, AckLedger ledger, Reading reading) {
-        try (JdbcSource source = AmpfillConfiguration.openJdbcSource(properties, ledger, CheckpointStore.NONE, () -> false, false)) {
+        try (JdbcSource source = DatabaseConfiguration.open(properties, ledger, CheckpointStore.NONE, () -> false, false)) {
             reading.pages(source.userPages());
             reading.pages(source.eventPages());
         }
