@@ -98,7 +98,7 @@ class PackagedJarIT {
 
         String help = runLauncherSucceeding(env, "--help");
         String plan = runExpecting(SurveyRun.REJECTS, List.of(Path.of("bin/ampfill").toAbsolutePath().toString(), "plan",
-                "samples/inbox", "-Dbackfill.dead-letter-dir=checks", "-Xmx128m"), Map.of("AMPFILL_CDS", "off",
+                "samples/inbox", "-Dbackfill.dead-letter-dir=checks", "-Xmx300m"), Map.of("AMPFILL_CDS", "off",
                 "JAVA_HOME", System.getProperty("java.home")));
 
         assertThat(help).contains("Usage: ampfill", "validate", "plan", "emulator", "Exit codes:");
