@@ -1,6 +1,7 @@
 package io.ampfill.cli;
 
 import io.ampfill.camel.AmplitudeEndpoint;
+import io.ampfill.camel.KafkaRouteSource;
 import io.ampfill.deadletter.DeadLetterStore;
 import io.ampfill.delivery.EventOrigin;
 import io.ampfill.ledger.AckLedger;
@@ -16,7 +17,7 @@ public final class KafkaConfiguration extends ContextAwareConfiguration {
 
     /** Null, so not bound, when the source is another. */
     @BindToRegistry
-    public KafkaSource kafkaSource(Settings settings, AckLedger ledger, DeadLetterStore deadLetters, RunControl control,
+    public KafkaRouteSource kafkaSource(Settings settings, AckLedger ledger, DeadLetterStore deadLetters, RunControl control,
                                    RunReport report, AmplitudeTarget target) {
         if (!settings.string("backfill.source").equals("kafka")) {
             return null;
@@ -26,7 +27,7 @@ public final class KafkaConfiguration extends ContextAwareConfiguration {
                 settings.duration("backfill.shutdown-timeout"), !target.dryRun()), ledger,
                 new AmplitudeLanes(getCamelContext()), deadLetters::flush, control::isStopping, control::sourceCaughtUp);
         report.sourceLines(kafka::reportLines);
-        return kafka;
+        return new KafkaRouteSource(kafka);
     }
 
     /** The lanes of the amplitude endpoints the routes send to, for a source that gives its records away. */
