@@ -46,7 +46,7 @@ public final class AmpfillApp {
         Main main = new Main();
         running = main;
         main.setDefaultPropertyPlaceholderLocation(
-                "file:application.properties;optional=true,classpath:application.properties;optional=true");
+                "file:application.properties;optional=true,classpath:ampfill/application.properties;optional=true");
         overrides.forEach(main::addOverrideProperty);
         StartedRun run = new StartedRun(main::completed);
         this.started = run;
@@ -152,7 +152,7 @@ public final class AmpfillApp {
     static String routesIncludePattern(Path userRoutes, String source) {
         List<String> patterns = new ArrayList<>();
         String name = source + "-source.camel.yaml";
-        patterns.add(Files.isRegularFile(userRoutes.resolve(name)) ? "file:" + userRoutes.resolve(name) : "classpath:routes/" + name);
+        patterns.add(Files.isRegularFile(userRoutes.resolve(name)) ? "file:" + userRoutes.resolve(name) : "classpath:ampfill/routes/" + name);
         if (Files.isDirectory(userRoutes)) {
             try (var files = Files.list(userRoutes)) {
                 files.map(p -> p.getFileName().toString())

@@ -12,13 +12,15 @@ import org.apache.camel.CamelContext;
 
 import java.util.function.ToLongFunction;
 
-/** The Kafka source, which kafka-source.camel.yaml uses, when it is the chosen source. */
+/**
+ * The Kafka source, which kafka-source.camel.yaml uses as its client factory, made at start when it is the chosen
+ * source: it commits each partition's settled prefix and takes a revoked partition's events out of the lanes.
+ */
 public final class KafkaConfiguration extends ContextAwareConfiguration {
-
-    /** Null, so not bound, when the source is another. */
+    /** Null, so not bound, when the source is not Kafka. */
     @BindToRegistry
     public KafkaRouteSource kafkaSource(Settings settings, AckLedger ledger, DeadLetterStore deadLetters, RunControl control,
-                                   RunReport report, AmplitudeTarget target) {
+                                        RunReport report, AmplitudeTarget target) {
         if (!settings.string("backfill.source").equals("kafka")) {
             return null;
         }
