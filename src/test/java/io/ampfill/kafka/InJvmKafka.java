@@ -71,6 +71,8 @@ public final class InJvmKafka {
                 .setConfigProp("transaction.state.log.num.partitions", "4")
                 // a group's first member starts at once instead of waiting 3 s for others to join
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                // a test may find a killed consumer in a second or two (Kafka's least is 6 s)
+                .setConfigProp("group.min.session.timeout.ms", "1000")
                 .setConfigProp("auto.create.topics.enable", "false")
                 .build();
         try {
