@@ -28,6 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KafkaScaleOutIT {
     private static final Pattern HAND_OVER = Pattern.compile(
             "moved to another instance at offset \\d+: (\\d+) events read but not sent .*, and (\\d+) settled .* \\((\\d+) ms\\)");
+    /** A partition taken from an instance the group gave up on (a busy machine may starve its heartbeats). */
+    private static final Pattern LOST = Pattern.compile("was lost to the group at offset \\d+: \\d+ events .*, and (\\d+) settled ");
     /** Each instance's in-flight window: small, so that what a kill or a hand-over may resend is small too. */
     private static final int WINDOW = 5_000;
 
@@ -52,9 +54,9 @@ class KafkaScaleOutIT {
         settings.put("backfill.kafka.group-id", topic + "-group");
         settings.put("backfill.checkpoint-interval", "200ms");
         settings.put("backfill.max-in-flight-events", String.valueOf(WINDOW));
-        // a killed instance's partitions move after 3 s rather than Kafka's 45
-        settings.put("camel.component.kafka.session-timeout-ms", "3000");
-        settings.put("camel.component.kafka.heartbeat-interval-ms", "500");
+        // a killed instance's partitions move after 10 s rather than Kafka's 45
+        settings.put("camel.component.kafka.session-timeout-ms", "10000");
+        settings.put("camel.component.kafka.heartbeat-interval-ms", "1000");
         return settings;
     }
 
@@ -110,7 +112,7 @@ class KafkaScaleOutIT {
         // sent again: what was acknowledged but not committed at the kill, at most the killed instance's in-flight window,
         // and what the partitions handed over had settled past their committed offsets
         long resent = emulator.duplicateCount();
-        assertThat(resent).as(logs).isLessThanOrEqualTo(acknowledgedNotCommitted + WINDOW + readAgain(logs));
+        assertThat(resent).as(logs).isLessThanOrEqualTo(acknowledgedNotCommitted + WINDOW + readAgain(logs) + lostWindows(logs));
         System.out.printf("scale-out: %d events in %.1f s (3 instances, one killed at %d ingested, a fourth joining);"
                         + " resent %d (acknowledged, not committed at the kill: %d); hand-overs %s; broker started in %d ms%n",
                 emulator.ingestedCount(), seconds, ingestedAtKill, resent, acknowledgedNotCommitted, handOvers(logs),
@@ -151,7 +153,7 @@ class KafkaScaleOutIT {
         long resent = emulator.duplicateCount();
         // a hand-over lets the requests on the wire finish (200 ms here, well within the revoke timeout) and commits the
         // settled prefix: what is sent twice is only what had settled past a moved partition's first unsettled record
-        assertThat(resent).as(logs).isLessThanOrEqualTo(readAgain(logs));
+        assertThat(resent).as(logs).isLessThanOrEqualTo(readAgain(logs) + lostWindows(logs));
         System.out.printf("hand-over: %d events, resent %d; hand-overs %s%n", emulator.ingestedCount(), resent, handOvers);
     }
 
@@ -191,6 +193,19 @@ class KafkaScaleOutIT {
         Matcher m = HAND_OVER.matcher(logs);
         while (m.find()) {
             sum += Long.parseLong(m.group(2));
+        }
+        return sum;
+    }
+
+    /**
+     * What partitions lost to the group may have sent twice: the settled events read again, and for each loss an
+     * in-flight window (a lost partition's requests on the wire are not waited for). None is lost on a quiet machine.
+     */
+    private static long lostWindows(String logs) {
+        long sum = 0;
+        Matcher m = LOST.matcher(logs);
+        while (m.find()) {
+            sum += Long.parseLong(m.group(1)) + WINDOW;
         }
         return sum;
     }

@@ -114,6 +114,9 @@ public final class InJvmKafka {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // a broker in a busy test JVM may take minutes to take a few hundred thousand records
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "300000");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         return new KafkaProducer<>(props);
