@@ -110,14 +110,21 @@ public final class KafkaSource {
         units.remove(tp, unit);
         ledger.close(unit);
         long dropped = lanes.droppedOf(unit);
+        long again = unit.settledPastWatermark();
         withdrawnEvents.addAndGet(dropped);
         if (!stopping.getAsBoolean()) {
             movedAway.incrementAndGet();
             rebalanceNanos.accumulateAndGet(tookNanos, Math::max);
-            LOG.info("{} {} at offset {}: {} events read but not sent are left to its next owner ({} ms)", tp,
-                    orderly ? "moved to another instance" : "was lost to the group", unit.committedOrdinal(), dropped,
+            LOG.info("{} {} at offset {}: {} events read but not sent are left to its next owner, and {} settled after that"
+                            + " offset are read again by it ({} ms)", tp,
+                    orderly ? "moved to another instance" : "was lost to the group", unit.committedOrdinal(), dropped, again,
                     tookNanos / 1_000_000);
         }
+    }
+
+    /** The unit of a partition assigned here now, or null. */
+    SourceUnit unitOf(TopicPartition tp) {
+        return units.get(tp);
     }
 
     void withdraw(SourceUnit unit) {
