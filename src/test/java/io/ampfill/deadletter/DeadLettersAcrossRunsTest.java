@@ -52,7 +52,7 @@ class DeadLettersAcrossRunsTest {
         final SourceUnit unit;
 
         Run() {
-            deadLetters.onWithdrawn(withdrawn::add);
+            deadLetters.onWithdrawn((source, reason) -> withdrawn.add(reason));
             AckLedger ledger = new AckLedger(deadLetters);
             checkpointer = new Checkpointer(ledger, state.runningBeforeEverySave(deadLetters::flush), Duration.ofHours(1),
                     TestTimer.SHARED);
