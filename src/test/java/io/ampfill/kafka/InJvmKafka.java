@@ -43,8 +43,9 @@ public final class InJvmKafka {
     public static synchronized InJvmKafka broker() {
         if (shared == null && failedToStart == null) {
             try {
+                // not closed at the JVM's end: a broker closing in a shutdown hook on a busy machine outlasted the time
+                // surefire gives a test JVM to exit, which then failed the build; the test kit deletes its folders itself
                 shared = start();
-                Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "in-jvm-kafka-stop"));
             } catch (Exception | LinkageError e) {
                 failedToStart = e;
             }
@@ -144,11 +145,4 @@ public final class InJvmKafka {
         }
     }
 
-    private void close() {
-        try {
-            cluster.close();
-        } catch (Exception e) {
-            // the JVM is ending: a broker that does not stop cleanly takes nothing with it
-        }
-    }
 }
