@@ -36,7 +36,7 @@ class ExampleAppIT {
             + "-example-it-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis();
     /** What only ampfill's application needs: a user's application must not get it through the dependency. */
     private static final List<String> APP_ONLY = List.of("h2-", "postgresql-", "mariadb-java-client-", "slf4j-simple-",
-            "picocli-", "camel-yaml-dsl-", "jackson-dataformat-csv-", "camel-kafka-", "kafka-clients-");
+            "picocli-", "camel-yaml-dsl-", "jackson-dataformat-csv-", "camel-kafka-", "kafka-clients-", "datasketches-");
 
     @Test
     void a_camel_main_application_sends_its_events_with_the_library_jar_alone() throws Exception {
