@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
  * How many requests may be in flight at once: a fixed number, or adaptive (amplitude.max-concurrent-requests=adaptive,
  * the default). Adaptive is TCP Vegas, from Netflix's concurrency-limits library: it remembers the round trip the
  * server showed with little in flight, and from each answer's round trip estimates how many requests wait in a queue
- * over there; while that queue is short the limit grows (by a few at once when there is none), when it grows long the
- * limit shrinks, and so it does on every answer that says the server is overloaded (a 429 for a rate, a 5xx, a timeout or
+ * over there; while that queue is short the limit grows by half a request per answer, when it grows long the limit
+ * shrinks as fast, and so it does on every answer that says the server is overloaded (a 429 for a rate, a 5xx, a timeout or
  * a reset). It never grows while fewer than half the allowed requests are in flight, never exceeds the ceiling
  * (amplitude.max-concurrent-requests-ceiling) and never drops below 1.
  *
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: senders report answers outside the lanes' lock, the scheduler reads the limit under it.
  */
 final class RequestConcurrency {
-    /** The limit adaptive starts at: what was the fixed default, and Amplitude's SDKs keep in the same range. */
+    /** The limit adaptive starts at: the fixed default it replaces, best against the emulator next door. */
     static final int INITIAL_LIMIT = 8;
     private static final Logger LOG = LoggerFactory.getLogger(RequestConcurrency.class);
 
