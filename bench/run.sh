@@ -3,6 +3,7 @@
 # events/s, CPU per million events, requests, events per request and peak RSS. See bench/README.md.
 #
 #   bench/run.sh [start|a|b|c|files|skew-limited|ceiling|big|devices|devices-x3|all ...]   (no argument: all; big takes minutes)
+#   bench/run.sh far capacity   a far and an overloaded emulator, adaptive and fixed concurrency (not part of all: minutes)
 #   bench/run.sh kafka   1, 2 and 3 instances on a Kafka topic (a broker inside the bench's JVM), the emulator answering
 #                        after 1 s, 4 requests in flight per instance (not part of all: it builds the test classes)
 #
@@ -13,6 +14,7 @@
 #   AMPFILL_BENCH_JFR=1      record each ampfill run with JFR and print its hotspots (the figures then include JFR's cost)
 #   AMPFILL_BENCH_CEILING_THREADS  threads of the ceiling client (default 8, as amplitude.max-concurrent-requests)
 #   AMPFILL_BENCH_BIG_BYTES  size of the big NDJSON file (default 2147483648)
+#   AMPFILL_BENCH_CAPACITY_FIXED   the fixed concurrencies the capacity run compares with (default "8 16 24 32")
 #   AMPFILL_BENCH_KAFKA      arguments of the kafka set (default: instances=1,2,3 events=120000 devices=1200
 #                            latency-ms=1000 concurrency=4)
 set -euo pipefail
@@ -29,6 +31,12 @@ BIG_BYTES=${AMPFILL_BENCH_BIG_BYTES:-2147483648}
 BIG_DEVICES=50000
 SMALL_FILES=10000            # the files run: data set a cut into this many files, in order, as hourly exports are
 MANY_DEVICES=1000000
+FAR_EVENTS=1000000           # far and capacity: a million events of 10,000 devices in time order
+FAR_DEVICES=10000
+FAR_LATENCIES="0 300 1000"   # ms; each with 10% of it as jitter
+CAPACITY_LATENCY=500         # ms: the capacity-limited emulator takes 16 requests at once at this latency, shares itself
+CAPACITY="16,32"             # among up to 32 (each slower) and answers 503 beyond
+read -r -a CAPACITY_FIXED <<<"${AMPFILL_BENCH_CAPACITY_FIXED:-8 16 24 32}"
 CEILING_THREADS=${AMPFILL_BENCH_CEILING_THREADS:-8}
 CEILING_PASSES=5
 read -r -a EXTRA_OPTS <<<"${AMPFILL_BENCH_JAVA_OPTS:-}"
@@ -97,6 +105,7 @@ dataset() {
     files) file=$CACHE/data/files-$SMALL_FILES ;;
     devices) file=$CACHE/data/devices-$MANY_DEVICES-x1.ndjson ;;
     devices-x3) file=$CACHE/data/devices-$MANY_DEVICES-x3.ndjson ;;
+    far) file=$CACHE/data/far-$FAR_EVENTS-of-$FAR_DEVICES.ndjson ;;
   esac
   if [[ $name == files ]]; then
     small_files "$file"
@@ -116,6 +125,7 @@ dataset() {
       devices) bench_tool DataSetWriter --shape time --devices $MANY_DEVICES --events $MANY_DEVICES --out "$file" >&2 ;;
       devices-x3) bench_tool DataSetWriter --shape time --devices $MANY_DEVICES --events $((3 * MANY_DEVICES)) \
            --out "$file" >&2 ;;
+      far) bench_tool DataSetWriter --shape time --devices $FAR_DEVICES --events $FAR_EVENTS --out "$file" >&2 ;;
     esac
     log "data set $name written in $((SECONDS - started)) s"
   fi
@@ -493,13 +503,78 @@ run_ceiling() {
   while IFS= read -r line; do NOTES+=("  $line"); done < <(grep '^ceiling pass' "$run/out")
 }
 
+# ---- far and overloaded -----------------------------------------------------------------------------------------
+
+# the emulator's GET /stats (reset=true: then it forgets its counts), as one line of JSON
+emulator_stats() { curl -s "$EMULATOR_URL/stats${1:+?$1}"; }
+json_number() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }
+
+# run_far_one LABEL [-D options...]: one run over the far data set; notes the requests in flight (mean over ampfill's
+# own elapsed time, and most), and the 429 and 503 answers, from the emulator's counts over the run
+run_far_one() {
+  local label=$1 data; shift
+  data=$(dataset far)
+  emulator_stats reset=true >/dev/null
+  run_ampfill "$label" "$data" "$@"
+  local stats held most s429 s503 elapsed mean
+  stats=$(emulator_stats)
+  held=$(json_number "$stats" in_flight_request_seconds)
+  most=$(json_number "$stats" in_flight_max)
+  s429=$(json_number "$stats" 429); s503=$(json_number "$stats" 503)
+  elapsed=$(awk '/^  elapsed/ {print $2}' "$CACHE/runs/$label/app.out")
+  mean=$( [[ -n $elapsed ]] && calc "$held / ${elapsed%s}" 1 || echo -)
+  NOTES+=("$label: requests in flight mean $mean, most $most; answered 429: ${s429:-0}, 503: ${s503:-0}")
+}
+
+# the limit over time, from the log lines of RequestConcurrency at debug: "seconds since the first,limit" to a CSV
+limit_csv() {
+  local err=$1 csv=$2
+  awk 'BEGIN { print "seconds,limit" }
+       / request concurrency limit / {
+         split($1, t, /[:.]/); s = t[1] * 3600 + t[2] * 60 + t[3] + t[4] / 1000
+         if (first == "") first = s
+         if (s < first) s += 86400
+         printf "%.3f,%s\n", s - first, $NF }' "$err" >"$csv"
+}
+
+# far: against the emulator FAR_LATENCIES away, adaptive and fixed 8, ampfill's defaults otherwise (pacing on)
+run_far() {
+  local ms
+  for ms in $FAR_LATENCIES; do
+    if ((ms == 0)); then
+      limits_off   # the warmed-up emulator: without latency, a cold emulator's JIT would slow the run it is compared with
+    else
+      start_emulator --latency-ms "$ms" --latency-jitter-ms $((ms / 10)); EMULATOR_MODE=far
+    fi
+    run_far_one "far-${ms}ms"
+    run_far_one "far-${ms}ms-fixed8" -Damplitude.max-concurrent-requests=8
+  done
+  stop_emulator
+}
+
+# capacity: against an emulator that takes CAPACITY requests at once, adaptive (with its limit over time in a CSV)
+# and each of CAPACITY_FIXED
+run_capacity() {
+  start_emulator --latency-ms $CAPACITY_LATENCY --latency-jitter-ms $((CAPACITY_LATENCY / 10)) --capacity "$CAPACITY"
+  EMULATOR_MODE=capacity
+  local run=$CACHE/runs/capacity n
+  run_far_one capacity -Dorg.slf4j.simpleLogger.log.io.ampfill.delivery.RequestConcurrency=debug
+  limit_csv "$run/app.err" "$run/limit.csv"
+  NOTES+=("capacity: emulator at $CAPACITY_LATENCY ms taking $CAPACITY (knee,most) requests at once;" \
+          "  the limit over time: $run/limit.csv ($(($(wc -l <"$run/limit.csv") - 1)) changes)")
+  for n in "${CAPACITY_FIXED[@]}"; do
+    run_far_one "capacity-fixed$n" -Damplitude.max-concurrent-requests="$n"
+  done
+  stop_emulator
+}
+
 main() {
   local sets=("$@")
   ((${#sets[@]})) || sets=(all)
   if [[ " ${sets[*]} " == *" all "* ]]; then sets=(start a b c files skew-limited ceiling big devices devices-x3); fi
   local s
   for s in "${sets[@]}"; do
-    case $s in start|a|b|c|files|skew-limited|ceiling|big|devices|devices-x3|kafka) ;; *) usage ;; esac
+    case $s in start|a|b|c|files|skew-limited|ceiling|big|devices|devices-x3|far|capacity|kafka) ;; *) usage ;; esac
   done
   mkdir -p "$CACHE"
   CACHE=$(cd "$CACHE" && pwd)   # runs change folder
@@ -516,6 +591,8 @@ main() {
       ceiling) run_ceiling ;;
       big) run_big ;;
       devices|devices-x3) run_many_devices "$s" ;;
+      far) run_far ;;
+      capacity) run_capacity ;;
       kafka) run_kafka ;;
     esac
   done

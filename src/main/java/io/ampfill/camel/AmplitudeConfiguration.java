@@ -44,8 +44,12 @@ public class AmplitudeConfiguration implements Cloneable {
     @UriParam(defaultValue = "1d", javaType = "java.time.Duration", description = "An event whose time is later than now"
             + " plus this is refused (a time in micro- or nanoseconds, or a wrong year)")
     private long maxTimeAhead = Duration.ofDays(1).toMillis();
-    @UriParam(defaultValue = "8", description = "Requests in flight at once, over all devices (each device has at most one)")
-    private int maxConcurrentRequests = 8;
+    @UriParam(defaultValue = "adaptive", description = "Requests in flight at once, over all devices (each device has at"
+            + " most one): adaptive (it grows while answers come back fast and clean, and shrinks when they slow down or say"
+            + " the server is overloaded), or a number that fixes it")
+    private String maxConcurrentRequests = "adaptive";
+    @UriParam(defaultValue = "128", description = "The most requests in flight an adaptive maxConcurrentRequests allows")
+    private int maxConcurrentRequestsCeiling = 128;
     @UriParam(defaultValue = "2000", description = "Events per request (Amplitude's limit is 2000)")
     private int maxEventsPerRequest = 2000;
     @UriParam(defaultValue = "20000000", description = "Bytes per request body (Amplitude's limit is 20 MB)")
@@ -67,7 +71,8 @@ public class AmplitudeConfiguration implements Cloneable {
             + " backfill guide asks for high timeouts)")
     private long responseTimeout = Duration.ofSeconds(180).toMillis();
     @UriParam(defaultValue = "100000", description = "Events handed in but not yet acknowledged or refused, at most; an"
-            + " exchange waits beyond it (bounds memory)")
+            + " exchange waits beyond it (bounds memory). With an adaptive maxConcurrentRequests, this many per 8 requests"
+            + " the limit allows, within maxInFlightBytes")
     private long maxInFlightEvents = 100_000;
     @UriParam(defaultValue = "67108864", description = "Bytes of those events (as sent), at most: keeps memory flat when"
             + " events are large")
@@ -103,8 +108,8 @@ public class AmplitudeConfiguration implements Cloneable {
      * @throws IllegalArgumentException an option out of its range, or no API key
      */
     DeliverySettings deliverySettings() {
-        return new DeliverySettings(apiKey, minIdLength, deviceEps, maxEventsPerRequest, maxRequestBytes, maxConcurrentRequests,
-                maxInFlightEvents, maxInFlightBytes, Duration.ofMillis(retryBase), Duration.ofMillis(retryMaxBackoff),
+        return new DeliverySettings(apiKey, minIdLength, deviceEps, maxEventsPerRequest, maxRequestBytes, concurrentRequests(),
+                maxConcurrentRequestsCeiling, maxInFlightEvents, maxInFlightBytes, Duration.ofMillis(retryBase), Duration.ofMillis(retryMaxBackoff),
                 giveUpAfter > 0 ? Duration.ofMillis(giveUpAfter) : null, Duration.ofMillis(quotaPause),
                 spillDir == null || spillDir.isBlank() ? null : Path.of(spillDir).toAbsolutePath());
     }
@@ -171,12 +176,38 @@ public class AmplitudeConfiguration implements Cloneable {
         this.maxTimeAhead = maxTimeAhead;
     }
 
-    public int getMaxConcurrentRequests() {
+    public String getMaxConcurrentRequests() {
         return maxConcurrentRequests;
     }
 
-    public void setMaxConcurrentRequests(int maxConcurrentRequests) {
+    public void setMaxConcurrentRequests(String maxConcurrentRequests) {
         this.maxConcurrentRequests = maxConcurrentRequests;
+    }
+
+    public int getMaxConcurrentRequestsCeiling() {
+        return maxConcurrentRequestsCeiling;
+    }
+
+    public void setMaxConcurrentRequestsCeiling(int maxConcurrentRequestsCeiling) {
+        this.maxConcurrentRequestsCeiling = maxConcurrentRequestsCeiling;
+    }
+
+    /** maxConcurrentRequests as delivery takes it: {@link DeliverySettings#ADAPTIVE}, or the fixed number. */
+    private int concurrentRequests() {
+        String value = maxConcurrentRequests == null ? "" : maxConcurrentRequests.trim();
+        if ("adaptive".equalsIgnoreCase(value)) {
+            return DeliverySettings.ADAPTIVE;
+        }
+        try {
+            int requests = Integer.parseInt(value);
+            if (requests >= 1) {
+                return requests;
+            }
+        } catch (NumberFormatException notANumber) {
+            // said below
+        }
+        throw new IllegalArgumentException("maxConcurrentRequests must be adaptive or a whole number of at least 1, got "
+                + maxConcurrentRequests);
     }
 
     public int getMaxEventsPerRequest() {

@@ -78,8 +78,8 @@ public class AmplitudeEndpoint extends DefaultEndpoint {
         // every answer reaches ampfill's classifier once: the client's own retries would answer a 429 or a 503 themselves
         http.setAutomaticRetriesDisabled(true);
         // a request waiting for a connection may time out there, never sent
-        http.setConnectionsPerRoute(settings.maxConcurrentRequests());
-        http.setMaxTotalConnections(settings.maxConcurrentRequests());
+        http.setConnectionsPerRoute(settings.mostConcurrentRequests());
+        http.setMaxTotalConnections(settings.mostConcurrentRequests());
         http.setHttpClientConfigurer(configuration.getHttpClientConfigurer());
         ServiceHelper.startService(http);
         String url = configuration.getEndpoint();
@@ -94,7 +94,7 @@ public class AmplitudeEndpoint extends DefaultEndpoint {
         httpProducer = post.createProducer();
         ServiceHelper.startService(post, httpProducer);
 
-        senders = threads.newFixedThreadPool(this, "AmplitudeSender", settings.maxConcurrentRequests());
+        senders = threads.newFixedThreadPool(this, "AmplitudeSender", settings.mostConcurrentRequests());
         dispatcher = threads.newSingleThreadExecutor(this, "AmplitudeDispatcher");
         ExchangeDeliveryListener listener = new ExchangeDeliveryListener(
                 configuration.getDeliveryListener() != null ? configuration.getDeliveryListener() : new LoggedDelivery(), inFlight);

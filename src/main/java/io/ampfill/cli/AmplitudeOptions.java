@@ -21,6 +21,7 @@ final class AmplitudeOptions {
             "amplitude.min-id-length", "minIdLength",
             "amplitude.skip-user-properties-sync", "skipUserPropertiesSync",
             "amplitude.max-concurrent-requests", "maxConcurrentRequests",
+            "amplitude.max-concurrent-requests-ceiling", "maxConcurrentRequestsCeiling",
             "amplitude.max-events-per-request", "maxEventsPerRequest",
             "amplitude.max-request-bytes", "maxRequestBytes",
             "amplitude.quota-pause", "quotaPause",

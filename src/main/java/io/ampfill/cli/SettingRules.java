@@ -51,7 +51,9 @@ final class SettingRules {
                     "0 turns pacing off; Amplitude allows at most 1000 per device")),
             new Rule("amplitude.min-id-length", wholeNumber(1, 1024, "Amplitude keeps ids of up to 1024 characters")),
             new Rule("amplitude.skip-user-properties-sync", BOOLEAN),
-            new Rule("amplitude.max-concurrent-requests", wholeNumber(1, Integer.MAX_VALUE, null)),
+            new Rule("amplitude.max-concurrent-requests", adaptiveOr(wholeNumber(1, Integer.MAX_VALUE, null))),
+            new Rule("amplitude.max-concurrent-requests-ceiling", wholeNumber(1, 1024,
+                    "each request in flight takes a thread and a connection")),
             new Rule("amplitude.max-events-per-request", wholeNumber(1, AMPLITUDE_MAX_EVENTS, "Amplitude's limit")),
             new Rule("amplitude.max-request-bytes", wholeNumber(1, AMPLITUDE_MAX_BODY_BYTES, "Amplitude's limit is 20 MB")),
             new Rule("amplitude.quota-pause", duration(Duration.ofMillis(1), null)),
@@ -205,6 +207,17 @@ final class SettingRules {
                 return "must be at least " + DurationText.format(min) + (why == null ? "" : " (" + why + ")") + ", got " + quoted(value);
             }
             return null;
+        };
+    }
+
+    /** "adaptive", or what the check takes. */
+    private static Check adaptiveOr(Check check) {
+        return value -> {
+            if (value.equalsIgnoreCase("adaptive")) {
+                return null;
+            }
+            String problem = check.problem(value);
+            return problem == null ? null : problem.replaceFirst("^must be ", "must be adaptive or ");
         };
     }
 

@@ -115,7 +115,7 @@ final class SurveyRun {
             }
         }
         String text = plan ? SurveyText.plan(title, survey, new Plan(settings.decimal("amplitude.device-eps"),
-                settings.integer("amplitude.max-concurrent-requests"), settings.integer("amplitude.max-events-per-request")))
+                requestsAtOnce(settings), settings.integer("amplitude.max-events-per-request")))
                 : SurveyText.validation(title, survey);
         out.print(text);
         if (survey.rejected() > 0) {
@@ -212,5 +212,11 @@ final class SurveyRun {
                 }
             }
         }
+    }
+
+    /** The requests in flight a plan counts on: the fixed number, or with adaptive the most it allows (its ceiling). */
+    private static int requestsAtOnce(Settings settings) {
+        return "adaptive".equalsIgnoreCase(settings.string("amplitude.max-concurrent-requests"))
+                ? settings.integer("amplitude.max-concurrent-requests-ceiling") : settings.integer("amplitude.max-concurrent-requests");
     }
 }

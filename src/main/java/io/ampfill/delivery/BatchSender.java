@@ -15,9 +15,12 @@ final class BatchSender {
     private final EndpointWatch endpoint;
     private final DeliveryListener listener;
     private final DeliveryClock clock;
+    private final RequestConcurrency concurrency;
 
-    BatchSender(BatchPoster poster, RequestPacker packer, EndpointWatch endpoint, DeliveryListener listener, DeliveryClock clock) {
+    BatchSender(BatchPoster poster, RequestPacker packer, RequestConcurrency concurrency, EndpointWatch endpoint,
+                DeliveryListener listener, DeliveryClock clock) {
         this.poster = poster;
+        this.concurrency = concurrency;
         this.packer = packer;
         this.endpoint = endpoint;
         this.listener = listener;
@@ -33,7 +36,7 @@ final class BatchSender {
         while (!parts.isEmpty()) {
             int[] range = parts.pop();
             List<OutboundEvent> part = all.subList(range[0], range[1]);
-            BatchAnswer answer = post(part);
+            BatchAnswer answer = post(part, request.inFlightAtSend);
             if (answer instanceof BatchAnswer.Acknowledged) {
                 listener.delivered(part.size());
                 outcome.acknowledged(range[0], range[1]);
@@ -59,7 +62,15 @@ final class BatchSender {
         return outcome;
     }
 
-    private BatchAnswer post(List<OutboundEvent> part) {
+    /** Posts a part of a request and tells the concurrency limit how its answer came back. */
+    private BatchAnswer post(List<OutboundEvent> part, int inFlight) {
+        long sentAt = clock.nanoTime();
+        BatchAnswer answer = postAndClassify(part);
+        concurrency.answered(sentAt, clock.nanoTime() - sentAt, inFlight, answer);
+        return answer;
+    }
+
+    private BatchAnswer postAndClassify(List<OutboundEvent> part) {
         listener.requestSent(part.size());
         HttpAnswer answer;
         try {

@@ -11,6 +11,7 @@ public record DeliverySettings(
         int maxEventsPerRequest,
         long maxRequestBytes,
         int maxConcurrentRequests,
+        int maxConcurrentRequestsCeiling,
         long maxInFlightEvents,
         long maxInFlightBytes,
         Duration retryBase,
@@ -18,6 +19,9 @@ public record DeliverySettings(
         Duration giveUpAfter,
         Duration quotaPause,
         Path spillDir) {
+
+    /** amplitude.max-concurrent-requests=adaptive: the limit on requests in flight adapts ({@link RequestConcurrency}). */
+    public static final int ADAPTIVE = 0;
 
     /** Pace a little under the configured rate: request timings jitter and Amplitude's buckets do not forgive. */
     public static final double RATE_MARGIN = 0.97;
@@ -30,6 +34,15 @@ public record DeliverySettings(
      * and a device that sends slower than it is read holds up the reading). Two requests' worth keeps a lane busy,
      * and a quarter of the window leaves room for the other devices' events.
      */
+    public boolean adaptiveConcurrency() {
+        return maxConcurrentRequests == ADAPTIVE;
+    }
+
+    /** The most requests that can ever be in flight: the sender threads and HTTP connections to allow. */
+    public int mostConcurrentRequests() {
+        return adaptiveConcurrency() ? maxConcurrentRequestsCeiling : maxConcurrentRequests;
+    }
+
     public int laneMemoryEvents() {
         return (int) Math.max(1, Math.min(2L * maxEventsPerRequest, maxInFlightEvents / 4));
     }
@@ -44,8 +57,11 @@ public record DeliverySettings(
         if (maxEventsPerRequest < 1 || maxEventsPerRequest > 2000) {
             throw new IllegalArgumentException("amplitude.max-events-per-request must be 1..2000, got " + maxEventsPerRequest);
         }
-        if (maxConcurrentRequests < 1) {
-            throw new IllegalArgumentException("amplitude.max-concurrent-requests must be at least 1, got " + maxConcurrentRequests);
+        if (maxConcurrentRequests < 0) {
+            throw new IllegalArgumentException("amplitude.max-concurrent-requests must be adaptive or at least 1, got " + maxConcurrentRequests);
+        }
+        if (maxConcurrentRequestsCeiling < 1) {
+            throw new IllegalArgumentException("amplitude.max-concurrent-requests-ceiling must be at least 1, got " + maxConcurrentRequestsCeiling);
         }
         if (maxInFlightEvents < 1) {
             throw new IllegalArgumentException("backfill.max-in-flight-events must be at least 1, got " + maxInFlightEvents);

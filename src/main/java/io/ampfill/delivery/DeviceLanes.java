@@ -40,7 +40,7 @@ public final class DeviceLanes implements AutoCloseable {
      *                       was answered 429 (3,000 events of one device, twice in a row, against the emulator at
      *                       300/s: one 429, and 12.1 s instead of 9.7). The cost: a device's first second of
      *                       sending starts when delivery does, not when its first event is read.
-     * @param senders        runs the requests: at least {@link DeliverySettings#maxConcurrentRequests()} threads
+     * @param senders        runs the requests: at least {@link DeliverySettings#mostConcurrentRequests()} threads
      * @param dispatcher     runs the dispatcher, one long task
      */
     public DeviceLanes(DeliverySettings settings, BatchPoster poster, DeliveryListener listener, DeliveryClock clock,
@@ -61,7 +61,7 @@ public final class DeviceLanes implements AutoCloseable {
             dispatch.signalAll();
             space.signalAll();
         });
-        this.sender = new BatchSender(poster, scheduler.packer(), new EndpointWatch(listener::notice), listener, clock);
+        this.sender = new BatchSender(poster, scheduler.packer(), scheduler.concurrency(), new EndpointWatch(listener::notice), listener, clock);
     }
 
     /** Starts the dispatcher. */

@@ -55,6 +55,7 @@ final class LaneScheduler {
     private final DeliveryClock clock;
     private final AnswerPolicy policy;
     private final RequestPacker packer;
+    private final RequestConcurrency concurrency;
     /** When the devices' buckets were empty: see {@link DeviceLanes}. */
     private final long bucketsEmptyAt;
     private final int laneMemoryEvents;
@@ -114,6 +115,7 @@ final class LaneScheduler {
         this.policy = new AnswerPolicy(settings.quotaPause(), settings.giveUpAfter(), backoff);
         this.packer = new RequestPacker(settings.apiKey(), settings.minIdLength(), settings.maxEventsPerRequest(),
                 settings.maxRequestBytes());
+        this.concurrency = RequestConcurrency.of(settings);
         this.bucketsEmptyAt = bucketsEmptyAt;
         this.laneMemoryEvents = settings.laneMemoryEvents();
         this.onStop = onStop;
@@ -121,6 +123,10 @@ final class LaneScheduler {
 
     RequestPacker packer() {
         return packer;
+    }
+
+    RequestConcurrency concurrency() {
+        return concurrency;
     }
 
     // ---- events in ----
@@ -164,7 +170,22 @@ final class LaneScheduler {
 
     /** Whether one more event of this size would overfill the in-flight window; an event goes in alone when it is empty. */
     private boolean windowFull(long bytes) {
-        return unsettled > 0 && (unsettled + 1 > settings.maxInFlightEvents() || unsettledBytes + bytes > settings.maxInFlightBytes());
+        return unsettled > 0 && (unsettled + 1 > windowEvents() || unsettledBytes + bytes > settings.maxInFlightBytes());
+    }
+
+    /**
+     * The window's events: backfill.max-in-flight-events, and with an adaptive concurrency, that many per
+     * {@link RequestConcurrency#INITIAL_LIMIT} requests the limit allows. Events in flight bound the throughput to
+     * the window per round trip, so a far Amplitude needs as large a window as it needs requests in flight; the byte
+     * bound (backfill.max-in-flight-bytes) still holds whatever the limit.
+     */
+    private long windowEvents() {
+        long events = settings.maxInFlightEvents();
+        if (!concurrency.adaptive()) {
+            return events;
+        }
+        int limit = concurrency.limit();
+        return limit <= RequestConcurrency.INITIAL_LIMIT ? events : events / RequestConcurrency.INITIAL_LIMIT * limit;
     }
 
     private boolean canSpill() {
@@ -308,7 +329,7 @@ final class LaneScheduler {
             schedule(waiting.poll(), now);
         }
         forgetIdleLanes(now);
-        if (stopped || requestsInFlight >= settings.maxConcurrentRequests() || ready.isEmpty()) {
+        if (stopped || requestsInFlight >= concurrency.limit() || ready.isEmpty()) {
             return null;
         }
         if (requestsInFlight > 0 && !packer.fillsARequest(ready.events(), unsettled == 0 ? 0 : unsettledBytes / unsettled)) {
@@ -325,6 +346,7 @@ final class LaneScheduler {
             return null;
         }
         requestsInFlight++;
+        request.inFlightAtSend = requestsInFlight;
         return request;
     }
 
@@ -334,7 +356,7 @@ final class LaneScheduler {
      */
     long wakeAt(long now) {
         long wakeAt = quotaNotices.dueAt();
-        if (stopped || requestsInFlight >= settings.maxConcurrentRequests()) {
+        if (stopped || requestsInFlight >= concurrency.limit()) {
             return wakeAt;
         }
         if (!waiting.isEmpty()) {

@@ -12,6 +12,8 @@ final class Request {
     final List<Lane> lanes = new ArrayList<>();
     /** The events' JSON bytes, and a comma each. */
     long bytes;
+    /** Requests in flight when it was sent, itself included: what the concurrency limit learns its answer against. */
+    int inFlightAtSend;
 
     int size() {
         return events.size();

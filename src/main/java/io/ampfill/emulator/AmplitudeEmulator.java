@@ -332,11 +332,14 @@ public final class AmplitudeEmulator implements AutoCloseable {
                 answeredLater = true;
                 return;
             }
+            EmulatorAnswer answer;
             try {
-                answer(exchange, answerFor(exchange.getRequestHeaders().getFirst("Content-Type"), body));
+                answer = answerFor(exchange.getRequestHeaders().getFirst("Content-Type"), body);
             } finally {
+                // no longer held once its answer leaves: a client that has it may send the next request at once
                 inFlight.answered(System.nanoTime());
             }
+            answer(exchange, answer);
         } catch (IOException e) {
             // the client went away (or timed out on a slow answer): nothing to answer
         } catch (InterruptedException e) {
@@ -363,6 +366,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
                 : EmulatorAnswer.forStatus(settings.overloadStatus());
         answerTimer.schedule(() -> {
             farAway.answered(admission);
+            inFlight.answered(System.nanoTime()); // before the answer leaves, as in handle()
             try {
                 answer(exchange, answer);
             } catch (IOException e) {
@@ -370,7 +374,6 @@ public final class AmplitudeEmulator implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "emulator failed to answer a request", e);
             } finally {
-                inFlight.answered(System.nanoTime());
                 exchange.close();
             }
         }, admission.delayNanos(), TimeUnit.NANOSECONDS);

@@ -10,7 +10,7 @@ import java.util.List;
  * its events take at the throughput it can reach, whichever is longer.
  *
  * @param deviceEps       amplitude.device-eps (0: no pacing)
- * @param requestsAtOnce  amplitude.max-concurrent-requests
+ * @param requestsAtOnce  amplitude.max-concurrent-requests (adaptive: its ceiling)
  * @param eventsPerRequest amplitude.max-events-per-request
  */
 public record Plan(double deviceEps, int requestsAtOnce, int eventsPerRequest) {

@@ -37,7 +37,7 @@ final class Lanes extends RecordingListener implements AutoCloseable {
     Lanes(String url, double deviceEps, int maxEventsPerRequest, Duration quotaPause, Path spillDir) {
         this.url = url;
         DeliverySettings settings = new DeliverySettings("test-key-0123456789", 5, deviceEps, maxEventsPerRequest,
-                20_000_000, 8, 100_000, 64L << 20, Duration.ofSeconds(1), Duration.ofSeconds(1), null, quotaPause, spillDir);
+                20_000_000, 8, 128, 100_000, 64L << 20, Duration.ofSeconds(1), Duration.ofSeconds(1), null, quotaPause, spillDir);
         lanes = new DeviceLanes(settings, this::post, this, clock, clock.nanoTime() - TimeUnit.SECONDS.toNanos(10),
                 senders, dispatcher).start();
     }

@@ -49,7 +49,7 @@ final class LanesOnAClock extends RecordingListener {
         this.emulator = emulator;
         this.start = clock.nanoTime();
         DeliverySettings deliverySettings = new DeliverySettings("test-key-0123456789", 5, delivery.deviceEps,
-                delivery.maxEventsPerRequest, 20_000_000, 8, delivery.maxInFlightEvents, 64L << 20, Duration.ofMillis(500),
+                delivery.maxEventsPerRequest, 20_000_000, 8, 128, delivery.maxInFlightEvents, 64L << 20, Duration.ofMillis(500),
                 Duration.ofSeconds(60), delivery.giveUpAfter, delivery.quotaPause, delivery.spillDir);
         lanes = new DeviceLanes(deliverySettings, this::post, this, clock, clock.nanoTime(), IN_THIS_THREAD, IN_THIS_THREAD,
                 delivery.jitter);

@@ -1,0 +1,117 @@
+package io.ampfill.delivery;
+
+import com.netflix.concurrency.limits.Limit;
+import com.netflix.concurrency.limits.limit.FixedLimit;
+import com.netflix.concurrency.limits.limit.VegasLimit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How many requests may be in flight at once: a fixed number, or adaptive (amplitude.max-concurrent-requests=adaptive,
+ * the default). Adaptive is TCP Vegas, from Netflix's concurrency-limits library: it remembers the round trip the
+ * server showed with little in flight, and from each answer's round trip estimates how many requests wait in a queue
+ * over there; while that queue is short the limit grows by half a request per answer, when it grows long the limit
+ * shrinks as fast, and so it does on every answer that says the server is overloaded (a 429 for a rate, a 5xx, a timeout or
+ * a reset). It never grows while fewer than half the allowed requests are in flight, never exceeds the ceiling
+ * (amplitude.max-concurrent-requests-ceiling) and never drops below 1.
+ *
+ * <p>Why Vegas: a far Amplitude needs many requests in flight (the round trip is the network's, not a queue's), an
+ * overloaded one shows its queue in the round trip before it refuses; Vegas grows fast where latency does not rise and
+ * stops at the knee where it does. The library's AIMD grows by one per answer whatever the latency and finds the knee
+ * only by being refused; its Gradient2 takes no notice of refusals. The thresholds are the library's own advice for
+ * higher limits: a queue of up to a tenth of the limit is fine, beyond a fifth the limit shrinks. Changed from the
+ * library's defaults, each for what a simulated overloaded server (RequestConcurrencyTest) showed: no jump by a fifth
+ * of the limit per answer when no queue shows (the answers of one round trip all come back before the first that sees
+ * the queue, and the limit overshot the server's capacity twice over, 13% of requests refused); each answer moves the
+ * limit half as far (smoothing 0.5: half an answer more per answer, so about half as many more per round trip, and
+ * the same down), which ended the swing between 12 and 33 against a knee of 16; and the round trip at low load is
+ * measured again only after 1,000 times the limit in answers, not 30 (a new measure, taken at full load, had it grow
+ * into the capacity every few hundred answers).
+ *
+ * <p>Thread-safe: senders report answers outside the lanes' lock, the scheduler reads the limit under it.
+ */
+final class RequestConcurrency {
+    /** The limit adaptive starts at: the fixed default it replaces, best against the emulator next door. */
+    static final int INITIAL_LIMIT = 8;
+    private static final Logger LOG = LoggerFactory.getLogger(RequestConcurrency.class);
+
+    private final Limit limit;
+    private final boolean adaptive;
+    private final int most;
+
+    private RequestConcurrency(Limit limit, boolean adaptive, int most) {
+        this.limit = limit;
+        this.adaptive = adaptive;
+        this.most = most;
+        if (adaptive && LOG.isDebugEnabled()) {
+            // one line per change, so a run's limit over time can be read back from its log (the benchmark does)
+            LOG.debug("request concurrency limit {}", limit());
+            limit.notifyOnChange(changed -> LOG.debug("request concurrency limit {}", Math.min(most, changed)));
+        }
+    }
+
+    /** A limit that never changes. */
+    static RequestConcurrency fixed(int requests) {
+        return new RequestConcurrency(FixedLimit.of(requests), false, requests);
+    }
+
+    /** A limit that adapts between 1 and {@code ceiling}, from {@link #INITIAL_LIMIT} (or the ceiling, if lower). */
+    static RequestConcurrency adaptive(int ceiling) {
+        VegasLimit vegas = VegasLimit.newBuilder()
+                .initialLimit(Math.min(INITIAL_LIMIT, ceiling))
+                // smoothed, the limit only nears its bound: one more, and limit() cuts it at the ceiling
+                .maxConcurrency(ceiling + 1)
+                .alphaFunction(limit -> Math.max(3, limit / 10))
+                .betaFunction(limit -> Math.max(6, limit / 5))
+                .thresholdFunction(limit -> -1)
+                .probeMultiplier(1000)
+                .smoothing(0.5)
+                .build();
+        return new RequestConcurrency(vegas, true, ceiling);
+    }
+
+    static RequestConcurrency of(DeliverySettings settings) {
+        return settings.adaptiveConcurrency() ? adaptive(settings.maxConcurrentRequestsCeiling())
+                : fixed(settings.maxConcurrentRequests());
+    }
+
+    /** Requests that may be in flight now. */
+    int limit() {
+        return Math.min(most, limit.getLimit());
+    }
+
+    boolean adaptive() {
+        return adaptive;
+    }
+
+    /** The most the limit can ever be: what the sender threads and the HTTP connections must allow. */
+    int most() {
+        return most;
+    }
+
+    /**
+     * The answer to a POST (or its absence: a {@link BatchAnswer.Resend}), as a sample for the limit.
+     *
+     * @param sentAt    when it was sent, on the delivery clock
+     * @param roundTrip nanoseconds from sending to the answer
+     * @param inFlight  requests in flight when it was sent, itself included
+     */
+    void answered(long sentAt, long roundTrip, int inFlight, BatchAnswer answer) {
+        if (answer instanceof BatchAnswer.Fatal || answer instanceof BatchAnswer.NotAmplitude) {
+            return; // nothing to learn about the server's load: the run stops, or the answer was not Amplitude's
+        }
+        // a clock that did not move (a test's) still gives a round trip: the library wants one above 0
+        limit.onSample(sentAt, Math.max(1, roundTrip), inFlight, overloaded(answer));
+    }
+
+    /**
+     * Whether an answer tells of an overloaded server: a 429 for a rate (not for a daily quota, which more or fewer
+     * requests at once do not change), a 5xx, a timeout or a reset.
+     */
+    static boolean overloaded(BatchAnswer answer) {
+        if (answer instanceof BatchAnswer.TooManyRequests tooMany) {
+            return tooMany.quotaDevices().isEmpty() && tooMany.quotaUsers().isEmpty();
+        }
+        return answer instanceof BatchAnswer.Resend;
+    }
+}
