@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class AmpfillApp {
     /** The route files packed in the jar; a file of the same name in ./routes replaces one, others are added. */
-    static final List<String> PACKED_ROUTES = List.of("file-source.camel.yaml", "jdbc-source.camel.yaml");
+    static final List<String> PACKED_ROUTES = List.of("file-source.camel.yaml", "jdbc-source.camel.yaml",
+            "amplitude-sink.camel.yaml", "kafka-sink.camel.yaml");
 
     public static final int OK = 0;
     public static final int FATAL = 1;
@@ -53,6 +54,7 @@ public final class AmpfillApp {
             @Override
             public void afterConfigure(BaseMainSupport configured) {
                 configuration.awaitStateStore();
+                configuration.checkKafkaTopic(configured.getCamelContext());
             }
         });
         try {
@@ -81,7 +83,7 @@ public final class AmpfillApp {
         RunReport report = configuration.report();
         report.finish();
         out.print(report.render(configuration.dryRun() ? "dry run against the built-in emulator"
-                : "sent to " + configuration.endpoint()));
+                : (configuration.publishing() ? "published to " : "sent to ") + configuration.endpoint()));
         out.flush();
         String fatal = configuration.runControl().fatalMessage();
         if (fatal != null) {
@@ -134,11 +136,12 @@ public final class AmpfillApp {
         return lastReport;
     }
 
-    /** The chosen source's route, and any extra route of the user's. */
-    static String routesIncludePattern(Path userRoutes, String source) {
+    /** The chosen source's and sink's routes, and any extra route of the user's. */
+    static String routesIncludePattern(Path userRoutes, String source, String sink) {
         List<String> patterns = new ArrayList<>();
-        String name = source + "-source.camel.yaml";
-        patterns.add(Files.isRegularFile(userRoutes.resolve(name)) ? "file:" + userRoutes.resolve(name) : "classpath:routes/" + name);
+        for (String name : List.of(source + "-source.camel.yaml", sink + "-sink.camel.yaml")) {
+            patterns.add(Files.isRegularFile(userRoutes.resolve(name)) ? "file:" + userRoutes.resolve(name) : "classpath:routes/" + name);
+        }
         if (Files.isDirectory(userRoutes)) {
             try (var files = Files.list(userRoutes)) {
                 files.map(p -> p.getFileName().toString())

@@ -1,6 +1,7 @@
 package io.ampfill.cli;
 
 import io.ampfill.camel.AmplitudeComponent;
+import io.ampfill.camel.KafkaSink;
 import io.ampfill.camel.SettledGate;
 import io.ampfill.deadletter.DeadLetterStore;
 import io.ampfill.delivery.DeviceLanes;
@@ -63,6 +64,8 @@ public final class AmpfillConfiguration implements CamelConfiguration {
     private RunReport report;
     private RunControl runControl;
     private boolean dryRun;
+    /** backfill.sink=kafka: the events go to a Kafka topic, not to Amplitude. */
+    private boolean publishing;
     private String endpoint;
 
     /** Volatile: a second Ctrl-C saves the positions from the thread that handles the signal. */
@@ -95,16 +98,20 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         context.getExecutorServiceManager().setThreadPoolFactory(new OutOfMemoryExit.ThreadPools());
 
         String source = settings.string("backfill.source");
-        // only the chosen source's route is loaded: the other one's beans do not exist
-        mainConfiguration.setRoutesIncludePattern(AmpfillApp.routesIncludePattern(Path.of("routes"), source));
+        publishing = settings.string("backfill.sink").equals("kafka");
+        // only the chosen source's and sink's routes are loaded: the other ones' beans do not exist
+        mainConfiguration.setRoutesIncludePattern(AmpfillApp.routesIncludePattern(Path.of("routes"), source,
+                publishing ? "kafka" : "amplitude"));
         String apiKey = settings.optional("amplitude.api-key");
-        dryRun = apiKey.isEmpty();
+        // publishing to Kafka is never a dry run: it sends nothing to Amplitude, and what it publishes is real
+        dryRun = apiKey.isEmpty() && !publishing;
         String inbox = settings.string("backfill.inbox");
         if (source.equals("file") && !dryRun) {
             // before anything reads the inbox, its positions or the spill folder; a dry run moves and records nothing
             inboxLock = InboxLock.take(Path.of(inbox), inbox);
         }
-        endpoint = settings.string("amplitude.endpoint");
+        endpoint = publishing ? "Kafka topic " + settings.string("backfill.kafka.topic") + " at "
+                + settings.string("backfill.kafka.bootstrap-servers") : settings.string("amplitude.endpoint");
         if (dryRun) {
             emulator = AmplitudeEmulator.start(new EmulatorSettings().keepEvents(false));
             endpoint = emulator.batchUrl();
@@ -123,6 +130,9 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 .clock(java.time.Clock.systemUTC());
 
         report = new RunReport();
+        if (publishing) {
+            report.publishing();
+        }
         FilesNotRead notRead = new FilesNotRead(inbox, report);
         InboxScan inboxScan = new InboxScan(Path.of(inbox), inbox, notRead);
         deadLetters = new DeadLetterStore(Path.of(settings.string("backfill.dead-letter-dir")));
@@ -161,12 +171,16 @@ public final class AmpfillConfiguration implements CamelConfiguration {
                 }
             }
         });
-        // the component the routes send to, its options from the amplitude.* settings (a dry run's key and endpoint
-        // replaced); what delivery tells goes to the run's control: dead letters, counts for the report, a fatal stop
-        AmplitudeComponent amplitude = AmplitudeOptions.component(context, settings, Map.of(
-                "amplitude.api-key", apiKey, "amplitude.endpoint", endpoint, "backfill.spill-dir", spillDir.toString()));
-        amplitude.getConfiguration().setDeliveryListener(runControl);
-        context.addComponent("amplitude", amplitude);
+        if (publishing) {
+            context.getRegistry().bind("kafkaSink", new KafkaSink(report));
+        } else {
+            // the component the routes send to, its options from the amplitude.* settings (a dry run's key and endpoint
+            // replaced); what delivery tells goes to the run's control: dead letters, counts for the report, a fatal stop
+            AmplitudeComponent amplitude = AmplitudeOptions.component(context, settings, Map.of(
+                    "amplitude.api-key", apiKey, "amplitude.endpoint", endpoint, "backfill.spill-dir", spillDir.toString()));
+            amplitude.getConfiguration().setDeliveryListener(runControl);
+            context.addComponent("amplitude", amplitude);
+        }
 
         context.getRegistry().bind("runControl", runControl);
         InboxReadLock readLock = new InboxReadLock(settings.duration("backfill.file-min-age"), System::currentTimeMillis, notRead);
@@ -188,7 +202,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             LOG.info("dry run: no amplitude.api-key set, so events go to the built-in emulator at {};"
                     + " nothing leaves this machine and no input file is moved", endpoint);
         } else {
-            LOG.info("sending to {}", endpoint);
+            LOG.info(publishing ? "publishing to {}" : "sending to {}", endpoint);
         }
     }
 
@@ -242,6 +256,17 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         }
     }
 
+    /**
+     * backfill.sink=kafka: the topic exists on brokers that answer; called once the routes are configured (camel-kafka's
+     * component has its camel.component.kafka.* options then), before any of them starts.
+     */
+    void checkKafkaTopic(CamelContext context) {
+        if (publishing) {
+            Settings settings = new Settings(context.getPropertiesComponent());
+            KafkaTopicCheck.check(context, settings.string("backfill.kafka.bootstrap-servers"), settings.string("backfill.kafka.topic"));
+        }
+    }
+
     private JdbcSource openJdbcSource(PropertiesComponent properties, AckLedger ledger, CheckpointStore store) {
         try {
             return new JdbcSource(JdbcSourceSettings.from(properties::resolveProperty),
@@ -258,8 +283,13 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         }
     }
 
+    /** Where the events went, for the report: Amplitude's endpoint, or the Kafka topic and its brokers. */
     String endpoint() {
         return endpoint;
+    }
+
+    boolean publishing() {
+        return publishing;
     }
 
     boolean dryRun() {

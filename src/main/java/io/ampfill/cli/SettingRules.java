@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * What each setting of application.properties may be, checked before anything starts: a value that would hang the
@@ -35,6 +36,10 @@ final class SettingRules {
 
     record Rule(String setting, Check check) {
     }
+
+    /** The names Kafka accepts for a topic. */
+    private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Pattern HOST_PORT = Pattern.compile("[^\\s:,/]+:\\d{1,5}|\\[[0-9a-fA-F:.]+]:\\d{1,5}");
 
     private static final Check ANY = value -> null;
     /** Checked where the database source reads its settings (JdbcSourceSettings, UsersSettings), when it is chosen. */
@@ -63,6 +68,8 @@ final class SettingRules {
             new Rule("amplitude.response-timeout", duration(Duration.ofMillis(1), "0 would wait forever")),
             new Rule("backfill.source", value -> value.equals("file") || value.equals("jdbc")
                     ? null : "must be file or jdbc, got " + quoted(value)),
+            new Rule("backfill.sink", value -> value.equals("amplitude") || value.equals("kafka")
+                    ? null : "must be amplitude or kafka, got " + quoted(value)),
             new Rule("backfill.inbox", FOLDER),
             new Rule("backfill.dead-letter-dir", FOLDER),
             new Rule("backfill.done-dir", FOLDER),
@@ -95,7 +102,10 @@ final class SettingRules {
             new Rule("backfill.users.id-column", BY_DATABASE_SOURCE),
             new Rule("backfill.users.created-column", BY_DATABASE_SOURCE),
             new Rule("backfill.users.properties-columns", BY_DATABASE_SOURCE),
-            new Rule("backfill.users.event-type", BY_DATABASE_SOURCE));
+            new Rule("backfill.users.event-type", BY_DATABASE_SOURCE),
+            new Rule("backfill.kafka.bootstrap-servers", SettingRules::hostPorts),
+            new Rule("backfill.kafka.topic", value -> KAFKA_TOPIC.matcher(value).matches() && !value.equals(".") && !value.equals("..")
+                    ? null : "must be a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -), got " + quoted(value)));
 
     private SettingRules() {
     }
@@ -153,6 +163,16 @@ final class SettingRules {
         } catch (URISyntaxException e) {
             return problem;
         }
+    }
+
+    /** Kafka's bootstrap.servers: host:port, comma-separated. */
+    private static String hostPorts(String value) {
+        for (String server : value.split(",", -1)) {
+            if (!HOST_PORT.matcher(server.trim()).matches()) {
+                return "must be host:port, comma-separated, such as localhost:9092, got " + quoted(value);
+            }
+        }
+        return null;
     }
 
     private static Check wholeNumber(long min, long max, String why) {
