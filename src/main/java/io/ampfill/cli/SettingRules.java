@@ -66,8 +66,8 @@ final class SettingRules {
                     "empty resends until it succeeds; 0 would dead-letter at the first failure"))),
             new Rule("amplitude.connect-timeout", duration(Duration.ofMillis(1), "0 would wait forever")),
             new Rule("amplitude.response-timeout", duration(Duration.ofMillis(1), "0 would wait forever")),
-            new Rule("backfill.source", value -> value.equals("file") || value.equals("jdbc")
-                    ? null : "must be file or jdbc, got " + quoted(value)),
+            new Rule("backfill.source", value -> value.equals("file") || value.equals("jdbc") || value.equals("kafka")
+                    ? null : "must be file, jdbc or kafka, got " + quoted(value)),
             new Rule("backfill.sink", value -> value.equals("amplitude") || value.equals("kafka")
                     ? null : "must be amplitude or kafka, got " + quoted(value)),
             new Rule("backfill.inbox", FOLDER),
@@ -103,9 +103,11 @@ final class SettingRules {
             new Rule("backfill.users.created-column", BY_DATABASE_SOURCE),
             new Rule("backfill.users.properties-columns", BY_DATABASE_SOURCE),
             new Rule("backfill.users.event-type", BY_DATABASE_SOURCE),
-            new Rule("backfill.kafka.bootstrap-servers", SettingRules::hostPorts),
-            new Rule("backfill.kafka.topic", value -> KAFKA_TOPIC.matcher(value).matches() && !value.equals(".") && !value.equals("..")
-                    ? null : "must be a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -), got " + quoted(value)));
+            new Rule("backfill.kafka.bootstrap-servers", emptyOr(SettingRules::hostPorts)),
+            new Rule("backfill.kafka.topic", emptyOr(value -> KAFKA_TOPIC.matcher(value).matches() && !value.equals(".")
+                    && !value.equals("..") ? null : "must be a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -), got " + quoted(value))),
+            new Rule("backfill.kafka.group-id", value -> value.isBlank() ? "is empty; the instances of one backfill share a group id" : null),
+            new Rule("backfill.kafka.revoke-timeout", duration(Duration.ZERO, null)));
 
     private SettingRules() {
     }
@@ -122,11 +124,22 @@ final class SettingRules {
     }
 
     private static void checkCombinations(Settings settings) {
+        if (settings.string("backfill.source").equals("kafka")) {
+            for (String needed : List.of("backfill.kafka.bootstrap-servers", "backfill.kafka.topic")) {
+                if (settings.optional(needed).isBlank()) {
+                    throw new Settings.BadSettingException(needed, "is empty; backfill.source=kafka reads from it");
+                }
+            }
+        }
         Duration base = settings.duration("amplitude.retry.base");
         Duration maxBackoff = settings.duration("amplitude.retry.max-backoff");
         if (maxBackoff.compareTo(base) < 0) {
             throw new Settings.BadSettingException("amplitude.retry.max-backoff", "must be at least amplitude.retry.base ("
                     + DurationText.format(base) + "), got " + quoted(settings.optional("amplitude.retry.max-backoff")));
+        }
+        if (settings.string("backfill.source").equals("kafka") && settings.string("backfill.sink").equals("kafka")) {
+            throw new Settings.BadSettingException("backfill.sink", "kafka publishes what the file or jdbc source reads; with"
+                    + " backfill.source=kafka the events are in a topic already: leave backfill.sink at amplitude");
         }
         String apiKey = settings.optional("amplitude.api-key");
         long envelope = requestEnvelopeBytes(apiKey.isEmpty() ? AmpfillConfiguration.DRY_RUN_KEY : apiKey,

@@ -24,6 +24,7 @@ public final class RunReport {
     private final Map<String, LongAdder> deadLettered = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
     private volatile long finishedAt;
+    private volatile java.util.function.Supplier<Map<String, String>> sourceLines = Map::of;
 
     public void recordsRead(int n) {
         recordsRead.add(n);
@@ -95,6 +96,11 @@ public final class RunReport {
         retries.computeIfAbsent(cause, k -> new LongAdder()).increment();
     }
 
+    /** Lines of the report the source adds (a Kafka source: its partitions and the group's lag), read when it is rendered. */
+    public void sourceLines(java.util.function.Supplier<Map<String, String>> lines) {
+        this.sourceLines = lines;
+    }
+
     public void finish() {
         if (finishedAt == 0) {
             finishedAt = System.nanoTime();
@@ -140,6 +146,7 @@ public final class RunReport {
         if (filesNotRead.sum() > 0) {
             line(out, "files not read", filesNotRead.sum() + " (named above, left in the inbox)");
         }
+        sourceLines.get().forEach((label, value) -> line(out, label, value));
         line(out, "records read", String.valueOf(recordsRead()));
         long arrived = publishing ? published() : delivered();
         line(out, publishing ? "events published" : "events delivered", String.valueOf(arrived));

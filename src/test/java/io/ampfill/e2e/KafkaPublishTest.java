@@ -1,5 +1,7 @@
 package io.ampfill.e2e;
 
+import io.ampfill.emulator.AmplitudeEmulator;
+import io.ampfill.emulator.EmulatorSettings;
 import io.ampfill.kafka.InJvmKafka;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -23,7 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * backfill.sink=kafka: the drop folder and a database table published into a 12-partition topic of the in-JVM broker,
  * through the real routes. Every valid event is in the topic once, keyed by its device, in order per device within its
- * partition; bad records are dead-lettered as they are when sending to Amplitude.
+ * partition; bad records are dead-lettered as they are when sending to Amplitude. A published topic read by two
+ * instances of the Kafka source reaches Amplitude once, in order per device.
  */
 class KafkaPublishTest {
     private static final int PARTITIONS = 12;
@@ -65,6 +70,46 @@ class KafkaPublishTest {
         assertThat(publish.out).contains("ampfill report (published to Kafka topic " + topic + " at " + kafka.bootstrapServers() + ")")
                 .containsPattern("events published +" + DEVICES * PER_DEVICE + "\n")
                 .doesNotContain("requests");
+    }
+
+    @Test
+    void a_published_folder_read_by_two_instances_reaches_amplitude_once_in_order_per_device() throws Exception {
+        Backfill publish = publishing(new Backfill(work.resolve("publisher"), null));
+        List<String> parts = Events.timeOrderedFiles(DEVICES, PER_DEVICE, 3);
+        for (int i = 0; i < parts.size(); i++) {
+            publish.drop("hour-0" + i + ".ndjson", parts.get(i));
+        }
+        assertThat(publish.run()).as(publish.err).isZero();
+
+        AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings());
+        try {
+            String group = "deliver-" + topic;
+            // paced at 10 events/s per device, each device's 40 events take 4 s: long enough for both instances to join
+            Backfill a = reading(new Backfill(work.resolve("a"), emulator), group);
+            Backfill b = reading(new Backfill(work.resolve("b"), emulator), group);
+            CompletableFuture<Integer> first = CompletableFuture.supplyAsync(a::run);
+            CompletableFuture<Integer> second = CompletableFuture.supplyAsync(b::run);
+            assertThat(first.get(3, TimeUnit.MINUTES)).as(a.err).isZero();
+            assertThat(second.get(3, TimeUnit.MINUTES)).as(b.err).isZero();
+
+            Events.assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);
+            assertThat(kafka.lag(group, topic)).isZero();
+            assertThat(a.report.recordsRead()).as("records read by the first instance").isPositive();
+            assertThat(b.report.recordsRead()).as("records read by the second instance").isPositive();
+            System.out.printf("published %d events; read by two instances: %d and %d records, %d sent twice%n",
+                    publish.report.published(), a.report.recordsRead(), b.report.recordsRead(), emulator.duplicateCount());
+        } finally {
+            emulator.close();
+        }
+    }
+
+    @Test
+    void publishing_what_the_kafka_source_reads_is_refused_at_start() throws Exception {
+        Backfill both = publishing(new Backfill(work, null)).set("backfill.source", "kafka");
+
+        assertThat(both.run()).isEqualTo(2);
+
+        assertThat(both.err).startsWith("ampfill: backfill.sink: kafka publishes what the file or jdbc source reads;");
     }
 
     @Test
@@ -143,6 +188,15 @@ class KafkaPublishTest {
         return backfill.set("backfill.sink", "kafka")
                 .set("backfill.kafka.bootstrap-servers", kafka.bootstrapServers())
                 .set("backfill.kafka.topic", topic);
+    }
+
+    private Backfill reading(Backfill backfill, String group) {
+        return backfill.set("backfill.source", "kafka")
+                .set("backfill.kafka.bootstrap-servers", kafka.bootstrapServers())
+                .set("backfill.kafka.topic", topic)
+                .set("backfill.kafka.group-id", group)
+                .set("backfill.checkpoint-interval", "200ms")
+                .set("amplitude.device-eps", "10");
     }
 
     private static void row(PreparedStatement insert, long id, int device, String eventType, int seq) throws SQLException {
