@@ -24,6 +24,14 @@ final class KafkaTopicCheck {
     private KafkaTopicCheck() {
     }
 
+    /** Checks the topic when the run publishes to Kafka; called once the routes are configured, before any starts. */
+    static void ifPublishing(CamelContext context) {
+        Settings settings = context.getRegistry().findSingleByType(Settings.class);
+        if (settings != null && AmplitudeTarget.publishing(settings)) {
+            check(context, settings.string("backfill.kafka.bootstrap-servers"), settings.string("backfill.kafka.topic"));
+        }
+    }
+
     static void check(CamelContext context, String servers, String topic) {
         KafkaConfiguration producer = context.getComponent("kafka", KafkaComponent.class).getConfiguration();
         Properties props = new Properties();

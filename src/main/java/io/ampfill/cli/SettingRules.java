@@ -142,7 +142,7 @@ final class SettingRules {
                     + " backfill.source=kafka the events are in a topic already: leave backfill.sink at amplitude");
         }
         String apiKey = settings.optional("amplitude.api-key");
-        long envelope = requestEnvelopeBytes(apiKey.isEmpty() ? AmpfillConfiguration.DRY_RUN_KEY : apiKey,
+        long envelope = requestEnvelopeBytes(apiKey.isEmpty() ? AmplitudeTarget.DRY_RUN_KEY : apiKey,
                 settings.integer("amplitude.min-id-length"));
         long requestBytes = settings.longValue("amplitude.max-request-bytes");
         if (requestBytes < envelope + ONE_EVENT_BYTES) {

@@ -52,6 +52,10 @@ public final class RunReport {
         publishing = true;
     }
 
+    public boolean isPublishing() {
+        return publishing;
+    }
+
     /** Events Kafka acknowledged. */
     public void published(int n) {
         published.add(n);
