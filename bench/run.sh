@@ -3,6 +3,8 @@
 # events/s, CPU per million events, requests, events per request and peak RSS. See bench/README.md.
 #
 #   bench/run.sh [start|a|b|c|files|skew-limited|ceiling|big|devices|devices-x3|all ...]   (no argument: all; big takes minutes)
+#   bench/run.sh kafka   1, 2 and 3 instances on a Kafka topic (a broker inside the bench's JVM), the emulator answering
+#                        after 1 s, 4 requests in flight per instance (not part of all: it builds the test classes)
 #
 # Environment:
 #   AMPFILL_BENCH_DIR        cache for data sets and run folders (default /tmp/ampfill-bench)
@@ -11,6 +13,8 @@
 #   AMPFILL_BENCH_JFR=1      record each ampfill run with JFR and print its hotspots (the figures then include JFR's cost)
 #   AMPFILL_BENCH_CEILING_THREADS  threads of the ceiling client (default 8, as amplitude.max-concurrent-requests)
 #   AMPFILL_BENCH_BIG_BYTES  size of the big NDJSON file (default 2147483648)
+#   AMPFILL_BENCH_KAFKA      arguments of the kafka set (default: instances=1,2,3 events=120000 devices=1200
+#                            latency-ms=1000 concurrency=4)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -457,6 +461,15 @@ run_many_devices() {
   NOTES+=("$1: $(meta "$data" devices) devices, $(meta "$data" events) events, through -Xmx256m with ampfill's default pacing")
 }
 
+run_kafka() { # instances on a Kafka topic: its own table (io.ampfill.kafka.KafkaScaleBench, in the test sources)
+  local cp=$CACHE/kafka-classpath.txt
+  log "kafka: compiling the test classes and listing their classpath"
+  (cd "$ROOT" && mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp") >&2
+  read -r -a args <<<"${AMPFILL_BENCH_KAFKA:-instances=1,2,3 events=120000 devices=1200 latency-ms=1000 concurrency=4}"
+  java -cp "$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$cp")" io.ampfill.kafka.KafkaScaleBench \
+    "${args[@]}" work="$CACHE/runs/kafka" | tee "$CACHE/kafka-$(date +%Y%m%d-%H%M%S).txt"
+}
+
 run_ceiling() {
   local data
   data=$(dataset a)
@@ -486,7 +499,7 @@ main() {
   if [[ " ${sets[*]} " == *" all "* ]]; then sets=(start a b c files skew-limited ceiling big devices devices-x3); fi
   local s
   for s in "${sets[@]}"; do
-    case $s in start|a|b|c|files|skew-limited|ceiling|big|devices|devices-x3) ;; *) usage ;; esac
+    case $s in start|a|b|c|files|skew-limited|ceiling|big|devices|devices-x3|kafka) ;; *) usage ;; esac
   done
   mkdir -p "$CACHE"
   CACHE=$(cd "$CACHE" && pwd)   # runs change folder
@@ -503,6 +516,7 @@ main() {
       ceiling) run_ceiling ;;
       big) run_big ;;
       devices|devices-x3) run_many_devices "$s" ;;
+      kafka) run_kafka ;;
     esac
   done
   stop_emulator

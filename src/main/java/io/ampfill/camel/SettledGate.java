@@ -3,7 +3,6 @@ package io.ampfill.camel;
 import io.ampfill.ledger.Checkpointer;
 import io.ampfill.ledger.SourceUnit;
 import io.ampfill.report.RunReport;
-import io.ampfill.source.FileSource;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -16,6 +15,9 @@ import org.apache.camel.support.AsyncProcessorSupport;
  * and a crash before that point leaves the file in the inbox, with its checkpoint.
  */
 public final class SettledGate extends AsyncProcessorSupport implements AsyncProcessor {
+    /** The exchange property that carries a source's unit from the route's first step to this gate. */
+    public static final String UNIT = "ampfillUnit";
+
     private final Checkpointer checkpointer;
     private final RunReport report;
     private final Runnable beforeCommit;
@@ -29,7 +31,7 @@ public final class SettledGate extends AsyncProcessorSupport implements AsyncPro
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        SourceUnit unit = exchange.getProperty(FileSource.UNIT, SourceUnit.class);
+        SourceUnit unit = exchange.getProperty(UNIT, SourceUnit.class);
         unit.readComplete();
         if (unit.settled().isDone()) {
             finish(exchange, unit);

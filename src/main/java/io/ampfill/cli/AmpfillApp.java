@@ -1,11 +1,13 @@
 package io.ampfill.cli;
 
 import io.ampfill.report.RunReport;
+import io.ampfill.report.RunReportJson;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,9 @@ public final class AmpfillApp {
     static final List<String> PACKED_ROUTES = List.of("file-source.camel.yaml", "jdbc-source.camel.yaml",
             "kafka-source.camel.yaml", "amplitude-sink.camel.yaml", "kafka-sink.camel.yaml");
 
+    /** application.properties in the working folder, else the packed one; the environment and -D override both. */
+    static final String SETTINGS_LOCATION = "file:application.properties;optional=true,classpath:ampfill/application.properties;optional=true";
+
     public static final int OK = 0;
     public static final int FATAL = 1;
     public static final int BAD_SETTINGS = 2;
@@ -35,6 +40,8 @@ public final class AmpfillApp {
     private volatile StartedRun started;
     /** The report is printed once: by the run's end, or by a second Ctrl-C that does not wait for it. */
     private final AtomicBoolean outcomePrinted = new AtomicBoolean();
+    /** backfill.report-file was set and could not be written: the run ends with exit code 1. */
+    private volatile boolean reportNotWritten;
 
     public AmpfillApp(PrintStream out, PrintStream err) {
         this.out = out;
@@ -45,8 +52,7 @@ public final class AmpfillApp {
     public int run(Map<String, String> overrides) {
         Main main = new Main();
         running = main;
-        main.setDefaultPropertyPlaceholderLocation(
-                "file:application.properties;optional=true,classpath:ampfill/application.properties;optional=true");
+        main.setDefaultPropertyPlaceholderLocation(SETTINGS_LOCATION);
         overrides.forEach(main::addOverrideProperty);
         StartedRun run = new StartedRun(main::completed);
         this.started = run;
@@ -84,7 +90,7 @@ public final class AmpfillApp {
         }
         lastReport = run.report();
         // a file that could not be read leaves the inbox undone, as a fatal answer does
-        return run.runControl().fatalMessage() != null || lastReport.filesNotRead() > 0 ? FATAL : OK;
+        return run.runControl().fatalMessage() != null || lastReport.filesNotRead() > 0 || reportNotWritten ? FATAL : OK;
     }
 
     /** The report, and the one line that says why a run stopped; printed once Camel has stopped. */
@@ -94,14 +100,23 @@ public final class AmpfillApp {
         }
         RunReport report = run.report();
         report.finish();
-        out.print(report.render(run.target().dryRun() ? "dry run against the built-in emulator"
-                : (report.isPublishing() ? "published to " : "sent to ") + run.target().endpoint()));
+        String mode = run.target().dryRun() ? "dry run against the built-in emulator"
+                : (report.isPublishing() ? "published to " : "sent to ") + run.target().endpoint();
+        out.print(report.render(mode));
         out.flush();
         String fatal = run.runControl().fatalMessage();
+        if (!run.reportFile().isEmpty()) {
+            try {
+                RunReportJson.write(Path.of(run.reportFile()), RunReportJson.of(report, run.target().dryRun(), mode, fatal));
+            } catch (IOException | RuntimeException notWritten) {
+                reportNotWritten = true;
+                err.println("ampfill: backfill.report-file: cannot write " + run.reportFile() + ": " + notWritten.getMessage());
+            }
+        }
         if (fatal != null) {
             err.println("ampfill: stopped: " + fatal);
-            err.flush();
         }
+        err.flush();
     }
 
     /** Says what a first Ctrl-C or SIGTERM does, before the run stops as {@link #stop()} would. */

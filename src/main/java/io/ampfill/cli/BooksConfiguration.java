@@ -20,9 +20,10 @@ public final class BooksConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public RunReport runReport() {
+    public RunReport runReport(Settings settings) {
         RunReport report = new RunReport();
         run.report(report);
+        run.reportFile(settings.optional("backfill.report-file"));
         return report;
     }
 

@@ -29,11 +29,18 @@ public final class DatabaseConfiguration extends ContextAwareConfiguration {
         if (!settings.string("backfill.source").equals("jdbc")) {
             return null;
         }
-        PropertiesComponent properties = getCamelContext().getPropertiesComponent();
-        JdbcSource source;
+        JdbcSource source = open(getCamelContext().getPropertiesComponent(), ledger, store, control::isStopping,
+                !target.dryRun());
+        run.closeAfterStop(source);
+        return source;
+    }
+
+    /** The database source, what is wrong with it said as a bad setting (never with the password); validate's too. */
+    static JdbcSource open(PropertiesComponent properties, AckLedger ledger, CheckpointStore store,
+                           java.util.function.BooleanSupplier stopping, boolean oneRunAtATime) {
         try {
-            source = new JdbcSource(JdbcSourceSettings.from(properties::resolveProperty),
-                    UsersSettings.from(properties::resolveProperty), ledger, store, control::isStopping, !target.dryRun());
+            return new JdbcSource(JdbcSourceSettings.from(properties::resolveProperty),
+                    UsersSettings.from(properties::resolveProperty), ledger, store, stopping, oneRunAtATime);
         } catch (SourceLockException inUse) {
             throw inUse;
         } catch (JdbcSettingException bad) {
@@ -44,7 +51,5 @@ public final class DatabaseConfiguration extends ContextAwareConfiguration {
             throw new Settings.BadSettingException("backfill.jdbc.url", "cannot read from the database: " + SecretText.mask(
                     String.valueOf(failed.getMessage()), properties.resolveProperty("backfill.jdbc.password").orElse(null)));
         }
-        run.closeAfterStop(source);
-        return source;
     }
 }

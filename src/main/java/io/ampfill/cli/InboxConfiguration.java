@@ -1,5 +1,8 @@
 package io.ampfill.cli;
 
+import io.ampfill.camel.FileRouteSource;
+import io.ampfill.camel.InboxFileStrategy;
+import io.ampfill.camel.InboxReadLock;
 import io.ampfill.camel.SettledGate;
 import io.ampfill.deadletter.DeadLetterStore;
 import io.ampfill.ledger.AckLedger;
@@ -9,9 +12,7 @@ import io.ampfill.report.RunReport;
 import io.ampfill.source.DoneFolder;
 import io.ampfill.source.FileSource;
 import io.ampfill.source.FilesNotRead;
-import io.ampfill.source.InboxFileStrategy;
 import io.ampfill.source.InboxLock;
-import io.ampfill.source.InboxReadLock;
 import io.ampfill.source.InboxScan;
 import io.ampfill.source.RecordReaders;
 import org.apache.camel.BindToRegistry;
@@ -78,9 +79,10 @@ public final class InboxConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public FileSource fileSource(Settings settings, AckLedger ledger, CheckpointStore store, RunControl control,
-                                 FilesNotRead notRead) {
-        return new FileSource(ledger, store, settings.integer("backfill.chunk-size"), control::isStopping, notRead);
+    public FileRouteSource fileSource(Settings settings, AckLedger ledger, CheckpointStore store, RunControl control,
+                                      FilesNotRead notRead) {
+        return new FileRouteSource(new FileSource(ledger, store, settings.integer("backfill.chunk-size"), control::isStopping,
+                notRead));
     }
 
     /** Completes a file's exchange once every record of it is settled, so that it moves to the done folder only then. */

@@ -1,6 +1,7 @@
 package io.ampfill.cli;
 
 import io.ampfill.camel.AmplitudeEndpoint;
+import io.ampfill.camel.KafkaRouteSource;
 import io.ampfill.camel.KafkaSink;
 import io.ampfill.deadletter.DeadLetterStore;
 import io.ampfill.delivery.EventOrigin;
@@ -19,8 +20,8 @@ import java.util.function.ToLongFunction;
 public final class KafkaConfiguration extends ContextAwareConfiguration {
     /** Null, so not bound, when the source is not Kafka. */
     @BindToRegistry
-    public KafkaSource kafkaSource(Settings settings, AckLedger ledger, DeadLetterStore deadLetters, RunControl control,
-                                   RunReport report, AmplitudeTarget target) {
+    public KafkaRouteSource kafkaSource(Settings settings, AckLedger ledger, DeadLetterStore deadLetters, RunControl control,
+                                        RunReport report, AmplitudeTarget target) {
         if (!settings.string("backfill.source").equals("kafka")) {
             return null;
         }
@@ -29,7 +30,7 @@ public final class KafkaConfiguration extends ContextAwareConfiguration {
                 settings.duration("backfill.shutdown-timeout"), !target.dryRun()), ledger,
                 new AmplitudeLanes(getCamelContext()), deadLetters::flush, control::isStopping, control::sourceCaughtUp);
         report.sourceLines(kafka::reportLines);
-        return kafka;
+        return new KafkaRouteSource(kafka);
     }
 
     /** The sink kafka-sink.camel.yaml settles each chunk with, once Kafka acknowledged it; null unless publishing. */

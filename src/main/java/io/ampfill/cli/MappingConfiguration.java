@@ -15,11 +15,15 @@ public final class MappingConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public EventIntake eventIntake(Settings settings, DeadLetterStore deadLetters, RunReport report) {
-        MappingSettings mapping = new MappingSettings()
+        return new EventIntake(new RecordMapper(mappingSettings(settings)), deadLetters, report);
+    }
+
+    /** How records become events, from the settings: the same for a run and for validate and plan. */
+    static MappingSettings mappingSettings(Settings settings) {
+        return new MappingSettings()
                 .minIdLength(settings.integer("amplitude.min-id-length"))
                 .skipUserPropertiesSync(settings.bool("amplitude.skip-user-properties-sync"))
                 .maxTimeAhead(settings.duration("backfill.max-time-ahead"))
                 .clock(Clock.systemUTC());
-        return new EventIntake(new RecordMapper(mapping), deadLetters, report);
     }
 }

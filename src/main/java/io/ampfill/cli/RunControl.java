@@ -110,7 +110,7 @@ public final class RunControl implements DeliveryListener {
         } catch (DeadLetterStore.WriteFailedException stopping) {
             return; // the store stopped the run; no position is saved from now on, so the event is read again next run
         }
-        report.deadLettered(reason);
+        report.deadLettered(((SourceUnit) event.origin()).name(), reason);
     }
 
     @Override

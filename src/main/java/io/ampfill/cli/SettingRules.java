@@ -87,6 +87,9 @@ final class SettingRules {
             new Rule("backfill.state.password", ANY),
             new Rule("backfill.checkpoint-interval", duration(Duration.ofMillis(1), null)),
             new Rule("backfill.shutdown-timeout", duration(Duration.ofSeconds(1), null)),
+            new Rule("backfill.progress", BOOLEAN),
+            new Rule("backfill.report-file", value -> !value.isEmpty() && new java.io.File(value).isDirectory()
+                    ? "is a folder; it names the file the report is written to" : null),
             new Rule("backfill.jdbc.url", BY_DATABASE_SOURCE),
             new Rule("backfill.jdbc.user", BY_DATABASE_SOURCE),
             new Rule("backfill.jdbc.password", BY_DATABASE_SOURCE),

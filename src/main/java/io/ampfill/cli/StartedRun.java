@@ -16,6 +16,7 @@ import java.util.Deque;
  */
 final class StartedRun {
     private volatile RunReport report;
+    private volatile String reportFile = "";
     private final Runnable completed;
     private volatile RunControl runControl;
     private volatile AmplitudeTarget target;
@@ -39,6 +40,15 @@ final class StartedRun {
 
     void report(RunReport report) {
         this.report = report;
+    }
+
+    /** backfill.report-file: where the report is also written as JSON; "" for nowhere. */
+    String reportFile() {
+        return reportFile;
+    }
+
+    void reportFile(String file) {
+        this.reportFile = file;
     }
 
     Runnable completed() {

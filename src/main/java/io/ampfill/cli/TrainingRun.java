@@ -7,7 +7,6 @@ import org.apache.hc.core5.ssl.SSLContexts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The run bin/ampfill makes its class-data archive from ({@code java -XX:ArchiveClassesAtExit=... -cp ampfill.jar
@@ -42,14 +41,15 @@ public final class TrainingRun {
         SSLContexts.createDefault();
         int exitCode;
         try (AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings().keepEvents(false))) {
-            exitCode = new AmpfillApp(System.out, System.err).run(Map.of(
-                    "amplitude.api-key", "training-run-key",
-                    "amplitude.endpoint", emulator.batchUrl(),
-                    "backfill.inbox", inbox.toString(),
-                    "backfill.done-dir", dir.resolve("done").toString(),
-                    "backfill.dead-letter-dir", dir.resolve("dead-letter").toString(),
-                    "backfill.state.url", "jdbc:h2:file:" + dir.resolve("state/ampfill"),
-                    "backfill.file-min-age", "0s"));
+            // through the command line, as a user starts a run, so its classes are in the archive too
+            exitCode = new AmpfillCommand(System.out, System.err).execute("run",
+                    "-Damplitude.api-key=training-run-key",
+                    "-Damplitude.endpoint=" + emulator.batchUrl(),
+                    "-Dbackfill.inbox=" + inbox,
+                    "-Dbackfill.done-dir=" + dir.resolve("done"),
+                    "-Dbackfill.dead-letter-dir=" + dir.resolve("dead-letter"),
+                    "-Dbackfill.state.url=jdbc:h2:file:" + dir.resolve("state/ampfill"),
+                    "-Dbackfill.file-min-age=0s");
         }
         System.exit(exitCode);
     }

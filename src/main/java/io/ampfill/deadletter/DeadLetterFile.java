@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * One dead-letter file, written whole lines at a time through a buffer of its own (not a BufferedOutputStream: that
@@ -84,7 +84,7 @@ final class DeadLetterFile {
     }
 
     /** As {@link #resumeAt}, as the run stops: the reason of each line cut goes to {@code withdrawn}. */
-    void cutBack(long savedLength, Consumer<String> withdrawn) throws IOException {
+    void cutBack(long savedLength, BiConsumer<String, String> withdrawn) throws IOException {
         if (channel == null || savedLength < 0 || written <= savedLength || !endsLine(savedLength)) {
             return;
         }
@@ -101,7 +101,7 @@ final class DeadLetterFile {
      * After a failed write: what was buffered is dropped (each line's reason told to {@code withdrawn}) and the file cut
      * back to its last whole line.
      */
-    void undo(Consumer<String> withdrawn) {
+    void undo(BiConsumer<String, String> withdrawn) {
         if (buffered > 0) {
             try {
                 reasons(new BufferedReader(new InputStreamReader(
@@ -162,12 +162,14 @@ final class DeadLetterFile {
         return channel.read(last, length - 1) == 1 && last.get(0) == '\n';
     }
 
-    private static void reasons(BufferedReader lines, Consumer<String> each) throws IOException {
+    /** Tells each line's source and reason. */
+    private static void reasons(BufferedReader lines, BiConsumer<String, String> each) throws IOException {
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
             try {
-                String reason = JSON.readTree(line).path("reason").asText(null);
+                com.fasterxml.jackson.databind.JsonNode letter = JSON.readTree(line);
+                String reason = letter.path("reason").asText(null);
                 if (reason != null) {
-                    each.accept(reason);
+                    each.accept(letter.path("source").asText(""), reason);
                 }
             } catch (JacksonException notALine) {
                 // only this store writes the file; a line it did not write counts for nothing

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -45,7 +46,7 @@ public final class DeadLetterStore implements AutoCloseable, DeadLetterTrails {
     private int lineLength;
     private final AtomicBoolean failureReported = new AtomicBoolean();
     private volatile Consumer<String> onFailure = message -> { };
-    private volatile Consumer<String> onWithdrawn = reason -> { };
+    private volatile BiConsumer<String, String> onWithdrawn = (source, reason) -> { };
     /** Why writing failed, once it did. */
     private String failure;
 
@@ -59,10 +60,10 @@ public final class DeadLetterStore implements AutoCloseable, DeadLetterTrails {
     }
 
     /**
-     * Told the reason of each line the run wrote and then took back as it stopped, for the report: the next run reads
-     * its record again.
+     * Told the source and reason of each line the run wrote and then took back as it stopped, for the report: the next
+     * run reads its record again.
      */
-    public void onWithdrawn(Consumer<String> onWithdrawn) {
+    public void onWithdrawn(BiConsumer<String, String> onWithdrawn) {
         this.onWithdrawn = onWithdrawn;
     }
 

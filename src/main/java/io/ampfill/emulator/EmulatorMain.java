@@ -1,5 +1,6 @@
 package io.ampfill.emulator;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
@@ -13,7 +14,10 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class EmulatorMain {
 
-    private static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_PORT = 8080;
+    /** What {@link #parse} takes. */
+    public static final String OPTIONS = "[--port N] [--device-eps X] [--keep-events true|false] [--threads N]"
+            + " [--latency-ms N] [--latency-jitter-ms N] [--latency-ms-per-mb N] [--capacity KNEE,MAX] [--overload-status 503|429]";
 
     private EmulatorMain() {
     }
@@ -24,23 +28,28 @@ public final class EmulatorMain {
             settings = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.err.println("usage: EmulatorMain [--port N] [--device-eps X] [--keep-events true|false] [--threads N]"
-                    + " [--latency-ms N] [--latency-jitter-ms N] [--latency-ms-per-mb N] [--capacity KNEE,MAX] [--overload-status 503|429]");
+            System.err.println("usage: EmulatorMain " + OPTIONS);
             System.exit(2);
             return;
         }
+        serve(settings, System.out);
+    }
+
+    /** Starts the emulator, says where on {@code out}, and serves until the process is stopped. */
+    public static void serve(EmulatorSettings settings, PrintStream out) throws InterruptedException {
         AmplitudeEmulator emulator = AmplitudeEmulator.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             emulator.close();
             stopped.countDown();
         }, "amplitude-emulator-shutdown"));
-        System.out.println("Amplitude emulator listening on " + emulator.batchUrl());
-        System.out.flush();
+        out.println("Amplitude emulator listening on " + emulator.batchUrl());
+        out.flush();
         stopped.await();
     }
 
-    static EmulatorSettings parse(String[] args) {
+    /** The settings these options give; an option that will not do throws IllegalArgumentException saying why. */
+    public static EmulatorSettings parse(String[] args) {
         EmulatorSettings settings = new EmulatorSettings().port(DEFAULT_PORT);
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];

@@ -52,14 +52,19 @@ public final class EventIntake {
             return event.truncatedStrings();
         }
         Refused refused = (Refused) outcome;
+        deadLetter(deadLetters, unit, ordinal, refused);
+        report.deadLettered(unit.name(), refused.reason());
+        unit.settle(ordinal);
+        return 0;
+    }
+
+    /** Writes a refused record's dead letter: the record as parsed, or its text where it did not parse. */
+    public static void deadLetter(DeadLetterStore deadLetters, SourceUnit unit, long ordinal, Refused refused) {
         if (refused.asRead() instanceof Tree tree) {
             deadLetters.write(unit, ordinal, tree.line(), refused.reason(), tree.value());
         } else {
             Unreadable input = (Unreadable) refused.asRead();
             deadLetters.writeRaw(unit, ordinal, input.line(), input.reason(), input.raw(), input.notKept());
         }
-        report.deadLettered(refused.reason());
-        unit.settle(ordinal);
-        return 0;
     }
 }

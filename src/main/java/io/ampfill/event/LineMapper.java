@@ -187,7 +187,7 @@ public final class LineMapper {
                 out.ascii(",\"$skip_user_properties_sync\":true");
             }
             out.put('}');
-            return new MappedEvent(deviceId, userId, insertId, out.toArray(start, out.used()), longStrings);
+            return new MappedEvent(deviceId, userId, insertId, time, out.toArray(start, out.used()), longStrings);
         }
 
         /** Per slot, the field that fills it: a name given directly wins over an export file's name. */

@@ -1,7 +1,10 @@
 package io.ampfill.event;
 
-/** An event ready to send: its JSON bytes as they go into the request's "events" array, and what delivery needs without re-parsing. */
-public record MappedEvent(String deviceId, String userId, String insertId, byte[] json, int truncatedStrings)
+/**
+ * An event ready to send: its JSON bytes as they go into the request's "events" array, and what delivery (and a plan)
+ * needs without re-parsing: its ids, and its time in epoch milliseconds.
+ */
+public record MappedEvent(String deviceId, String userId, String insertId, long time, byte[] json, int truncatedStrings)
         implements MappingResult, MappingOutcome {
 
     /** The lane key: device_id, else user_id (prefixed so a user id can never collide with a device id). */

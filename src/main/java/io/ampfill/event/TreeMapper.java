@@ -113,7 +113,7 @@ public final class TreeMapper {
         }
         // a string over 1024 characters makes the event longer than that: most events need no walk
         int longStrings = json.length > AmplitudeFields.MAX_STRING_LENGTH ? longStrings(event) : 0;
-        return new MappedEvent(deviceId, userId, insertId, json, longStrings);
+        return new MappedEvent(deviceId, userId, insertId, event.get("time").longValue(), json, longStrings);
     }
 
     /** Copies the fields Amplitude takes into event under their upload names; returns the unknown ones (null if none). */

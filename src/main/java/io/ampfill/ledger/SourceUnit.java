@@ -168,6 +168,11 @@ public final class SourceUnit implements EventOrigin {
         return added - settledCount;
     }
 
+    /** Records read after the watermark that are settled already: a source that resumes at the watermark reads them again. */
+    public synchronized long settledPastWatermark() {
+        return (added - committed) - (added - settledCount);
+    }
+
     /** Completes when every record of the unit was read and settled; completes exceptionally on a fatal stop. */
     public CompletableFuture<SourceUnit> settled() {
         return settled;

@@ -22,6 +22,8 @@ public final class RunReport {
     private final LongAdder files = new LongAdder();
     private final LongAdder filesNotRead = new LongAdder();
     private final Map<String, LongAdder> deadLettered = new ConcurrentHashMap<>();
+    /** By source: a file's name relative to the inbox, or a table's. */
+    private final Map<String, LongAdder> deadLetteredBySource = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
     private volatile long finishedAt;
     private volatile java.util.function.Supplier<Map<String, String>> sourceLines = Map::of;
@@ -83,16 +85,21 @@ public final class RunReport {
         longStrings.add(n);
     }
 
-    /** The reason is grouped by its kind: quoted values and what follows a colon are left out. */
-    public void deadLettered(String reason) {
+    /** A record of {@code source} dead-lettered; the reason is grouped by its kind (see {@link #kindOf}). */
+    public void deadLettered(String source, String reason) {
         deadLettered.computeIfAbsent(kindOf(reason), k -> new LongAdder()).increment();
+        deadLetteredBySource.computeIfAbsent(source, k -> new LongAdder()).increment();
     }
 
     /** A dead letter written, then taken back as the run stopped before its position was saved: the next run writes it. */
-    public void deadLetterWithdrawn(String reason) {
+    public void deadLetterWithdrawn(String source, String reason) {
         LongAdder written = deadLettered.get(kindOf(reason));
         if (written != null) {
             written.decrement();
+        }
+        LongAdder ofSource = deadLetteredBySource.get(source);
+        if (ofSource != null) {
+            ofSource.decrement();
         }
     }
 
@@ -103,6 +110,11 @@ public final class RunReport {
     /** Lines of the report the source adds (a Kafka source: its partitions and the group's lag), read when it is rendered. */
     public void sourceLines(java.util.function.Supplier<Map<String, String>> lines) {
         this.sourceLines = lines;
+    }
+
+    /** The source's own lines of the report (none for files and tables), label to value. */
+    public Map<String, String> sourceLines() {
+        return sourceLines.get();
     }
 
     public void finish() {
@@ -129,6 +141,35 @@ public final class RunReport {
 
     public Map<String, Long> deadLetteredByReason() {
         return sums(deadLettered);
+    }
+
+    /** Dead letters per source file (or table), the sources with none left out. */
+    public Map<String, Long> deadLetteredBySource() {
+        Map<String, Long> bySource = sums(deadLetteredBySource);
+        bySource.values().removeIf(n -> n == 0);
+        return bySource;
+    }
+
+    public long filesCompleted() {
+        return files.sum();
+    }
+
+    /** Events in all requests sent, each resend counted again. */
+    public long eventsSent() {
+        return eventsSent.sum();
+    }
+
+    public long longStrings() {
+        return longStrings.sum();
+    }
+
+    public long retries() {
+        return retriesByCause().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Events delivered per second of the run. */
+    public double eventsPerSecond() {
+        return delivered() / Math.max(elapsed().toNanos() / 1e9, 1e-9);
     }
 
     public Map<String, Long> retriesByCause() {
@@ -194,7 +235,8 @@ public final class RunReport {
         return sums;
     }
 
-    static String kindOf(String reason) {
+    /** The reason's kind: quoted values and what follows a colon are left out. */
+    public static String kindOf(String reason) {
         String kind = reason.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"…\"");
         int colon = kind.indexOf(": ");
         return colon > 0 ? kind.substring(0, colon) : kind;

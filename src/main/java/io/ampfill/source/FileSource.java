@@ -3,11 +3,8 @@ package io.ampfill.source;
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.SourceUnit;
-import org.apache.camel.Exchange;
-import org.apache.camel.component.file.GenericFile;
 
 import java.io.Closeable;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -26,9 +23,6 @@ import java.util.function.ObjLongConsumer;
  * records before it are read past, not sent again.
  */
 public final class FileSource {
-    /** The exchange property that carries the unit from the split to the settle step. */
-    public static final String UNIT = "ampfillUnit";
-
     private final AckLedger ledger;
     private final CheckpointStore checkpoints;
     private final int chunkSize;
@@ -47,14 +41,13 @@ public final class FileSource {
     }
 
     /**
-     * Registers the file and returns its records as a lazy sequence of chunks (closed by the splitter).
+     * Registers the file and returns its unit with its records as a lazy sequence of chunks (closed by the splitter).
      *
+     * @param name        the file's name relative to the inbox (its checkpoint's key)
+     * @param fingerprint tells a different file dropped under the same name, which starts from the beginning
      * @throws FileNotReadException the file cannot be opened (it is told why, and stays in the inbox)
      */
-    public Iterator<List<SourceRecord>> open(Exchange exchange) {
-        GenericFile<?> file = exchange.getIn().getBody(GenericFile.class);
-        Path path = ((File) file.getFile()).toPath();
-        String name = file.getRelativeFilePath();
+    public Chunks open(Path path, String name, String fingerprint) {
         if (earlierRuns == null) {
             earlierRuns = checkpoints.loadAll(checkpointKey(""));
         }
@@ -65,7 +58,6 @@ public final class FileSource {
             notRead.refuse(name, IoErrorText.of(e));
             throw new FileNotReadException(name);
         }
-        String fingerprint = fingerprint(file);
         String key = checkpointKey(name);
         CheckpointStore.Checkpoint saved = earlierRuns.get(key);
         SourceUnit unit;
@@ -81,7 +73,6 @@ public final class FileSource {
             throw e;
         }
         long start = unit.committedOrdinal();
-        exchange.setProperty(UNIT, unit);
         return new Chunks(reader, chunkSize, start, unit, stopping, (e, records) -> notRead.refuse(name, records == 0
                 ? "reading it failed: " + IoErrorText.of(e)
                 : "reading it failed after record " + records + ": " + IoErrorText.of(e)
@@ -93,12 +84,8 @@ public final class FileSource {
         return "file:" + relativeName;
     }
 
-    /** Size and modification time: a different file dropped under the same name starts from the beginning. */
-    static String fingerprint(GenericFile<?> file) {
-        return file.getFileLength() + "@" + file.getLastModified();
-    }
-
-    static final class Chunks implements Iterator<List<SourceRecord>>, Closeable {
+    /** A file's records in chunks, for the route's splitter, and the unit they settle. */
+    public static final class Chunks implements Iterator<List<SourceRecord>>, Closeable {
         /** Input a chunk comes from, at most (a reader may read up to one step further): bounds a chunk's memory. */
         private static final long CHUNK_BYTES = 4L << 20;
         /** Records read at a time while a chunk is filled. */
@@ -126,6 +113,11 @@ public final class FileSource {
             this.unit = unit;
             this.stopping = stopping;
             this.failed = failed;
+        }
+
+        /** The file's unit of the ledger, which its records settle. */
+        public SourceUnit unit() {
+            return unit;
         }
 
         @Override

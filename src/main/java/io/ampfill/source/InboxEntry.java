@@ -13,14 +13,14 @@ import java.nio.file.attribute.BasicFileAttributes;
  * @param problem null when it is a regular file that can be read
  * @param gone    no longer there (problem is null then too): moved or deleted since it was listed
  */
-record InboxEntry(BasicFileAttributes attributes, String problem, boolean gone) {
+public record InboxEntry(BasicFileAttributes attributes, String problem, boolean gone) {
     static final String FOLDER = "it is a folder, not a file (ampfill reads the files of the inbox, not of its folders)";
     static final String NOT_A_FILE = "it is not a regular file but a pipe, a socket or a device";
     static final String NAME_NOT_UTF8 = "its name holds bytes that are not UTF-8 (shown as ?), so Java cannot open it;"
             + " rename it";
     static final String LINK_TO_NOTHING = "it is a link to a file that does not exist";
 
-    static InboxEntry of(Path path, String name) {
+    public static InboxEntry of(Path path, String name) {
         try {
             BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
             if (attributes.isDirectory()) {

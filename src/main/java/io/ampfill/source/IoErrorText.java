@@ -6,12 +6,12 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 
 /** A file error as a user reads it: "permission denied", not "java.nio.file.AccessDeniedException: /data/inbox/x.json". */
-final class IoErrorText {
+public final class IoErrorText {
 
     private IoErrorText() {
     }
 
-    static String of(IOException e) {
+    public static String of(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "it is gone (moved or deleted meanwhile)";
         }

@@ -4,7 +4,6 @@ import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
@@ -22,24 +22,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The library as a Camel application meets it: examples/camel-main-java, a Camel Main application with a Java DSL
  * route to amplitude:batch and one dependency on io.ampfill:ampfill, is built by Maven against the library jar just
- * packaged (installed into a local repository under target/, the other artifacts taken from this build's local
- * repository), then run with java -jar against the emulator.
+ * packaged, then run with java -jar against the emulator. The jar is installed into this build's local repository
+ * under a version of this test run's own, and removed after: the example's build resolves everything else where this
+ * build did (offline when it is), and runs of other checkouts sharing that repository cannot meet it.
  */
 class ExampleAppIT {
     private static final String KEY = "example-key-0123456789";
     private static final Path TARGET = Path.of("target").toAbsolutePath();
-    private static final Path REPO = TARGET.resolve("example-repo");
+    private static final Path REPO = Path.of(System.getProperty("ampfill.it.localRepository",
+            System.getProperty("user.home") + "/.m2/repository"));
+    /** The version the library is installed under for this run. */
+    private static final String VERSION = System.getProperty("ampfill.version").replace("-SNAPSHOT", "")
+            + "-example-it-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis();
     /** What only ampfill's application needs: a user's application must not get it through the dependency. */
     private static final List<String> APP_ONLY = List.of("h2-", "postgresql-", "mariadb-java-client-", "slf4j-simple-",
             "picocli-", "camel-yaml-dsl-", "jackson-dataformat-csv-", "camel-kafka-", "kafka-clients-");
 
     @Test
     void a_camel_main_application_sends_its_events_with_the_library_jar_alone() throws Exception {
-        Path app = build("camel-main-java");
+        Path installed = installLibrary();
+        Path app;
+        try {
+            app = build("camel-main-java");
+        } finally {
+            deleteTree(installed);
+        }
 
         List<String> lib = listing(app.resolve("target/lib"));
-        String version = System.getProperty("ampfill.version");
-        assertThat(lib).contains("ampfill-" + version + ".jar");
+        assertThat(lib).contains("ampfill-" + VERSION + ".jar");
         assertThat(lib).noneMatch(jar -> APP_ONLY.stream().anyMatch(jar::startsWith));
         assertThat(lib).filteredOn(jar -> jar.startsWith("ampfill")).hasSize(1);
 
@@ -61,50 +71,33 @@ class ExampleAppIT {
         }
     }
 
-    /** Copies examples/NAME under target/ and packages it with Maven, ampfill's plain jar installed beforehand. */
+    /** Copies examples/NAME under target/ and packages it with Maven, against ampfill's plain jar as installed. */
     private static Path build(String name) throws IOException, InterruptedException {
-        installLibrary();
         Path app = TARGET.resolve("examples").resolve(name);
         deleteTree(app);
         Files.createDirectories(app.getParent());
         copyTree(Path.of("examples", name).toAbsolutePath(), app);
         List<String> mvn = new ArrayList<>(List.of(System.getProperty("ampfill.it.mvn", "mvn"), "-B", "-q",
-                "-s", settings().toString(), "-Dmaven.repo.local=" + REPO,
-                "-Dampfill.version=" + System.getProperty("ampfill.version"), "package"));
+                "-Dmaven.repo.local=" + REPO, "-Dampfill.version=" + VERSION, "package"));
         if ("[true]".equals(System.getProperty("ampfill.it.offline"))) {
-            // this build is offline: so is the example's, which still reads this build's repository (a file: URL)
-            mvn.addAll(List.of("-o", "-Daether.offline.protocols=file"));
+            mvn.add("-o");
         }
         run(app, mvn, Map.of());
         return app;
     }
 
-    /** The library jar just packaged and its pom, in the example's local repository as mvn install would put them. */
-    private static void installLibrary() throws IOException {
+    /** The library jar just packaged and its pom, under this run's version, as mvn install would put them. */
+    private static Path installLibrary() throws IOException {
         String version = System.getProperty("ampfill.version");
-        Path dir = REPO.resolve("io/ampfill/ampfill").resolve(version);
+        Path dir = REPO.resolve("io/ampfill/ampfill").resolve(VERSION);
         Files.createDirectories(dir);
-        Files.copy(TARGET.resolve("ampfill-" + version + ".jar"), dir.resolve("ampfill-" + version + ".jar"),
+        Files.copy(TARGET.resolve("ampfill-" + version + ".jar"), dir.resolve("ampfill-" + VERSION + ".jar"),
                 StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(Path.of("pom.xml"), dir.resolve("ampfill-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /**
-     * Settings whose repository is this build's local repository, read as a remote one: the example's build finds
-     * what this build has already downloaded, and only what is missing comes from Maven Central.
-     */
-    private static Path settings() throws IOException {
-        String local = new File(System.getProperty("ampfill.it.localRepository",
-                System.getProperty("user.home") + "/.m2/repository")).toURI().toString();
-        String repos = "<id>build</id><url>" + local + "</url><snapshots><enabled>false</enabled></snapshots>";
-        String central = "<id>maven-central</id><url>https://repo.maven.apache.org/maven2</url>";
-        Path settings = TARGET.resolve("example-settings.xml");
-        Files.writeString(settings, "<settings><profiles><profile><id>example</id>"
-                + "<repositories><repository>" + repos + "</repository><repository>" + central + "</repository></repositories>"
-                + "<pluginRepositories><pluginRepository>" + repos + "</pluginRepository><pluginRepository>" + central
-                + "</pluginRepository></pluginRepositories>"
-                + "</profile></profiles><activeProfiles><activeProfile>example</activeProfile></activeProfiles></settings>");
-        return settings;
+        // the project's own version is the pom's first <version>
+        String pom = Files.readString(Path.of("pom.xml"))
+                .replaceFirst("<version>" + Pattern.quote(version) + "</version>", "<version>" + VERSION + "</version>");
+        Files.writeString(dir.resolve("ampfill-" + VERSION + ".pom"), pom);
+        return dir;
     }
 
     /** Runs a command in a folder, its output to a log there; fails with that output unless it exits 0 in time. */

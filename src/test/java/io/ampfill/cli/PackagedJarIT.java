@@ -91,6 +91,25 @@ class PackagedJarIT {
     }
 
     @Test
+    void the_launcher_hands_commands_to_ampfill_and_settings_to_the_jvm() throws Exception {
+        Path inbox = copySamples();
+        List<String> before = listing(inbox);
+        Map<String, String> env = Map.of("AMPFILL_CDS", "off");
+
+        String help = runLauncherSucceeding(env, "--help");
+        String plan = runExpecting(SurveyRun.REJECTS, List.of(Path.of("bin/ampfill").toAbsolutePath().toString(), "plan",
+                "samples/inbox", "-Dbackfill.dead-letter-dir=checks", "-Xmx128m"), Map.of("AMPFILL_CDS", "off",
+                "JAVA_HOME", System.getProperty("java.home")));
+
+        assertThat(help).contains("Usage: ampfill", "validate", "plan", "emulator", "Exit codes:");
+        assertThat(plan).contains("ampfill plan: samples/inbox (4 files)").containsPattern("records +1,002\n")
+                .containsPattern("rejected +2\n").contains("estimated duration");
+        assertThat(Files.readAllLines(work.resolve("checks/validate/01-web-events.ndjson.rejected.ndjson"))).hasSize(2);
+        assertThat(listing(inbox)).isEqualTo(before);
+        assertThat(work.resolve("data")).as("no done folder, state or dead letters of a run").doesNotExist();
+    }
+
+    @Test
     void the_launcher_refuses_its_own_bad_settings_with_exit_2_and_one_line() throws Exception {
         Map<String, String> bad = Map.of("AMPFILL_JAR", "no-such.jar", "JAVA_HOME", work.resolve("no-jdk").toString(),
                 "AMPFILL_CDS", "false");
@@ -199,13 +218,17 @@ class PackagedJarIT {
     }
 
     private String runSucceeding(List<String> command, Map<String, String> environment) throws Exception {
+        return runExpecting(AmpfillApp.OK, command, environment);
+    }
+
+    private String runExpecting(int exitCode, List<String> command, Map<String, String> environment) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process run = builder.start();
         run.getOutputStream().close();
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(run.exitValue()).as(output).isZero();
+        assertThat(run.exitValue()).as(output).isEqualTo(exitCode);
         return output;
     }
 

@@ -10,7 +10,6 @@ import io.ampfill.camel.SettledGate;
 import io.ampfill.ledger.SourceUnit;
 import io.ampfill.ledger.TestTimer;
 import io.ampfill.report.RunReport;
-import io.ampfill.source.FileSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -53,7 +52,7 @@ class DeadLettersAcrossRunsTest {
         final SourceUnit unit;
 
         Run() {
-            deadLetters.onWithdrawn(withdrawn::add);
+            deadLetters.onWithdrawn((source, reason) -> withdrawn.add(reason));
             AckLedger ledger = new AckLedger(deadLetters);
             checkpointer = new Checkpointer(ledger, state.runningBeforeEverySave(deadLetters::flush), Duration.ofHours(1),
                     TestTimer.SHARED);
@@ -302,7 +301,7 @@ class DeadLettersAcrossRunsTest {
     /** The file route's last step over the run's unit, as it completes its file's exchange. */
     private static Exchange throughSettledGate(Run run) throws Exception {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.setProperty(FileSource.UNIT, run.unit);
+        exchange.setProperty(SettledGate.UNIT, run.unit);
         SettledGate gate = new SettledGate(run.checkpointer, new RunReport(), run.deadLetters::flush);
         assertThat(gate.process(exchange, doneSync -> { })).as("settled already: done at once").isTrue();
         return exchange;

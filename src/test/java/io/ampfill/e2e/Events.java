@@ -77,11 +77,16 @@ final class Events {
 
     /** Waits (up to 20 s) until the emulator has ingested exactly n events. */
     static void awaitIngested(AmplitudeEmulator emulator, long n) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        awaitIngested(emulator, n, 20);
+        assertThat(emulator.ingestedCount()).isEqualTo(n);
+    }
+
+    /** Waits, up to {@code seconds}, until the emulator has ingested at least n events. */
+    static void awaitIngested(AmplitudeEmulator emulator, long n, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
         while (emulator.ingestedCount() < n && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(emulator.ingestedCount()).isEqualTo(n);
     }
 
     static List<Integer> seqs(AmplitudeEmulator emulator, String deviceKey) {

@@ -71,6 +71,8 @@ public final class InJvmKafka {
                 .setConfigProp("transaction.state.log.num.partitions", "4")
                 // a group's first member starts at once instead of waiting 3 s for others to join
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                // a test may find a killed consumer in a second or two (Kafka's least is 6 s)
+                .setConfigProp("group.min.session.timeout.ms", "1000")
                 .setConfigProp("auto.create.topics.enable", "false")
                 .build();
         try {
@@ -126,6 +128,9 @@ public final class InJvmKafka {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // a broker in a busy test JVM may take minutes to take a few hundred thousand records
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "300000");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         return new KafkaProducer<>(props);

@@ -3,10 +3,6 @@ package io.ampfill.source;
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.report.RunReport;
-import org.apache.camel.Exchange;
-import org.apache.camel.component.file.FileConsumer;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,12 +22,8 @@ class FileSourceTest {
         AckLedger ledger = new AckLedger();
         FileSource source = new FileSource(ledger, CheckpointStore.NONE, 100, () -> false,
                 new FilesNotRead("inbox", report));
-        try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            Exchange exchange = new DefaultExchange(camel);
-            exchange.getIn().setBody(FileConsumer.asGenericFile(inbox.toString(), inbox.resolve("hour-00.ndjson").toFile(), null, false));
-
-            assertThatThrownBy(() -> source.open(exchange)).isInstanceOf(FileNotReadException.class);
-        }
+        assertThatThrownBy(() -> source.open(inbox.resolve("hour-00.ndjson"), "hour-00.ndjson", "0@0"))
+                .isInstanceOf(FileNotReadException.class);
 
         assertThat(report.filesNotRead()).isEqualTo(1);
         assertThat(ledger.awaitNoneOpen(java.time.Duration.ZERO)).as("no unit left open to wait for").isTrue();

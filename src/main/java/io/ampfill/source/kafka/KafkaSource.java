@@ -3,15 +3,8 @@ package io.ampfill.source.kafka;
 import io.ampfill.delivery.EventOrigin;
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.SourceUnit;
-import io.ampfill.source.FileSource;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.component.kafka.KafkaClientFactory;
-import org.apache.camel.component.kafka.KafkaConfiguration;
-import org.apache.camel.component.kafka.KafkaConstants;
+import io.ampfill.source.SourceRecord;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +24,11 @@ import java.util.function.LongSupplier;
 /**
  * A Kafka topic as ampfill's source (backfill.source=kafka): the kafka route's consumer, one of a group of instances,
  * reads the partitions the group gives it. Each partition is a source unit whose ordinals are its offsets; its offset
- * is committed only up to its settled prefix (see {@link PartitionOwner}). This bean is camel-kafka's client factory
- * (the route's {@code kafkaClientFactory}), so that the consumer it polls with is a {@link SettlingConsumer}, and the
- * route's first step ({@link #read}).
+ * is committed only up to its settled prefix (see {@link PartitionOwner}). The route's consumer polls with the
+ * {@link SettlingConsumer} this source makes ({@link #consumer}), and each record it reads is one of its partition's
+ * unit ({@link #read}); the Camel side of both is io.ampfill.camel.KafkaRouteSource.
  */
-public final class KafkaSource implements KafkaClientFactory {
+public final class KafkaSource {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
 
     /** The delivery lanes, as far as a source that gives a partition away needs them. */
@@ -79,42 +72,27 @@ public final class KafkaSource implements KafkaClientFactory {
         this.caughtUp = caughtUp;
     }
 
-    // ---- camel-kafka's client factory ----
-
-    @Override
-    public Producer getProducer(Properties kafkaProps) {
-        return new KafkaProducer<>(kafkaProps);
-    }
-
-    @Override
-    public Consumer getConsumer(Properties kafkaProps) {
+    /** The consumer the route polls with: it commits each partition's settled prefix, on the polling thread. */
+    public Consumer<Object, Object> consumer(Properties kafkaProps) {
         return new SettlingConsumer(kafkaProps, this);
     }
 
-    @Override
-    public String getBrokers(KafkaConfiguration configuration) {
-        return configuration.getBrokers();
-    }
-
-    // ---- the route's step ----
-
     /**
-     * The record of the exchange as a source record of its partition's unit (body: a list of one record; property
-     * {@link FileSource#UNIT}: the unit), for the event intake. Its offset is its ordinal; offsets skipped count as settled.
+     * A record read, as a source record of its partition's unit (its offset is its ordinal; offsets skipped count as
+     * settled), for the event intake.
      */
-    public void read(Exchange exchange) {
-        Message message = exchange.getMessage();
-        String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
-        int partition = message.getHeader(KafkaConstants.PARTITION, Integer.class);
-        long offset = message.getHeader(KafkaConstants.OFFSET, Long.class);
+    public Read read(String topic, int partition, long offset, byte[] value) {
         SourceUnit unit = units.get(new TopicPartition(topic, partition));
         if (unit == null) {
             throw new IllegalStateException("a record of " + topic + "-" + partition + " (offset " + offset
                     + ") came while the partition is not assigned to this instance");
         }
         unit.skipTo(offset);
-        message.setBody(List.of(KafkaRecordValue.of(offset, message.getBody(byte[].class))));
-        exchange.setProperty(FileSource.UNIT, unit);
+        return new Read(unit, List.of(KafkaRecordValue.of(offset, value)));
+    }
+
+    /** A record as the intake takes it (a list of one), and the unit it settles. */
+    public record Read(SourceUnit unit, List<SourceRecord> records) {
     }
 
     // ---- for the partition owners ----
@@ -132,14 +110,21 @@ public final class KafkaSource implements KafkaClientFactory {
         units.remove(tp, unit);
         ledger.close(unit);
         long dropped = lanes.droppedOf(unit);
+        long again = unit.settledPastWatermark();
         withdrawnEvents.addAndGet(dropped);
         if (!stopping.getAsBoolean()) {
             movedAway.incrementAndGet();
             rebalanceNanos.accumulateAndGet(tookNanos, Math::max);
-            LOG.info("{} {} at offset {}: {} events read but not sent are left to its next owner ({} ms)", tp,
-                    orderly ? "moved to another instance" : "was lost to the group", unit.committedOrdinal(), dropped,
+            LOG.info("{} {} at offset {}: {} events read but not sent are left to its next owner, and {} settled after that"
+                            + " offset are read again by it ({} ms)", tp,
+                    orderly ? "moved to another instance" : "was lost to the group", unit.committedOrdinal(), dropped, again,
                     tookNanos / 1_000_000);
         }
+    }
+
+    /** The unit of a partition assigned here now, or null. */
+    SourceUnit unitOf(TopicPartition tp) {
+        return units.get(tp);
     }
 
     void withdraw(SourceUnit unit) {

@@ -6,6 +6,8 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,13 +45,14 @@ final class PartitionOwner {
     private boolean assigned;
     private boolean lastPollEmpty;
 
-    /** A partition owned now: its unit, and the offset last committed for it (-1: none by this owner). */
+    /** A partition owned now: its unit, and the offset last committed for it (where it was read from, at first). */
     private static final class Owned {
         final SourceUnit unit;
-        long committed = -1;
+        long committed;
 
-        Owned(SourceUnit unit) {
+        Owned(SourceUnit unit, long committed) {
             this.unit = unit;
+            this.committed = committed;
         }
     }
 
@@ -102,7 +105,7 @@ final class PartitionOwner {
         for (TopicPartition tp : partitions) {
             long position = consumer.position(tp); // the committed offset, else the earliest (auto.offset.reset)
             SourceUnit unit = source.opened(tp, position);
-            owned.put(tp, new Owned(unit));
+            owned.put(tp, new Owned(unit, position));
             LOG.info("reading {} from offset {}", tp, position);
         }
     }
@@ -188,7 +191,7 @@ final class PartitionOwner {
             source.beforeCommit(); // the dead letters of what is committed are on disk first
             try {
                 if (sync) {
-                    consumer.commitSync(offsets);
+                    commitSync(offsets);
                 } else {
                     consumer.commitAsync(offsets, (done, failed) -> {
                         if (failed != null) {
@@ -204,9 +207,26 @@ final class PartitionOwner {
         offsets.forEach((tp, offset) -> units.get(tp).committed = offset.offset());
     }
 
+    /**
+     * camel-kafka wakes the consumer up when a stop has waited for it longer than its shutdown timeout; the wake-up
+     * interrupts the next blocking call once: this last commit is tried again rather than lost.
+     */
+    private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            consumer.commitSync(offsets);
+        } catch (WakeupException stopping) {
+            consumer.commitSync(offsets);
+        }
+    }
+
     /** Not committed this time: the next commit tries again (a crash meanwhile resends from the older offset). */
     private void commitFailed(Set<TopicPartition> partitions, Exception failed) {
-        LOG.warn("could not commit the offsets of {} ({}); the next commit tries again", partitions, failed.getMessage());
+        if (failed instanceof RebalanceInProgressException) {
+            // the group is moving partitions: the callbacks commit what moves, the next commit the rest
+            LOG.debug("offsets of {} not committed during a rebalance", partitions);
+        } else {
+            LOG.warn("could not commit the offsets of {} ({}); the next commit tries again", partitions, failed.getMessage());
+        }
         for (TopicPartition tp : partitions) {
             Owned o = owned.get(tp);
             if (o != null) {

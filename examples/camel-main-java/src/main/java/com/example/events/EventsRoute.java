@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes {@code events.count} events, spread over {@code events.devices} devices, and sends each to Amplitude. The
- * timer waits for each exchange, and amplitude:batch completes an exchange only once Amplitude has acknowledged its
- * event: a real source (a broker's queue, a Kafka topic) acknowledges its message at that point.
+ * timer does not wait for an exchange before it fires again, so many are in flight and share requests; amplitude:batch
+ * completes each only once Amplitude has acknowledged its event: a real source (a broker's queue, a Kafka topic)
+ * acknowledges its message at that point.
  */
 public class EventsRoute extends RouteBuilder {
     private final AtomicLong made = new AtomicLong();

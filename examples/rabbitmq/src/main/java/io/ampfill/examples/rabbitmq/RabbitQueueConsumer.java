@@ -62,22 +62,23 @@ final class RabbitQueueConsumer extends DefaultConsumer implements Suspendable {
         consumerTag = queue.channel().basicConsume(endpoint.queue(), false, new Deliveries());
     }
 
-    private synchronized void stopTaking() throws IOException {
+    /** @return whether it was taking until now */
+    private synchronized boolean stopTaking() throws IOException {
         String tag = consumerTag;
         consumerTag = null;
         if (tag != null && queue != null) {
             queue.channel().basicCancel(tag);
         }
+        return tag != null;
     }
 
     private void settle(com.rabbitmq.client.Channel channel, Exchange exchange, long deliveryTag) {
         try {
             if (exchange.getException() == null) {
                 channel.basicAck(deliveryTag, false);
-            } else {
-                LOG.warn("{}: an exchange failed and its message stays in the queue; taking no more messages: {}",
-                        endpoint.queue(), exchange.getException().getMessage());
-                stopTaking();
+            } else if (stopTaking()) {
+                LOG.warn("{}: taking no more messages: an exchange failed, and its message stays in the queue with every"
+                        + " other not acknowledged: {}", endpoint.queue(), exchange.getException().getMessage());
             }
         } catch (IOException | AlreadyClosedException e) {
             // the channel went away: the broker delivers the message again, and its events are sent again (deduplicated)

@@ -1,5 +1,7 @@
-package io.ampfill.source;
+package io.ampfill.camel;
 
+import io.ampfill.source.InboxEntry;
+import io.ampfill.source.FilesNotRead;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.LoggingLevel;

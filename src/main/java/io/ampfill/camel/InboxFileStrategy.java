@@ -1,5 +1,7 @@
-package io.ampfill.source;
+package io.ampfill.camel;
 
+import io.ampfill.source.DoneFolder;
+import io.ampfill.source.IoErrorText;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileEndpoint;

@@ -1,5 +1,6 @@
-package io.ampfill.source;
+package io.ampfill.camel;
 
+import io.ampfill.source.FilesNotRead;
 import io.ampfill.report.RunReport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
