@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class AmpfillApp {
     /** The route files packed in the jar; a file of the same name in ./routes replaces one, others are added. */
     static final List<String> PACKED_ROUTES = List.of("file-source.camel.yaml", "jdbc-source.camel.yaml",
-            "kafka-source.camel.yaml");
+            "kafka-source.camel.yaml", "amplitude-sink.camel.yaml", "kafka-sink.camel.yaml");
 
     /** application.properties in the working folder, else the packed one; the environment and -D override both. */
     static final String SETTINGS_LOCATION = "file:application.properties;optional=true,classpath:ampfill/application.properties;optional=true";
@@ -72,6 +72,7 @@ public final class AmpfillApp {
             @Override
             public void afterConfigure(BaseMainSupport configured) {
                 run.awaitStateStore();
+                KafkaTopicCheck.ifPublishing(configured.getCamelContext());
             }
         });
         try {
@@ -99,7 +100,8 @@ public final class AmpfillApp {
         }
         RunReport report = run.report();
         report.finish();
-        String mode = run.target().dryRun() ? "dry run against the built-in emulator" : "sent to " + run.target().endpoint();
+        String mode = run.target().dryRun() ? "dry run against the built-in emulator"
+                : (report.isPublishing() ? "published to " : "sent to ") + run.target().endpoint();
         out.print(report.render(mode));
         out.flush();
         String fatal = run.runControl().fatalMessage();
@@ -162,11 +164,13 @@ public final class AmpfillApp {
         return lastReport;
     }
 
-    /** The chosen source's route, and any extra route of the user's. */
-    static String routesIncludePattern(Path userRoutes, String source) {
+    /** The chosen source's and sink's routes, and any extra route of the user's. */
+    static String routesIncludePattern(Path userRoutes, String source, String sink) {
         List<String> patterns = new ArrayList<>();
-        String name = source + "-source.camel.yaml";
-        patterns.add(Files.isRegularFile(userRoutes.resolve(name)) ? "file:" + userRoutes.resolve(name) : "classpath:ampfill/routes/" + name);
+        for (String name : List.of(source + "-source.camel.yaml", sink + "-sink.camel.yaml")) {
+            patterns.add(Files.isRegularFile(userRoutes.resolve(name)) ? "file:" + userRoutes.resolve(name)
+                    : "classpath:ampfill/routes/" + name);
+        }
         if (Files.isDirectory(userRoutes)) {
             try (var files = Files.list(userRoutes)) {
                 files.map(p -> p.getFileName().toString())

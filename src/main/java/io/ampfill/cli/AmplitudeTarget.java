@@ -10,9 +10,17 @@ record AmplitudeTarget(boolean dryRun, String endpoint, String apiKey) {
     /** Sent to the emulator in a dry run; never a real key. */
     static final String DRY_RUN_KEY = "dry-run-no-key";
 
-    /** A dry run is a run with no amplitude.api-key. */
+    /**
+     * A dry run is a run with no amplitude.api-key that sends to Amplitude; publishing to Kafka is never one: it sends
+     * nothing to Amplitude, and what it publishes is real.
+     */
     static boolean dryRun(Settings settings) {
-        return settings.optional("amplitude.api-key").isEmpty();
+        return settings.optional("amplitude.api-key").isEmpty() && !publishing(settings);
+    }
+
+    /** backfill.sink=kafka: the events go to a Kafka topic, not to Amplitude. */
+    static boolean publishing(Settings settings) {
+        return settings.string("backfill.sink").equals("kafka");
     }
 
     /** Never the key itself: a record's toString would print it. */

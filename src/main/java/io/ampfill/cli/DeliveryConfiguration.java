@@ -21,6 +21,9 @@ public final class DeliveryConfiguration extends ContextAwareConfiguration {
      */
     @BindToRegistry("amplitude")
     public AmplitudeComponent amplitude(Settings settings, AmplitudeTarget target, RunControl control, InboxScan inbox) {
+        if (AmplitudeTarget.publishing(settings)) {
+            return null; // not bound: the events go to Kafka (KafkaConfiguration's kafkaSink)
+        }
         Path spillDir = Path.of(settings.string("backfill.spill-dir")).toAbsolutePath();
         try {
             DeviceLanes.deleteSpillLeftovers(spillDir);

@@ -2,6 +2,7 @@ package io.ampfill.cli;
 
 import io.ampfill.camel.AmplitudeEndpoint;
 import io.ampfill.camel.KafkaRouteSource;
+import io.ampfill.camel.KafkaSink;
 import io.ampfill.deadletter.DeadLetterStore;
 import io.ampfill.delivery.EventOrigin;
 import io.ampfill.ledger.AckLedger;
@@ -30,6 +31,16 @@ public final class KafkaConfiguration extends ContextAwareConfiguration {
                 new AmplitudeLanes(getCamelContext()), deadLetters::flush, control::isStopping, control::sourceCaughtUp);
         report.sourceLines(kafka::reportLines);
         return new KafkaRouteSource(kafka);
+    }
+
+    /** The sink kafka-sink.camel.yaml settles each chunk with, once Kafka acknowledged it; null unless publishing. */
+    @BindToRegistry
+    public KafkaSink kafkaSink(Settings settings, RunReport report) {
+        if (!AmplitudeTarget.publishing(settings)) {
+            return null;
+        }
+        report.publishing();
+        return new KafkaSink(report);
     }
 
     /** The lanes of the amplitude endpoints the routes send to, for a source that gives its records away. */

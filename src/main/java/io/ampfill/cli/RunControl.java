@@ -82,11 +82,25 @@ public final class RunControl implements DeliveryListener {
         if (cause instanceof io.ampfill.camel.SettledGate.ReadStoppedException) {
             return; // stopping mid-file is not a failure: the next run resumes from the checkpoint
         }
-        if (fatal == null) {
+        Throwable kafka = kafkaCause(cause);
+        if (fatal == null && kafka != null) {
+            // from the Kafka sink: a record Kafka did not acknowledge within its timeouts; its chunk is not settled
+            fatal("cannot publish to Kafka: " + kafka.getMessage());
+        } else if (fatal == null) {
             String file = exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
             fatal("cannot read " + (file == null ? "the source" : file) + ": "
                     + (cause == null ? "unknown error" : cause.getMessage()));
         }
+    }
+
+    /** The Kafka client's own exception, where the producer wrapped it (a future's ExecutionException). */
+    private static Throwable kafkaCause(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.KafkaException) {
+                return t;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * What each setting of application.properties may be, checked before anything starts: a value that would hang the
@@ -35,6 +36,10 @@ final class SettingRules {
 
     record Rule(String setting, Check check) {
     }
+
+    /** The names Kafka accepts for a topic. */
+    private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Pattern HOST_PORT = Pattern.compile("[^\\s:,/]+:\\d{1,5}|\\[[0-9a-fA-F:.]+]:\\d{1,5}");
 
     private static final Check ANY = value -> null;
     /** Checked where the database source reads its settings (JdbcSourceSettings, UsersSettings), when it is chosen. */
@@ -65,6 +70,8 @@ final class SettingRules {
             new Rule("amplitude.response-timeout", duration(Duration.ofMillis(1), "0 would wait forever")),
             new Rule("backfill.source", value -> value.equals("file") || value.equals("jdbc") || value.equals("kafka")
                     ? null : "must be file, jdbc or kafka, got " + quoted(value)),
+            new Rule("backfill.sink", value -> value.equals("amplitude") || value.equals("kafka")
+                    ? null : "must be amplitude or kafka, got " + quoted(value)),
             new Rule("backfill.inbox", FOLDER),
             new Rule("backfill.dead-letter-dir", FOLDER),
             new Rule("backfill.done-dir", FOLDER),
@@ -101,8 +108,9 @@ final class SettingRules {
             new Rule("backfill.users.created-column", BY_DATABASE_SOURCE),
             new Rule("backfill.users.properties-columns", BY_DATABASE_SOURCE),
             new Rule("backfill.users.event-type", BY_DATABASE_SOURCE),
-            new Rule("backfill.kafka.bootstrap-servers", ANY),
-            new Rule("backfill.kafka.topic", ANY),
+            new Rule("backfill.kafka.bootstrap-servers", emptyOr(SettingRules::hostPorts)),
+            new Rule("backfill.kafka.topic", emptyOr(value -> KAFKA_TOPIC.matcher(value).matches() && !value.equals(".")
+                    && !value.equals("..") ? null : "must be a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -), got " + quoted(value))),
             new Rule("backfill.kafka.group-id", value -> value.isBlank() ? "is empty; the instances of one backfill share a group id" : null),
             new Rule("backfill.kafka.revoke-timeout", duration(Duration.ZERO, null)));
 
@@ -133,6 +141,10 @@ final class SettingRules {
         if (maxBackoff.compareTo(base) < 0) {
             throw new Settings.BadSettingException("amplitude.retry.max-backoff", "must be at least amplitude.retry.base ("
                     + DurationText.format(base) + "), got " + quoted(settings.optional("amplitude.retry.max-backoff")));
+        }
+        if (settings.string("backfill.source").equals("kafka") && settings.string("backfill.sink").equals("kafka")) {
+            throw new Settings.BadSettingException("backfill.sink", "kafka publishes what the file or jdbc source reads; with"
+                    + " backfill.source=kafka the events are in a topic already: leave backfill.sink at amplitude");
         }
         String apiKey = settings.optional("amplitude.api-key");
         long envelope = requestEnvelopeBytes(apiKey.isEmpty() ? AmplitudeTarget.DRY_RUN_KEY : apiKey,
@@ -169,6 +181,16 @@ final class SettingRules {
         } catch (URISyntaxException e) {
             return problem;
         }
+    }
+
+    /** Kafka's bootstrap.servers: host:port, comma-separated. */
+    private static String hostPorts(String value) {
+        for (String server : value.split(",", -1)) {
+            if (!HOST_PORT.matcher(server.trim()).matches()) {
+                return "must be host:port, comma-separated, such as localhost:9092, got " + quoted(value);
+            }
+        }
+        return null;
     }
 
     private static Check wholeNumber(long min, long max, String why) {

@@ -26,8 +26,9 @@ public final class SettingsConfiguration extends ContextAwareConfiguration {
         SettingRules.check(settings);
         FolderSettings.check(settings);
         getCamelContext().getExecutorServiceManager().setThreadPoolFactory(new OutOfMemoryExit.ThreadPools());
-        // only the chosen source's route is loaded: the other one's beans are never made
-        main.setRoutesIncludePattern(AmpfillApp.routesIncludePattern(Path.of("routes"), settings.string("backfill.source")));
+        // only the chosen source's and sink's routes are loaded: the other ones' beans are never made
+        main.setRoutesIncludePattern(AmpfillApp.routesIncludePattern(Path.of("routes"), settings.string("backfill.source"),
+                AmplitudeTarget.publishing(settings) ? "kafka" : "amplitude"));
         properties.addOverrideProperty("backfill.dry-run", String.valueOf(AmplitudeTarget.dryRun(settings)));
         Duration pollDelay = settings.duration("backfill.poll-delay"); // read before it is overridden in milliseconds
         properties.addOverrideProperty("backfill.poll-delay", String.valueOf(pollDelay.toMillis()));

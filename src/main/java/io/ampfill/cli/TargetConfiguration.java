@@ -19,7 +19,11 @@ public final class TargetConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public AmplitudeTarget amplitudeTarget(Settings settings) {
         AmplitudeTarget target;
-        if (AmplitudeTarget.dryRun(settings)) {
+        if (AmplitudeTarget.publishing(settings)) {
+            target = new AmplitudeTarget(false, "Kafka topic " + settings.string("backfill.kafka.topic") + " at "
+                    + settings.string("backfill.kafka.bootstrap-servers"), "");
+            LOG.info("publishing to {}", target.endpoint());
+        } else if (AmplitudeTarget.dryRun(settings)) {
             AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings().keepEvents(false));
             run.closeAfterStop(emulator);
             target = new AmplitudeTarget(true, emulator.batchUrl(), AmplitudeTarget.DRY_RUN_KEY);

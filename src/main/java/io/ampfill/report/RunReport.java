@@ -12,6 +12,9 @@ public final class RunReport {
     private final long startedAt = System.nanoTime();
     private final LongAdder recordsRead = new LongAdder();
     private final LongAdder delivered = new LongAdder();
+    private final LongAdder published = new LongAdder();
+    /** The run's sink is a Kafka topic (backfill.sink=kafka): it reports events published, not delivered. */
+    private volatile boolean publishing;
     private final LongAdder requests = new LongAdder();
     private final LongAdder eventsSent = new LongAdder();
     private final LongAdder longStrings = new LongAdder();
@@ -44,6 +47,24 @@ public final class RunReport {
 
     public void delivered(int n) {
         delivered.add(n);
+    }
+
+    /** This run publishes to a Kafka topic instead of delivering to Amplitude. */
+    public void publishing() {
+        publishing = true;
+    }
+
+    public boolean isPublishing() {
+        return publishing;
+    }
+
+    /** Events Kafka acknowledged. */
+    public void published(int n) {
+        published.add(n);
+    }
+
+    public long published() {
+        return published.sum();
     }
 
     public void requestSent(int events) {
@@ -172,13 +193,27 @@ public final class RunReport {
         }
         sourceLines.get().forEach((label, value) -> line(out, label, value));
         line(out, "records read", String.valueOf(recordsRead()));
-        line(out, "events delivered", String.valueOf(delivered()));
+        long arrived = publishing ? published() : delivered();
+        line(out, publishing ? "events published" : "events delivered", String.valueOf(arrived));
         line(out, "dead-lettered", String.valueOf(deadLettered()));
         deadLetteredByReason().forEach((reason, n) -> {
             if (n > 0) {
                 line(out, "  " + reason, String.valueOf(n));
             }
         });
+        if (!publishing) {
+            renderDelivery(out);
+        }
+        if (longStrings.sum() > 0) {
+            line(out, "strings over 1024 chars", longStrings.sum() + " (Amplitude cuts them to 1024)");
+        }
+        line(out, "elapsed", String.format(Locale.ROOT, "%.1f s", seconds));
+        line(out, "events/s", String.format(Locale.ROOT, "%.0f", arrived / seconds));
+        return out.toString();
+    }
+
+    /** Amplitude's requests, retries and what waited on disk: none of it happens when publishing to Kafka. */
+    private void renderDelivery(StringBuilder out) {
         long sent = eventsSent.sum();
         line(out, "requests", requests() + (requests() > 0
                 ? String.format(Locale.ROOT, " (%.1f events per request)", (double) sent / requests()) : ""));
@@ -188,12 +223,6 @@ public final class RunReport {
         if (waitedOnDisk.sum() > 0) {
             line(out, "waited on disk", waitedOnDisk.sum() + " events of devices that could not send as fast as read");
         }
-        if (longStrings.sum() > 0) {
-            line(out, "strings over 1024 chars", longStrings.sum() + " (Amplitude cuts them to 1024)");
-        }
-        line(out, "elapsed", String.format(Locale.ROOT, "%.1f s", seconds));
-        line(out, "events/s", String.format(Locale.ROOT, "%.0f", delivered() / seconds));
-        return out.toString();
     }
 
     private static void line(StringBuilder out, String label, String value) {

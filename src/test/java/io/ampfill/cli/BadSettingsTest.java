@@ -98,6 +98,8 @@ class BadSettingsTest {
                 arguments("backfill.source", "", "must be file, jdbc or kafka"),
                 arguments("backfill.kafka.group-id", " ", "is empty; the instances of one backfill share a group id"),
                 arguments("backfill.kafka.revoke-timeout", "soon", "must be a duration"),
+                arguments("backfill.sink", "kafka-topic", "must be amplitude or kafka"),
+                arguments("backfill.sink", "", "must be amplitude or kafka"),
                 arguments("backfill.inbox", "", "is empty; it names a folder"),
                 arguments("backfill.dead-letter-dir", "", "is empty; it names a folder"),
                 arguments("backfill.done-dir", "", "is empty; it names a folder"),
@@ -125,6 +127,10 @@ class BadSettingsTest {
                 arguments("backfill.shutdown-timeout", "0s", "must be at least 1s"),
                 arguments("backfill.shutdown-timeout", "500ms", "must be at least 1s"),
                 arguments("backfill.shutdown-timeout", "30", "must be a duration with a unit"),
+                arguments("backfill.kafka.bootstrap-servers", "localhost", "must be host:port, comma-separated"),
+                arguments("backfill.kafka.bootstrap-servers", "a:9092,,b:9092", "must be host:port, comma-separated"),
+                arguments("backfill.kafka.topic", "amplitude events", "must be a Kafka topic name"),
+                arguments("backfill.kafka.topic", "..", "must be a Kafka topic name"),
                 arguments("camel.component.http.connections-per-route", "many", "must be a whole number"));
     }
 

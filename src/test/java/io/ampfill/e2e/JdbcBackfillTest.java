@@ -324,7 +324,7 @@ class JdbcBackfillTest {
         }
     }
 
-    private static boolean reachable(Database db) {
+    static boolean reachable(Database db) {
         try (Connection ignored = DriverManager.getConnection(db.url(), db.user(), "")) {
             return true;
         } catch (SQLException e) {

@@ -106,6 +106,20 @@ public final class InJvmKafka {
     public void createTopic(String topic, int partitions) throws Exception {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // the controller has it now; the broker, which clients ask, may learn of it a moment later
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try {
+                    admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS);
+                    return;
+                } catch (java.util.concurrent.ExecutionException notYet) {
+                    if (!(notYet.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                            || System.nanoTime() > deadline) {
+                        throw notYet;
+                    }
+                    Thread.sleep(20);
+                }
+            }
         }
     }
 
