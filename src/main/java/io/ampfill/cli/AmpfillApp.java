@@ -4,6 +4,7 @@ import io.ampfill.report.RunReport;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -50,6 +51,13 @@ public final class AmpfillApp {
         this.configuration = configuration;
         main.configure().addConfiguration(configuration);
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport configuring) {
+                // the management port's Camel settings, before Camel Main reads its own
+                PropertiesComponent properties = configuring.getCamelContext().getPropertiesComponent();
+                Watching.camelManagement(new Settings(properties)::optional).forEach(properties::addOverrideProperty);
+            }
+
             @Override
             public void afterConfigure(BaseMainSupport configured) {
                 configuration.awaitStateStore();

@@ -137,6 +137,15 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         CheckpointStore store = (dryRun ? CheckpointStore.NONE : openStore(settings, inboxFiles))
                 .runningBeforeEverySave(deadLetters::flush);
         checkpointer = new Checkpointer(ledger, store, settings.duration("backfill.checkpoint-interval"));
+        if (inboxFiles != null) {
+            knownInput(Path.of(inbox), inboxFiles);
+        }
+        Watching watching = new Watching(context, report);
+        String statePassword = settings.optional("backfill.state.password");
+        watching.serveManagement(settings, runControl::fatalMessage, () -> {
+            String failure = checkpointer.saveFailure();
+            return failure == null ? null : SecretText.mask(failure, statePassword);
+        });
         if (source.equals("jdbc")) {
             jdbcSource = openJdbcSource(properties, ledger, store);
         }
@@ -150,9 +159,12 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                    watching.startProgress(settings);
+                } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     runControl.stopping();
                 } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                    watching.stopProgress();
                     // inside the shutdown hook on SIGTERM: the JVM may halt as soon as this returns (the amplitude
                     // endpoint has stopped delivery already, as Camel stopped it)
                     checkpointer.close();
@@ -177,7 +189,7 @@ public final class AmpfillConfiguration implements CamelConfiguration {
         context.getRegistry().bind("inboxFiles", new InboxFileStrategy(readLock,
                 new DoneFolder(Path.of(settings.string("backfill.done-dir")).toAbsolutePath())));
         context.getRegistry().bind("fileSource", new FileSource(ledger, store, settings.integer("backfill.chunk-size"),
-                runControl::isStopping, notRead));
+                runControl::isStopping, notRead, report));
         context.getRegistry().bind("eventIntake", new EventIntake(new RecordMapper(mapping), deadLetters, report));
         if (jdbcSource != null) {
             context.getRegistry().bind("jdbcSource", jdbcSource);
@@ -198,6 +210,20 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             DeviceLanes.deleteSpillLeftovers(dir);
         } catch (java.io.IOException e) {
             throw new Settings.BadSettingException("backfill.spill-dir", "cannot empty " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** The sizes of the input files in the inbox at the start: what progress knows of the total. */
+    private void knownInput(Path inbox, Set<String> names) {
+        for (String name : names) {
+            Path file = inbox.resolve(name);
+            if (RecordReaders.supports(name) && java.nio.file.Files.isRegularFile(file)) {
+                try {
+                    report.inputFile(name, java.nio.file.Files.size(file));
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // gone or unreadable: the run names it when it comes to it
+                }
+            }
         }
     }
 

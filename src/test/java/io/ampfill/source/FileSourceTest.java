@@ -25,7 +25,7 @@ class FileSourceTest {
         RunReport report = new RunReport();
         AckLedger ledger = new AckLedger();
         FileSource source = new FileSource(ledger, CheckpointStore.NONE, 100, () -> false,
-                new FilesNotRead("inbox", report));
+                new FilesNotRead("inbox", report), report);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exchange exchange = new DefaultExchange(camel);
             exchange.getIn().setBody(FileConsumer.asGenericFile(inbox.toString(), inbox.resolve("hour-00.ndjson").toFile(), null, false));

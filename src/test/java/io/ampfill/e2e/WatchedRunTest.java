@@ -1,0 +1,146 @@
+package io.ampfill.e2e;
+
+import io.ampfill.emulator.AmplitudeEmulator;
+import io.ampfill.emulator.EmulatorSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A run watched as an operator watches a service: Prometheus metrics and health on the management port, scraped over
+ * HTTP while the real routes send to the emulator.
+ */
+class WatchedRunTest {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String KEY = "test-key-0123456789";
+
+    @TempDir
+    Path work;
+
+    @Test
+    void metrics_scraped_during_a_run_grow_and_agree_with_the_final_report() throws Exception {
+        int devices = 10;
+        int perDevice = 900;
+        try (AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings().deviceEps(300))) {
+            Backfill backfill = new Backfill(work, emulator);
+            int port = freePort();
+            backfill.set("backfill.run-once", "false").set("backfill.management-port", String.valueOf(port));
+            backfill.drop("events.ndjson", String.join("", Events.timeOrderedFiles(devices, perDevice, 1)) + "{not json\n");
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
+
+            // at 300 events/s per device the run takes 3 s: the first scrape that shows deliveries comes before the end
+            String during = awaitMetric(port, "ampfill_events_delivered_total", v -> v > 0);
+            double deliveredDuring = value(during, "ampfill_events_delivered_total");
+            assertThat(deliveredDuring).isLessThan(devices * perDevice);
+            assertThat(status(port, "/observe/health/ready")).isEqualTo(200);
+
+            Events.awaitIngested(emulator, (long) devices * perDevice);
+            String after = awaitMetric(port, "ampfill_events_in_flight", v -> v == 0);
+            backfill.stop();
+            assertThat(run.get(30, TimeUnit.SECONDS)).as(backfill.err).isZero();
+
+            Events.assertDeliveredInOrder(emulator, devices, perDevice);
+            assertThat(value(after, "ampfill_events_delivered_total")).isEqualTo(devices * perDevice)
+                    .isEqualTo(backfill.report.delivered());
+            assertThat(value(after, "ampfill_events_read_total")).isEqualTo(devices * perDevice + 1)
+                    .isEqualTo(backfill.report.recordsRead());
+            assertThat(value(after, "ampfill_events_dead_lettered_total{reason=\"not valid JSON\"}")).isEqualTo(1);
+            double requests = value(after, "ampfill_requests_total{answer=\"2xx\"}");
+            assertThat(requests).isEqualTo(backfill.report.requests());
+            assertThat(value(after, "ampfill_request_latency_seconds_count")).isEqualTo(requests);
+            assertThat(after).contains("ampfill_request_latency_seconds_bucket{le=\"0.1\"}", "ampfill_devices_paused 0",
+                    "ampfill_events_spilled_total 0");
+            assertThat(after).doesNotContain(KEY);
+        }
+    }
+
+    @Test
+    void health_goes_not_ready_when_amplitude_refuses_the_api_key() throws Exception {
+        try (AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings().expectedApiKey("another-key-9876543210"))) {
+            Backfill backfill = new Backfill(work, emulator);
+            int port = freePort();
+            backfill.set("backfill.run-once", "false").set("backfill.management-port", String.valueOf(port));
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(backfill::run);
+            awaitStatus(port, "/observe/health/ready", 200);
+            assertThat(status(port, "/observe/health")).isEqualTo(200);
+
+            List<String> answers = new ArrayList<>();
+            backfill.drop("events.ndjson", Events.ndjsonLine(0, 0));
+            String notReady = null;
+            while (notReady == null && !run.isDone()) {
+                HttpResponse<String> ready = get(port, "/observe/health/ready");
+                if (ready != null && ready.statusCode() == 503) {
+                    notReady = ready.body();
+                }
+            }
+            assertThat(notReady).as("a 503 from /observe/health/ready before the run ended; run ended with %s", backfill.err)
+                    .contains("DOWN", "Amplitude refused the API key").doesNotContain(KEY);
+            assertThat(run.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static HttpResponse<String> get(int port, String path) throws InterruptedException {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException notYetListening) {
+            return null;
+        }
+    }
+
+    static int status(int port, String path) throws InterruptedException {
+        HttpResponse<String> answer = get(port, path);
+        return answer == null ? -1 : answer.statusCode();
+    }
+
+    static void awaitStatus(int port, String path, int status) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (status(port, path) != status) {
+            assertThat(System.nanoTime()).as("waiting for %s to answer %d", path, status).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** Scrapes /observe/metrics until the metric (a name, with its labels) has a value that passes; returns that scrape. */
+    static String awaitMetric(int port, String metric, java.util.function.DoublePredicate passes) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            HttpResponse<String> scrape = get(port, "/observe/metrics");
+            if (scrape != null && scrape.statusCode() == 200 && scrape.body().contains(metric + " ")
+                    && passes.test(value(scrape.body(), metric))) {
+                return scrape.body();
+            }
+            assertThat(System.nanoTime()).as("waiting for %s", metric).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** The value of a metric line of a Prometheus scrape: the name with its labels, exactly as written. */
+    static double value(String scrape, String metric) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + " (\\S+)").matcher(scrape);
+        assertThat(m.find()).as("%s in the scrape:%n%s", metric, scrape).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}
