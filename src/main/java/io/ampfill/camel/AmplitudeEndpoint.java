@@ -8,6 +8,7 @@ import io.ampfill.camel.producer.support.LoggedDelivery;
 import io.ampfill.delivery.DeliverySettings;
 import io.ampfill.delivery.DeviceLanes;
 import io.ampfill.delivery.LaneGauges;
+import io.ampfill.delivery.EventOrigin;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -114,6 +115,21 @@ public class AmplitudeEndpoint extends DefaultEndpoint {
         }
         ServiceHelper.stopService(httpProducer, http);
         super.doStop();
+    }
+
+    /**
+     * Takes an origin's events out of the lanes (a source that gave its records away: a Kafka partition moved to another
+     * instance); see {@link DeviceLanes#withdraw}. Returns how many were dropped so far (0 before the endpoint started).
+     */
+    public long withdraw(EventOrigin origin) {
+        DeviceLanes running = lanes;
+        return running == null ? 0 : running.withdraw(origin);
+    }
+
+    /** How many events of a withdrawn origin were dropped so far; see {@link DeviceLanes#droppedOf}. */
+    public long droppedOf(EventOrigin origin) {
+        DeviceLanes running = lanes;
+        return running == null ? 0 : running.droppedOf(origin);
     }
 
     DeviceLanes lanes() {

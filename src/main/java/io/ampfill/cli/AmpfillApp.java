@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class AmpfillApp {
     /** The route files packed in the jar; a file of the same name in ./routes replaces one, others are added. */
-    static final List<String> PACKED_ROUTES = List.of("file-source.camel.yaml", "jdbc-source.camel.yaml");
+    static final List<String> PACKED_ROUTES = List.of("file-source.camel.yaml", "jdbc-source.camel.yaml",
+            "kafka-source.camel.yaml");
 
     public static final int OK = 0;
     public static final int FATAL = 1;

@@ -1,6 +1,9 @@
 package io.ampfill.cli;
 
 import io.ampfill.camel.AmplitudeComponent;
+import io.ampfill.camel.AmplitudeEndpoint;
+import io.ampfill.delivery.EventOrigin;
+import io.ampfill.source.kafka.KafkaSource;
 import io.ampfill.camel.SettledGate;
 import io.ampfill.deadletter.DeadLetterStore;
 import io.ampfill.delivery.DeviceLanes;
@@ -195,12 +198,43 @@ public final class AmpfillConfiguration implements CamelConfiguration {
             context.getRegistry().bind("jdbcSource", jdbcSource);
         }
         context.getRegistry().bind("settledGate", new SettledGate(checkpointer, report, deadLetters::flush));
+        if (source.equals("kafka")) {
+            KafkaSource kafka = new KafkaSource(new KafkaSource.Settings(settings.string("backfill.kafka.topic"),
+                    settings.duration("backfill.checkpoint-interval"), settings.duration("backfill.kafka.revoke-timeout"),
+                    shutdownTimeout, !dryRun), ledger, new AmplitudeLanes(context), deadLetters::flush,
+                    runControl::isStopping, runControl::sourceCaughtUp);
+            report.sourceLines(kafka::reportLines);
+            context.getRegistry().bind("kafkaSource", kafka);
+        }
 
         if (dryRun) {
             LOG.info("dry run: no amplitude.api-key set, so events go to the built-in emulator at {};"
                     + " nothing leaves this machine and no input file is moved", endpoint);
         } else {
             LOG.info("sending to {}", endpoint);
+        }
+    }
+
+    /** The lanes of the amplitude endpoints the routes send to, for a source that gives its records away. */
+    private record AmplitudeLanes(CamelContext context) implements KafkaSource.Lanes {
+        @Override
+        public long withdraw(EventOrigin origin) {
+            return overEndpoints(amplitude -> amplitude.withdraw(origin));
+        }
+
+        @Override
+        public long droppedOf(EventOrigin origin) {
+            return overEndpoints(amplitude -> amplitude.droppedOf(origin));
+        }
+
+        private long overEndpoints(java.util.function.ToLongFunction<AmplitudeEndpoint> each) {
+            long sum = 0;
+            for (var endpoint : context.getEndpoints()) {
+                if (endpoint instanceof AmplitudeEndpoint amplitude) {
+                    sum += each.applyAsLong(amplitude);
+                }
+            }
+            return sum;
         }
     }
 

@@ -59,6 +59,13 @@ public final class RunControl implements DeliveryListener {
         }
     }
 
+    /** A source read without end (Kafka) has caught up, everything read settled and committed: a run-once ends. */
+    public void sourceCaughtUp() {
+        if (runOnce) {
+            finish();
+        }
+    }
+
     /** The run is stopping (Ctrl-C, SIGTERM, run-once done): sources stop reading, what was read is delivered. */
     void stopping() {
         stopping = true;

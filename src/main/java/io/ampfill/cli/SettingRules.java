@@ -61,8 +61,8 @@ final class SettingRules {
                     "empty resends until it succeeds; 0 would dead-letter at the first failure"))),
             new Rule("amplitude.connect-timeout", duration(Duration.ofMillis(1), "0 would wait forever")),
             new Rule("amplitude.response-timeout", duration(Duration.ofMillis(1), "0 would wait forever")),
-            new Rule("backfill.source", value -> value.equals("file") || value.equals("jdbc")
-                    ? null : "must be file or jdbc, got " + quoted(value)),
+            new Rule("backfill.source", value -> value.equals("file") || value.equals("jdbc") || value.equals("kafka")
+                    ? null : "must be file, jdbc or kafka, got " + quoted(value)),
             new Rule("backfill.inbox", FOLDER),
             new Rule("backfill.dead-letter-dir", FOLDER),
             new Rule("backfill.done-dir", FOLDER),
@@ -102,7 +102,11 @@ final class SettingRules {
             new Rule("backfill.users.id-column", BY_DATABASE_SOURCE),
             new Rule("backfill.users.created-column", BY_DATABASE_SOURCE),
             new Rule("backfill.users.properties-columns", BY_DATABASE_SOURCE),
-            new Rule("backfill.users.event-type", BY_DATABASE_SOURCE));
+            new Rule("backfill.users.event-type", BY_DATABASE_SOURCE),
+            new Rule("backfill.kafka.bootstrap-servers", ANY),
+            new Rule("backfill.kafka.topic", ANY),
+            new Rule("backfill.kafka.group-id", value -> value.isBlank() ? "is empty; the instances of one backfill share a group id" : null),
+            new Rule("backfill.kafka.revoke-timeout", duration(Duration.ZERO, null)));
 
     private SettingRules() {
     }
@@ -119,6 +123,13 @@ final class SettingRules {
     }
 
     private static void checkCombinations(Settings settings) {
+        if (settings.string("backfill.source").equals("kafka")) {
+            for (String needed : List.of("backfill.kafka.bootstrap-servers", "backfill.kafka.topic")) {
+                if (settings.optional(needed).isBlank()) {
+                    throw new Settings.BadSettingException(needed, "is empty; backfill.source=kafka reads from it");
+                }
+            }
+        }
         Duration base = settings.duration("amplitude.retry.base");
         Duration maxBackoff = settings.duration("amplitude.retry.max-backoff");
         if (maxBackoff.compareTo(base) < 0) {

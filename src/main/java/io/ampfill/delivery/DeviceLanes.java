@@ -261,6 +261,36 @@ public final class DeviceLanes implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes an origin's events out of the lanes (see {@link LaneScheduler#withdraw}): none of them is sent from now on,
+     * save those already on the wire, and none is settled but by the answer of a request already sent. Returns how many
+     * were dropped so far.
+     */
+    public long withdraw(EventOrigin origin) {
+        lock.lock();
+        try {
+            long dropped = scheduler.withdraw(origin, clock.nanoTime());
+            dispatch.signal();
+            space.signalAll();
+            return dropped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * How many events of a withdrawn origin were dropped so far: once its unsettled events are as many, none of them is
+     * on the wire any more.
+     */
+    public long droppedOf(EventOrigin origin) {
+        lock.lock();
+        try {
+            return scheduler.droppedOf(origin);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Waits until every event handed over is settled, at most {@code timeout}; true if all are. */
     public boolean awaitAllSettled(Duration timeout) throws InterruptedException {
         long left = timeout.toNanos();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -96,6 +97,12 @@ final class LaneScheduler {
     private double learnedEps;
     /** The line that says pacing was learned, told by the driver outside the lock. */
     private String learnedEpsNotice;
+    /**
+     * The origins taken out of the lanes ({@link #withdraw}), each with how many of its events were dropped so far: its
+     * events in flight that come back unsent, and its events on disk, are dropped as they turn up. Weak: an origin is
+     * forgotten once no event refers to it.
+     */
+    private final Map<EventOrigin, long[]> withdrawn = new WeakHashMap<>();
 
     /**
      * @param bucketsEmptyAt when each device's bucket is taken to be empty (see {@link DeviceLanes})
@@ -191,7 +198,14 @@ final class LaneScheduler {
         LaneSpill spill = lane.spill;
         try {
             while (!spill.isEmpty() && lane.queue.size() < laneMemoryEvents) {
-                long bytes = spill.peek(lane.key).json().length;
+                OutboundEvent next = spill.peek(lane.key);
+                long[] dropped = withdrawn.isEmpty() ? null : withdrawn.get(next.origin());
+                if (dropped != null) {
+                    spill.take(lane.key); // counted as dropped when its origin was withdrawn
+                    spilledEvents--;
+                    continue;
+                }
+                long bytes = next.json().length;
                 if (windowFull(bytes)) {
                     break;
                 }
@@ -489,10 +503,71 @@ final class LaneScheduler {
         }
     }
 
-    private static void returnToHead(Lane lane, List<OutboundEvent> unsent) {
+    /** Puts unsent events back at the head of their lane, in their order; those of a withdrawn origin are dropped. */
+    private void returnToHead(Lane lane, List<OutboundEvent> unsent) {
         for (int i = unsent.size() - 1; i >= 0; i--) {
-            lane.queue.addFirst(unsent.get(i));
+            OutboundEvent e = unsent.get(i);
+            long[] dropped = withdrawn.isEmpty() ? null : withdrawn.get(e.origin());
+            if (dropped != null) {
+                dropped[0]++;
+                unsettled--;
+                unsettledBytes -= e.json().length;
+            } else {
+                lane.queue.addFirst(e);
+            }
         }
+    }
+
+    // ---- an origin taken out ----
+
+    /**
+     * Takes an origin's events out of the lanes (a source that no longer owns them: a Kafka partition moved to another
+     * instance, which reads them again from its committed offset). Its events waiting in memory are dropped now, those
+     * on disk as they come back, those in flight if their answer sends them back; none of them is settled. Each lane
+     * keeps its order: what is dropped is a device's tail of that origin, and the device's other events keep theirs.
+     * Returns how many of its events were dropped so far ({@link #droppedOf}).
+     */
+    long withdraw(EventOrigin origin, long now) {
+        long[] dropped = withdrawn.computeIfAbsent(origin, o -> new long[1]);
+        for (Lane lane : lanes.values()) {
+            if (!lane.queue.isEmpty()) {
+                dropped[0] += dropQueued(lane, origin);
+            }
+            if (lane.spill != null) {
+                dropped[0] += lane.spill.count(origin); // dropped when read back (refill)
+            }
+        }
+        if (!starved.isEmpty()) {
+            feedStarved(now);
+        }
+        return dropped[0];
+    }
+
+    /** How many of a withdrawn origin's events were dropped so far (0 for one never withdrawn). */
+    long droppedOf(EventOrigin origin) {
+        long[] dropped = withdrawn.get(origin);
+        return dropped == null ? 0 : dropped[0];
+    }
+
+    private int dropQueued(Lane lane, EventOrigin origin) {
+        int sendableBefore = lane.sendable();
+        int before = lane.queue.size();
+        long[] bytes = new long[1];
+        lane.queue.removeIf(e -> {
+            if (e.origin() != origin) {
+                return false;
+            }
+            bytes[0] += e.json().length;
+            return true;
+        });
+        int dropped = before - lane.queue.size();
+        unsettled -= dropped;
+        unsettledBytes -= bytes[0];
+        if (lane.state == Lane.State.READY) {
+            // an emptied lane stays in line: the packer finds nothing to take and sets it idle
+            ready.shrank(sendableBefore - lane.sendable());
+        }
+        return dropped;
     }
 
     /**

@@ -89,6 +89,17 @@ final class LaneSpill implements AutoCloseable {
         }
     }
 
+    /** How many of the events waiting here came from this origin. */
+    long count(EventOrigin origin) {
+        long n = 0;
+        for (OriginRun run : origins) {
+            if (run.origin == origin) {
+                n += run.count;
+            }
+        }
+        return n;
+    }
+
     boolean isEmpty() {
         return events == 0;
     }

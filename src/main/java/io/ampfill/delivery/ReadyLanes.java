@@ -23,6 +23,11 @@ final class ReadyLanes {
         }
     }
 
+    /** Events of a lane in line were taken out (withdrawn): it counts for fewer. */
+    void shrank(int events) {
+        this.events -= events;
+    }
+
     Lane first() {
         return lanes.peekFirst();
     }

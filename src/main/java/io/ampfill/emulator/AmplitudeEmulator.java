@@ -28,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAccumulator;
@@ -59,6 +61,10 @@ public final class AmplitudeEmulator implements AutoCloseable {
     private final EmulatorSettings settings;
     private final HttpServer server;
     private final ExecutorService handlers;
+    /** Sends the answers that wait (latency, capacity), so a waiting answer holds no server thread; null when none wait. */
+    private final ScheduledExecutorService answerTimer;
+    private final FarAway farAway;
+    private final InFlightGauge inFlight = new InFlightGauge();
 
     private final ConcurrentLinkedQueue<Fault> script = new ConcurrentLinkedQueue<>();
     private final Random faultDice;
@@ -87,6 +93,9 @@ public final class AmplitudeEmulator implements AutoCloseable {
         this.settings = settings;
         this.server = server;
         this.handlers = handlers;
+        this.farAway = new FarAway(settings);
+        this.answerTimer = server != null && settings.answersLater()
+                ? Executors.newScheduledThreadPool(1, daemonThreads("amplitude-emulator-answers-")) : null;
         this.faultDice = new Random(settings.seed());
         this.rollsFaultDice = settings.anyRandomFault();
         this.deviceBuckets = settings.deviceEps() > 0 ? new RateBuckets(settings.deviceEps(), settings.burstSeconds(), settings.strictBuckets()) : null;
@@ -115,7 +124,7 @@ public final class AmplitudeEmulator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + own.host() + ":" + own.port(), e);
         }
-        ExecutorService handlers = Executors.newFixedThreadPool(own.threads(), daemonThreads());
+        ExecutorService handlers = Executors.newFixedThreadPool(own.threads(), daemonThreads("amplitude-emulator-"));
         AmplitudeEmulator emulator = new AmplitudeEmulator(own, server, handlers);
         server.createContext("/", emulator::handle);
         server.setExecutor(handlers);
@@ -167,6 +176,9 @@ public final class AmplitudeEmulator implements AutoCloseable {
         if (server != null) {
             server.stop(0);
             handlers.shutdownNow();
+            if (answerTimer != null) {
+                answerTimer.shutdownNow();
+            }
         }
     }
 
@@ -266,15 +278,31 @@ public final class AmplitudeEmulator implements AutoCloseable {
             requests.reset();
             largestBody.reset();
             answers.clear();
+            inFlight.reset();
         } finally {
             ingestLock.unlock();
         }
     }
 
+    /** The most /batch requests held at once (arrived, not yet answered), since the start or the last reset. */
+    public int maxRequestsInFlight() {
+        return inFlight.max();
+    }
+
+    /** /batch requests held, summed over time (request-seconds): over a span, its growth divided by the span is the mean held. */
+    public double requestSecondsInFlight() {
+        return inFlight.requestSeconds(System.nanoTime());
+    }
+
     private void handle(HttpExchange exchange) {
+        boolean answeredLater = false;
         try {
             if ("GET".equals(exchange.getRequestMethod()) && STATS_PATH.equals(exchange.getRequestURI().getPath())) {
-                send(exchange, EmulatorAnswer.json(200, stats(exchange.getRequestURI().getRawQuery()), JSON));
+                String query = exchange.getRequestURI().getRawQuery();
+                send(exchange, EmulatorAnswer.json(200, stats(query), JSON));
+                if ("true".equals(queryParameter(query, "reset"))) {
+                    reset();
+                }
                 return;
             }
             if (!"POST".equals(exchange.getRequestMethod()) || !BATCH_PATH.equals(exchange.getRequestURI().getPath())) {
@@ -283,9 +311,19 @@ public final class AmplitudeEmulator implements AutoCloseable {
                 return;
             }
             requests.increment();
+            inFlight.arrived(System.nanoTime());
             // the whole body is read before any fault, so a reset is seen by a client that finished sending
             byte[] body = readBodyWithinLimit(exchange);
-            answer(exchange, answerFor(exchange.getRequestHeaders().getFirst("Content-Type"), body));
+            if (answerTimer != null) {
+                answerLater(exchange, body);
+                answeredLater = true;
+                return;
+            }
+            try {
+                answer(exchange, answerFor(exchange.getRequestHeaders().getFirst("Content-Type"), body));
+            } finally {
+                inFlight.answered(System.nanoTime());
+            }
         } catch (IOException e) {
             // the client went away (or timed out on a slow answer): nothing to answer
         } catch (InterruptedException e) {
@@ -295,8 +333,34 @@ public final class AmplitudeEmulator implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "emulator failed to handle a request", e);
             answerBugIfStillPossible(exchange);
         } finally {
-            exchange.close();
+            if (!answeredLater) {
+                exchange.close();
+            }
         }
+    }
+
+    /**
+     * Far away or overloaded: the request is taken in (or refused as over capacity) now, and its answer leaves from the
+     * timer when its latency is up, so the server's threads are free for the next requests meanwhile.
+     */
+    private void answerLater(HttpExchange exchange, byte[] body) throws InterruptedException {
+        FarAway.Admission admission = farAway.arrive(body == null ? settings.maxBodyBytes() : body.length);
+        EmulatorAnswer answer = admission.admitted()
+                ? answerFor(exchange.getRequestHeaders().getFirst("Content-Type"), body)
+                : EmulatorAnswer.forStatus(settings.overloadStatus());
+        answerTimer.schedule(() -> {
+            farAway.answered(admission);
+            try {
+                answer(exchange, answer);
+            } catch (IOException e) {
+                // the client went away
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "emulator failed to answer a request", e);
+            } finally {
+                inFlight.answered(System.nanoTime());
+                exchange.close();
+            }
+        }, admission.delayNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The answer to a /batch request: the next scripted fault's, or Amplitude's (with random faults, if any). */
@@ -438,6 +502,10 @@ public final class AmplitudeEmulator implements AutoCloseable {
         stats.put("ingested", ingestedCount());
         stats.put("duplicates", duplicateCount());
         stats.put("requests", requestCount());
+        stats.put("in_flight_max", maxRequestsInFlight());
+        stats.put("in_flight_request_seconds", requestSecondsInFlight());
+        ObjectNode statuses = stats.putObject("answers");
+        answerCounts().forEach((status, count) -> statuses.put(String.valueOf(status), count));
         String device = queryParameter(rawQuery, "device");
         if (device != null) {
             stats.put("device", device);
@@ -618,10 +686,10 @@ public final class AmplitudeEmulator implements AutoCloseable {
         return host.contains(":") ? "[" + host + "]" : host;
     }
 
-    private static ThreadFactory daemonThreads() {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger next = new AtomicInteger(1);
         return runnable -> {
-            Thread thread = new Thread(runnable, "amplitude-emulator-" + next.getAndIncrement());
+            Thread thread = new Thread(runnable, prefix + next.getAndIncrement());
             thread.setDaemon(true);
             return thread;
         };

@@ -1,11 +1,15 @@
 package io.ampfill.emulator;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the emulator on its own, so a benchmark can load it from another process:
  * {@code --port N} (default 8080; 0 picks a free port, printed on the first line), {@code --device-eps X},
- * {@code --keep-events true|false}, {@code --threads N}. {@code GET /stats[?device=ID]} tells that process what was ingested.
+ * {@code --keep-events true|false}, {@code --threads N}; far away: {@code --latency-ms N}, {@code --latency-jitter-ms N},
+ * {@code --latency-ms-per-mb N}; overloaded: {@code --capacity KNEE,MAX} and {@code --overload-status 503|429} (see
+ * {@link EmulatorSettings#capacity}). {@code GET /stats[?device=ID][&reset=true]} tells that process what was ingested,
+ * the requests held at once and the answers by status (and, with reset, forgets them).
  */
 public final class EmulatorMain {
 
@@ -20,7 +24,8 @@ public final class EmulatorMain {
             settings = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.err.println("usage: EmulatorMain [--port N] [--device-eps X] [--keep-events true|false] [--threads N]");
+            System.err.println("usage: EmulatorMain [--port N] [--device-eps X] [--keep-events true|false] [--threads N]"
+                    + " [--latency-ms N] [--latency-jitter-ms N] [--latency-ms-per-mb N] [--capacity KNEE,MAX] [--overload-status 503|429]");
             System.exit(2);
             return;
         }
@@ -49,6 +54,11 @@ public final class EmulatorMain {
                     case "--device-eps": settings.deviceEps(Double.parseDouble(value)); break;
                     case "--keep-events": settings.keepEvents(parseBoolean(value)); break;
                     case "--threads": settings.threads(Integer.parseInt(value)); break;
+                    case "--latency-ms": settings.latency(Duration.ofMillis(Long.parseLong(value))); break;
+                    case "--latency-jitter-ms": settings.latencyJitter(Duration.ofMillis(Long.parseLong(value))); break;
+                    case "--latency-ms-per-mb": settings.latencyPerMegabyte(Duration.ofMillis(Long.parseLong(value))); break;
+                    case "--capacity": capacity(settings, value); break;
+                    case "--overload-status": settings.overloadStatus(Integer.parseInt(value)); break;
                     default: throw new IllegalArgumentException("unknown option " + flag);
                 }
             } catch (NumberFormatException e) {
@@ -56,6 +66,14 @@ public final class EmulatorMain {
             }
         }
         return settings;
+    }
+
+    private static void capacity(EmulatorSettings settings, String kneeAndMax) {
+        String[] parts = kneeAndMax.split(",");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("--capacity wants KNEE,MAX (e.g. 16,32), got " + kneeAndMax);
+        }
+        settings.capacity(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
     }
 
     private static boolean parseBoolean(String value) {

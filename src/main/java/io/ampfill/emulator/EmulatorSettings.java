@@ -36,6 +36,12 @@ public final class EmulatorSettings {
     private java.util.Set<String> silencedDevices = java.util.Set.of();
     private javax.net.ssl.SSLContext tls = null;
     private java.util.function.LongSupplier nanoClock = System::nanoTime;
+    private Duration latency = Duration.ZERO;
+    private Duration latencyJitter = Duration.ZERO;
+    private Duration latencyPerMegabyte = Duration.ZERO;
+    private int capacityKnee = 0;
+    private int capacity = 0;
+    private int overloadStatus = 503;
 
     public EmulatorSettings copy() {
         EmulatorSettings c = new EmulatorSettings();
@@ -65,6 +71,12 @@ public final class EmulatorSettings {
         c.tls = tls;
         c.silencedDevices = silencedDevices;
         c.nanoClock = nanoClock;
+        c.latency = latency;
+        c.latencyJitter = latencyJitter;
+        c.latencyPerMegabyte = latencyPerMegabyte;
+        c.capacityKnee = capacityKnee;
+        c.capacity = capacity;
+        c.overloadStatus = overloadStatus;
         return c;
     }
 
@@ -185,6 +197,53 @@ public final class EmulatorSettings {
     public EmulatorSettings retryAfterHeader(boolean send) { this.retryAfterHeader = send; return this; }
     public boolean retryAfterHeader() { return retryAfterHeader; }
 
+    /**
+     * How far away it is: every /batch answer leaves this long after the request arrived (plus the jitter and the
+     * per-megabyte part), as Amplitude's does across the internet. Answered from a timer, so a waiting answer holds no
+     * server thread: any number of requests can wait at once. The in-process emulator ({@link AmplitudeEmulator#inProcess})
+     * answers at once.
+     */
+    public EmulatorSettings latency(Duration fixed) { this.latency = notNegative(fixed, "latency"); return this; }
+    public Duration latency() { return latency; }
+
+    /** A random part added to each answer's latency, uniform in [0, jitter), drawn from the seed. */
+    public EmulatorSettings latencyJitter(Duration jitter) { this.latencyJitter = notNegative(jitter, "latencyJitter"); return this; }
+    public Duration latencyJitter() { return latencyJitter; }
+
+    /** Latency added per megabyte of request body: a large request takes longer to carry and to ingest. */
+    public EmulatorSettings latencyPerMegabyte(Duration perMegabyte) { this.latencyPerMegabyte = notNegative(perMegabyte, "latencyPerMegabyte"); return this; }
+    public Duration latencyPerMegabyte() { return latencyPerMegabyte; }
+
+    /**
+     * An overloaded server: up to {@code knee} requests at once are answered after the latency; with n > knee at once,
+     * a request's latency is latency * n / knee (they share the server, which takes no more per second); beyond
+     * {@code capacity} at once it answers {@link #overloadStatus()} without ingesting, after the plain latency. 0 and 0:
+     * off (no limit). The best fixed concurrency for it is about the knee; the latency must not be 0 for it to show.
+     */
+    public EmulatorSettings capacity(int knee, int capacity) {
+        if (knee < 0 || capacity < 0 || (capacity > 0 && knee > capacity) || (knee == 0) != (capacity == 0)) {
+            throw new IllegalArgumentException("capacity needs 0 < knee <= capacity (or both 0: off), was " + knee + " and " + capacity);
+        }
+        this.capacityKnee = knee;
+        this.capacity = capacity;
+        return this;
+    }
+    public int capacityKnee() { return capacityKnee; }
+    public int capacity() { return capacity; }
+
+    /** What an overloaded server answers beyond its capacity: 503 (the default) or 429. */
+    public EmulatorSettings overloadStatus(int status) {
+        if (status != 503 && status != 429) throw new IllegalArgumentException("overloadStatus must be 503 or 429, was " + status);
+        this.overloadStatus = status;
+        return this;
+    }
+    public int overloadStatus() { return overloadStatus; }
+
+    /** Whether answers wait: a latency, or a capacity. */
+    boolean answersLater() {
+        return !latency.isZero() || !latencyJitter.isZero() || !latencyPerMegabyte.isZero() || capacity > 0;
+    }
+
     boolean anyRandomFault() {
         return resetRate > 0 || status503Rate > 0 || status500Rate > 0 || status502Rate > 0 || status504Rate > 0
                 || slowRate > 0 || status500AfterIngestRate > 0;
@@ -207,6 +266,12 @@ public final class EmulatorSettings {
 
     private static double notNegative(double value, String name) {
         if (!(value >= 0) || Double.isInfinite(value)) throw new IllegalArgumentException(name + " must be >= 0, was " + value);
+        return value;
+    }
+
+    private static Duration notNegative(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) throw new IllegalArgumentException(name + " must be >= 0, was " + value);
         return value;
     }
 

@@ -39,6 +39,22 @@ public final class AckLedger {
     }
 
     /**
+     * A unit whose position its source keeps itself, whose first record has ordinal {@code start} (a Kafka partition's
+     * offset, when it is assigned). It stays open until {@link #close}: a source read without end never completes one.
+     */
+    public SourceUnit openAt(String name, long start) {
+        return register(new SourceUnit(name, null, "", start, -1, -1));
+    }
+
+    /** This run is done with a unit it will not complete (a Kafka partition that moved away): it is no longer open. */
+    public void close(SourceUnit unit) {
+        open.remove(unit);
+        synchronized (open) {
+            open.notifyAll();
+        }
+    }
+
+    /**
      * A page of a source that keeps its position itself (a table): its dead letters go to the source's trail (see
      * {@link #trail}) as the page's, numbered {@code page} in reading order.
      */

@@ -76,6 +76,26 @@ public final class SourceUnit implements EventOrigin {
         return added++;
     }
 
+    /**
+     * The next record read has this ordinal: those between are not records (a Kafka partition's offsets may skip: a
+     * transaction's markers, a compacted topic) and count as settled. An ordinal already reserved is refused.
+     */
+    public synchronized void skipTo(long ordinal) {
+        if (ordinal < added) {
+            throw new IllegalStateException(name + ": record " + ordinal + " comes after " + (added - 1));
+        }
+        if (ordinal == added) {
+            return;
+        }
+        settledBits.set(Math.toIntExact(added - base), Math.toIntExact(ordinal - base));
+        settledCount += ordinal - added;
+        boolean atWatermark = committed == added;
+        added = ordinal;
+        if (atWatermark) {
+            advanceWatermark();
+        }
+    }
+
     @Override
     public void settle(long ordinal) {
         boolean nowSettled;

@@ -23,6 +23,7 @@ public final class RunReport {
     private final Map<String, LongAdder> deadLettered = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
     private volatile long finishedAt;
+    private volatile java.util.function.Supplier<Map<String, String>> sourceLines = Map::of;
     /** The input's files and their sizes, as far as known: those in the inbox at the start and any opened since. */
     private final Map<String, Long> inputFiles = new ConcurrentHashMap<>();
     private final LongAdder inputBytesKnown = new LongAdder();
@@ -194,6 +195,11 @@ public final class RunReport {
         return made;
     }
 
+    /** Lines of the report the source adds (a Kafka source: its partitions and the group's lag), read when it is rendered. */
+    public void sourceLines(java.util.function.Supplier<Map<String, String>> lines) {
+        this.sourceLines = lines;
+    }
+
     public void finish() {
         if (finishedAt == 0) {
             finishedAt = System.nanoTime();
@@ -239,6 +245,7 @@ public final class RunReport {
         if (filesNotRead.sum() > 0) {
             line(out, "files not read", filesNotRead.sum() + " (named above, left in the inbox)");
         }
+        sourceLines.get().forEach((label, value) -> line(out, label, value));
         line(out, "records read", String.valueOf(recordsRead()));
         line(out, "events delivered", String.valueOf(delivered()));
         line(out, "dead-lettered", String.valueOf(deadLettered()));

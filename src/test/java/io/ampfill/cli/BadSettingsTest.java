@@ -91,8 +91,10 @@ class BadSettingsTest {
                 arguments("amplitude.connect-timeout", "30", "must be a duration with a unit"),
                 arguments("amplitude.response-timeout", "0s", "0 would wait forever"),
                 arguments("amplitude.response-timeout", "PT180S", "must be a duration with a unit"),
-                arguments("backfill.source", "kafka", "must be file or jdbc"),
-                arguments("backfill.source", "", "must be file or jdbc"),
+                arguments("backfill.source", "rabbitmq", "must be file, jdbc or kafka"),
+                arguments("backfill.source", "", "must be file, jdbc or kafka"),
+                arguments("backfill.kafka.group-id", " ", "is empty; the instances of one backfill share a group id"),
+                arguments("backfill.kafka.revoke-timeout", "soon", "must be a duration"),
                 arguments("backfill.inbox", "", "is empty; it names a folder"),
                 arguments("backfill.dead-letter-dir", "", "is empty; it names a folder"),
                 arguments("backfill.done-dir", "", "is empty; it names a folder"),
@@ -121,6 +123,17 @@ class BadSettingsTest {
                 arguments("backfill.shutdown-timeout", "500ms", "must be at least 1s"),
                 arguments("backfill.shutdown-timeout", "30", "must be a duration with a unit"),
                 arguments("camel.component.http.connections-per-route", "many", "must be a whole number"));
+    }
+
+    @Test
+    void the_kafka_source_without_brokers_or_topic_stops_the_start_naming_the_setting() throws IOException {
+        Start noBrokers = start(Map.of("backfill.source", "kafka", "backfill.kafka.topic", "events"));
+        Start noTopic = start(Map.of("backfill.source", "kafka", "backfill.kafka.bootstrap-servers", "127.0.0.1:9"));
+
+        assertThat(noBrokers.exitCode).isEqualTo(AmpfillApp.BAD_SETTINGS);
+        assertThat(noBrokers.err.strip()).isEqualTo("ampfill: backfill.kafka.bootstrap-servers: is empty; backfill.source=kafka reads from it");
+        assertThat(noTopic.exitCode).isEqualTo(AmpfillApp.BAD_SETTINGS);
+        assertThat(noTopic.err.strip()).isEqualTo("ampfill: backfill.kafka.topic: is empty; backfill.source=kafka reads from it");
     }
 
     @ParameterizedTest(name = "{0}=\"{1}\"")

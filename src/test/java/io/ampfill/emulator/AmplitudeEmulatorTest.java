@@ -166,6 +166,68 @@ class AmplitudeEmulatorTest {
     }
 
     @Test
+    void answers_after_its_latency_holding_more_requests_at_once_than_it_has_threads() throws Exception {
+        // 4 server threads; 24 requests at once: a server that slept on its threads would hold 4 at a time
+        start(new EmulatorSettings().threads(4).latency(Duration.ofMillis(1500)));
+        List<HttpResponse<String>> answers = postAtOnce(24);
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200);
+        assertThat(emulator.ingestedCount()).isEqualTo(24);
+        assertThat(emulator.maxRequestsInFlight()).isEqualTo(24);
+        // every request was held its latency: 24 requests x at least 1.5 s
+        assertThat(emulator.requestSecondsInFlight()).isGreaterThanOrEqualTo(24 * 1.5);
+    }
+
+    @Test
+    void answers_overload_beyond_its_capacity_and_slows_down_past_its_knee() throws Exception {
+        start(new EmulatorSettings().threads(4).latency(Duration.ofMillis(1500)).capacity(2, 4));
+        List<HttpResponse<String>> answers = postAtOnce(6);
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200, 503);
+        assertThat(emulator.answerCounts()).containsExactly(entry(200, 4L), entry(503, 2L));
+        assertThat(emulator.ingestedCount()).isEqualTo(4);
+        // two held 1.5 s, the third and fourth 1.5 * 3/2 and 1.5 * 4/2 s (past the knee), the refused ones 1.5 s each
+        assertThat(emulator.requestSecondsInFlight()).isGreaterThanOrEqualTo(1.5 + 1.5 + 2.25 + 3 + 1.5 + 1.5);
+    }
+
+    @Test
+    void reports_the_requests_held_at_once_and_the_answers_by_status_at_get_stats_and_forgets_them_on_reset() throws Exception {
+        start(new EmulatorSettings().latency(Duration.ofMillis(10)));
+        emulator.script(Fault.status(503));
+        post(batch(event("device-one", "a1")));
+        post(batch(event("device-one", "a1")));
+
+        JsonNode stats = getJson("/stats?reset=true");
+        assertThat(stats.path("in_flight_max").asInt()).isEqualTo(1);
+        assertThat(stats.path("in_flight_request_seconds").asDouble()).isGreaterThanOrEqualTo(0.02);
+        assertThat(stats.path("answers").path("503").asLong()).isEqualTo(1);
+        assertThat(stats.path("answers").path("200").asLong()).isEqualTo(1);
+        JsonNode after = getJson("/stats");
+        assertThat(after.path("requests").asLong()).isZero();
+        assertThat(after.path("in_flight_max").asInt()).isZero();
+        assertThat(after.path("answers").size()).isZero();
+    }
+
+    /** Posts this many one-event requests of different devices at once, each on a thread of its own. */
+    private List<HttpResponse<String>> postAtOnce(int requests) throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(requests);
+        try {
+            List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                String body = batch(event("device-" + (10 + i), "e" + i));
+                sent.add(senders.submit(() -> post(body)));
+            }
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (Future<HttpResponse<String>> f : sent) {
+                answers.add(f.get());
+            }
+            return answers;
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+
+    @Test
     void answers_without_the_delayed_ack_stall_on_a_kept_alive_connection() throws Exception {
         start();
         post(batch(event("device-one", "warm-up")));

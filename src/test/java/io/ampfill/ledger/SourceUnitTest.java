@@ -85,4 +85,20 @@ class SourceUnitTest {
         unit.settle(0);
         assertThatThrownBy(() -> unit.settle(0)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void offsets_that_skip_count_as_settled_and_the_watermark_passes_them() {
+        SourceUnit unit = new AckLedger().openAt("events-3", 100);
+        assertThat(unit.nextOrdinal()).isEqualTo(100);
+        unit.skipTo(105); // 101..104 are not records
+        assertThat(unit.nextOrdinal()).isEqualTo(105);
+        unit.settle(105);
+        assertThat(unit.committedOrdinal()).isEqualTo(100); // 100 is not settled yet
+        unit.settle(100);
+        assertThat(unit.committedOrdinal()).isEqualTo(106);
+        assertThat(unit.outstanding()).isZero();
+        unit.skipTo(110);
+        assertThat(unit.committedOrdinal()).isEqualTo(110);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> unit.skipTo(109)).isInstanceOf(IllegalStateException.class);
+    }
 }
