@@ -1,7 +1,9 @@
 package io.ampfill.e2e;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
+import io.ampfill.emulator.Fault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -30,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WatchedRunTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final String KEY = "test-key-0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path work;
@@ -67,6 +72,7 @@ class WatchedRunTest {
             double deliveredDuring = value(during, "ampfill_events_delivered_total");
             assertThat(deliveredDuring).isLessThan(devices * perDevice);
             awaitStatus(port, "/observe/health/ready", 200); // Camel's own checks are down until its context has started
+            assertThat(get(port, "/observe/health/ready?exposureLevel=full").body()).contains("\"name\":\"delivery\",\"status\":\"UP\"");
 
             Events.awaitIngested(emulator, (long) devices * perDevice);
             String after = awaitMetric(port, "ampfill_events_in_flight", v -> v == 0);
@@ -89,28 +95,36 @@ class WatchedRunTest {
     }
 
     @Test
-    void health_goes_not_ready_when_amplitude_refuses_the_api_key() throws Exception {
-        try (AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings().expectedApiKey("another-key-9876543210"))) {
+    void the_grafana_dashboard_queries_only_metrics_a_real_run_exposes() throws Exception {
+        // a 503 and a bad line: every kind of metric the dashboard draws has a series
+        try (AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings())) {
+            emulator.script(Fault.status(503));
             Backfill backfill = new Backfill(work, emulator);
             int port = freePort();
-            backfill.set("backfill.run-once", "false").set("backfill.management-port", String.valueOf(port));
-            CompletableFuture<Integer> run = start(backfill);
-            awaitStatus(port, "/observe/health/ready", 200);
-            assertThat(status(port, "/observe/health")).isEqualTo(200);
+            backfill.set("backfill.run-once", "false").set("backfill.management-port", String.valueOf(port))
+                    .set("amplitude.retry.base", "10ms");
+            backfill.drop("events.ndjson", String.join("", Events.timeOrderedFiles(20, 50, 1)) + "{not json\n");
+            start(backfill);
+            awaitMetric(port, "ampfill_events_delivered_total", v -> v == 1000);
+            String scrape = awaitMetric(port, "ampfill_events_in_flight", v -> v == 0);
 
-            List<String> answers = new ArrayList<>();
-            backfill.drop("events.ndjson", Events.ndjsonLine(0, 0));
-            String notReady = null;
-            while (notReady == null && !run.isDone()) {
-                HttpResponse<String> ready = get(port, "/observe/health/ready");
-                if (ready != null && ready.statusCode() == 503) {
-                    notReady = ready.body();
-                }
+            Set<String> exposed = new TreeSet<>();
+            Matcher sample = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]").matcher(scrape);
+            while (sample.find()) {
+                exposed.add(sample.group(1));
             }
-            assertThat(notReady).as("a 503 from /observe/health/ready before the run ended; run ended with %s", backfill.err)
-                    .contains("DOWN", "Amplitude refused the API key").doesNotContain(KEY);
-            assertThat(run.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            Set<String> used = DashboardQueries.metrics(JSON.readTree(Path.of("docs/grafana-dashboard.json").toFile()));
+
+            assertThat(used).as("metrics the dashboard queries").hasSizeGreaterThan(10);
+            assertThat(exposed).as("metrics a scrape of /observe/metrics shows after a run").containsAll(used);
         }
+    }
+
+    @Test
+    void the_dashboard_check_finds_every_metric_a_query_reads_and_nothing_else() {
+        assertThat(DashboardQueries.inQuery("histogram_quantile(0.95, sum by (le) (rate(a_seconds_bucket{instance=~\"$x\","
+                + " answer=\"429\"}[5m]))) / ignoring(job) b_total and up offset 5m"))
+                .containsExactly("a_seconds_bucket", "b_total", "up");
     }
 
     static int freePort() throws IOException {
