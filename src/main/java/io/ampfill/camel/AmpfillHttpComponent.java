@@ -26,6 +26,7 @@ import java.net.Proxy;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * Camel's HTTP component, with two differences that suit a client of Amplitude's API.
@@ -75,17 +76,15 @@ public final class AmpfillHttpComponent extends HttpComponent {
         };
     }
 
-    /** Loads the JDK's TLS classes and trusted certificates on a daemon thread, for an https endpoint to come. */
-    public static void warmUpTls() {
-        Thread thread = new Thread(() -> {
+    /** Loads the JDK's TLS classes and trusted certificates on {@code thread}, for an https endpoint to come. */
+    public static void warmUpTls(Executor thread) {
+        thread.execute(() -> {
             try {
                 SSLContexts.createDefault(); // what it loads is shared with the context the first connection builds
             } catch (RuntimeException leftForTheFirstConnection) {
                 // the first https connection builds its own context and reports what is wrong with it
             }
-        }, "ampfill-tls-warm-up");
-        thread.setDaemon(true);
-        thread.start();
+        });
     }
 
     /** Whether an https connection of this component's registry has built its TLS context (for tests). */

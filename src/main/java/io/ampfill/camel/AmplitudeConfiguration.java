@@ -11,6 +11,7 @@ import org.apache.camel.spi.UriParams;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Every option of the {@code amplitude} component, declared once: set on the component
@@ -82,6 +83,11 @@ public class AmplitudeConfiguration implements Cloneable {
     @UriParam(label = "advanced", description = "Configures the HTTP client that posts the requests, after the"
             + " component's own settings (timeouts, no automatic retries, no cookies)")
     private HttpClientConfigurer httpClientConfigurer;
+    @UriParam(label = "producer,advanced", description = "Where an exchange goes on once Amplitude has answered for its"
+            + " events (the route's steps after amplitude:batch, the consumer's completion), so that slow steps do not"
+            + " hold the threads that send. Not set: on the thread that took the answer, which keeps requests fuller when"
+            + " producers wait for each exchange")
+    private ExecutorService workerPool;
 
     public AmplitudeConfiguration copy() {
         try {
@@ -275,5 +281,13 @@ public class AmplitudeConfiguration implements Cloneable {
 
     public void setHttpClientConfigurer(HttpClientConfigurer httpClientConfigurer) {
         this.httpClientConfigurer = httpClientConfigurer;
+    }
+
+    public ExecutorService getWorkerPool() {
+        return workerPool;
+    }
+
+    public void setWorkerPool(ExecutorService workerPool) {
+        this.workerPool = workerPool;
     }
 }

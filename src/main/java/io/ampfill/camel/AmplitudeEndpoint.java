@@ -84,15 +84,17 @@ public class AmplitudeEndpoint extends DefaultEndpoint {
         http.setHttpClientConfigurer(configuration.getHttpClientConfigurer());
         ServiceHelper.startService(http);
         String url = configuration.getEndpoint();
+        // Camel's threads, so that its shutdown and JMX see them
+        ExecutorServiceManager threads = getCamelContext().getExecutorServiceManager();
         if (url.regionMatches(true, 0, "https:", 0, 6)) {
-            AmpfillHttpComponent.warmUpTls();
+            ExecutorService warmUp = threads.newSingleThreadExecutor(this, "AmplitudeTlsWarmUp");
+            AmpfillHttpComponent.warmUpTls(warmUp);
+            threads.shutdown(warmUp); // its one task still runs; then its thread ends
         }
         Endpoint post = http.createEndpoint(url + (url.contains("?") ? "&" : "?") + "throwExceptionOnFailure=false&skipRequestHeaders=true");
         httpProducer = post.createProducer();
         ServiceHelper.startService(post, httpProducer);
 
-        // Camel's threads, so that its shutdown and JMX see them
-        ExecutorServiceManager threads = getCamelContext().getExecutorServiceManager();
         senders = threads.newFixedThreadPool(this, "AmplitudeSender", settings.maxConcurrentRequests());
         dispatcher = threads.newSingleThreadExecutor(this, "AmplitudeDispatcher");
         ExchangeDeliveryListener listener = new ExchangeDeliveryListener(

@@ -34,7 +34,7 @@ public class AmplitudeProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
-        ExchangeEvents events = new ExchangeEvents(exchange, callback, endpoint.inFlight());
+        ExchangeEvents events = new ExchangeEvents(exchange, callback, endpoint.inFlight(), endpoint.getConfiguration().getWorkerPool());
         try {
             List<OutboundEvent> mapped = endpoint.bodies().map(exchange, events);
             if (endpoint.inFlight().add(events)) {

@@ -3,6 +3,7 @@ package io.ampfill.cli;
 import io.ampfill.report.RunReport;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -32,7 +33,7 @@ public final class AmpfillApp {
     private final PrintStream err;
     private RunReport lastReport;
     private volatile Main running;
-    private volatile AmpfillConfiguration configuration;
+    private volatile StartedRun started;
     /** The report is printed once: by the run's end, or by a second Ctrl-C that does not wait for it. */
     private final AtomicBoolean outcomePrinted = new AtomicBoolean();
 
@@ -46,11 +47,23 @@ public final class AmpfillApp {
         Main main = new Main();
         running = main;
         main.setDefaultPropertyPlaceholderLocation(
-                "file:application.properties;optional=true,classpath:application.properties;optional=true");
+                "file:application.properties;optional=true,classpath:ampfill/application.properties;optional=true");
         overrides.forEach(main::addOverrideProperty);
-        AmpfillConfiguration configuration = new AmpfillConfiguration(main::completed, main.configure(), this::printOutcome);
-        this.configuration = configuration;
-        main.configure().addConfiguration(configuration);
+        StartedRun run = new StartedRun(main::completed);
+        this.started = run;
+        MainConfigurationProperties configure = main.configure();
+        // in this order: Camel makes the beans of each class (those it can make at once) before the next class's
+        configure.addConfiguration(new SettingsConfiguration(configure));
+        configure.addConfiguration(new TargetConfiguration(run));
+        configure.addConfiguration(new BooksConfiguration(run));
+        configure.addConfiguration(new InboxConfiguration(run));
+        configure.addConfiguration(new PositionsConfiguration(run));
+        configure.addConfiguration(new MappingConfiguration());
+        configure.addConfiguration(new DatabaseConfiguration(run));
+        configure.addConfiguration(new KafkaConfiguration());
+        configure.addConfiguration(new DeliveryConfiguration());
+        configure.addConfiguration(new WatchingConfiguration());
+        configure.addConfiguration(new RunLifecycleConfiguration(run, configure, () -> printOutcome(run)));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport configuring) {
@@ -61,7 +74,7 @@ public final class AmpfillApp {
 
             @Override
             public void afterConfigure(BaseMainSupport configured) {
-                configuration.awaitStateStore();
+                run.awaitStateStore();
             }
         });
         try {
@@ -71,28 +84,28 @@ public final class AmpfillApp {
             err.println("ampfill: " + failure.line());
             return failure.exitCode();
         } finally {
-            configuration.close();
+            run.close();
         }
-        if (configuration.report() == null || configuration.runControl() == null) {
+        if (run.report() == null || run.target() == null || run.runControl() == null) {
             err.println("ampfill: could not start (see the messages above)");
             return FATAL;
         }
-        lastReport = configuration.report();
+        lastReport = run.report();
         // a file that could not be read leaves the inbox undone, as a fatal answer does
-        return configuration.runControl().fatalMessage() != null || lastReport.filesNotRead() > 0 ? FATAL : OK;
+        return run.runControl().fatalMessage() != null || lastReport.filesNotRead() > 0 ? FATAL : OK;
     }
 
     /** The report, and the one line that says why a run stopped; printed once Camel has stopped. */
-    private void printOutcome(AmpfillConfiguration configuration) {
+    private void printOutcome(StartedRun run) {
         if (!outcomePrinted.compareAndSet(false, true)) {
             return;
         }
-        RunReport report = configuration.report();
+        RunReport report = run.report();
         report.finish();
-        out.print(report.render(configuration.dryRun() ? "dry run against the built-in emulator"
-                : "sent to " + configuration.endpoint()));
+        out.print(report.render(run.target().dryRun() ? "dry run against the built-in emulator"
+                : "sent to " + run.target().endpoint()));
         out.flush();
-        String fatal = configuration.runControl().fatalMessage();
+        String fatal = run.runControl().fatalMessage();
         if (fatal != null) {
             err.println("ampfill: stopped: " + fatal);
             err.flush();
@@ -101,7 +114,7 @@ public final class AmpfillApp {
 
     /** Says what a first Ctrl-C or SIGTERM does, before the run stops as {@link #stop()} would. */
     void announceStopping() {
-        AmpfillConfiguration current = configuration;
+        StartedRun current = started;
         Duration timeout = current == null ? null : current.shutdownTimeout();
         err.println(timeout == null ? "ampfill: stopping before anything was read"
                 : "ampfill: stopping: delivering what was read, up to " + DurationText.format(timeout)
@@ -115,8 +128,9 @@ public final class AmpfillApp {
      * then halts the JVM.
      */
     void stopNow() {
-        AmpfillConfiguration current = configuration;
-        if (current == null || current.report() == null || outcomePrinted.get()) {
+        StartedRun current = started;
+        if (current == null || current.report() == null || current.runControl() == null || current.target() == null
+                || outcomePrinted.get()) {
             return; // not started yet, or already ended: nothing to save
         }
         String saved = "positions saved";
@@ -147,7 +161,7 @@ public final class AmpfillApp {
     static String routesIncludePattern(Path userRoutes, String source) {
         List<String> patterns = new ArrayList<>();
         String name = source + "-source.camel.yaml";
-        patterns.add(Files.isRegularFile(userRoutes.resolve(name)) ? "file:" + userRoutes.resolve(name) : "classpath:routes/" + name);
+        patterns.add(Files.isRegularFile(userRoutes.resolve(name)) ? "file:" + userRoutes.resolve(name) : "classpath:ampfill/routes/" + name);
         if (Files.isDirectory(userRoutes)) {
             try (var files = Files.list(userRoutes)) {
                 files.map(p -> p.getFileName().toString())

@@ -137,7 +137,7 @@ final class SettingRules {
                     + DurationText.format(base) + "), got " + quoted(settings.optional("amplitude.retry.max-backoff")));
         }
         String apiKey = settings.optional("amplitude.api-key");
-        long envelope = requestEnvelopeBytes(apiKey.isEmpty() ? AmpfillConfiguration.DRY_RUN_KEY : apiKey,
+        long envelope = requestEnvelopeBytes(apiKey.isEmpty() ? AmplitudeTarget.DRY_RUN_KEY : apiKey,
                 settings.integer("amplitude.min-id-length"));
         long requestBytes = settings.longValue("amplitude.max-request-bytes");
         if (requestBytes < envelope + ONE_EVENT_BYTES) {

@@ -3,6 +3,8 @@ package io.ampfill.cli;
 import org.apache.camel.spi.PropertiesComponent;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads application.properties (and its env / -D overrides) with errors that name the setting. What each setting may
@@ -10,6 +12,11 @@ import java.time.Duration;
  */
 final class Settings {
     private final PropertiesComponent properties;
+    /**
+     * Each value as first read: the run computes properties for its routes from some settings (the poll delay in
+     * milliseconds, say) and overrides them, and the beans made after that still read what the user wrote.
+     */
+    private final Map<String, String> read = new ConcurrentHashMap<>();
 
     Settings(PropertiesComponent properties) {
         this.properties = properties;
@@ -26,7 +33,7 @@ final class Settings {
 
     /** The value, or "" when the setting is empty or absent. */
     String optional(String name) {
-        return properties.resolveProperty(name).map(String::trim).orElse("");
+        return read.computeIfAbsent(name, n -> properties.resolveProperty(n).map(String::trim).orElse(""));
     }
 
     int integer(String name) {

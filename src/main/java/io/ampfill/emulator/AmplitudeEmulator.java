@@ -216,6 +216,19 @@ public final class AmplitudeEmulator implements AutoCloseable {
         return duplicates.sum();
     }
 
+    /**
+     * Of the duplicates, those that came after a newer event of their device had been ingested (a resend that arrived
+     * behind it; Amplitude drops it, so the order ingested holds). 0 when events are not kept.
+     */
+    public long duplicatesBehindNewerCount() {
+        ingestLock.lock();
+        try {
+            return ledger.duplicatesBehindNewer();
+        } finally {
+            ingestLock.unlock();
+        }
+    }
+
     /** insert_ids per device key (device_id, else "user:" + user_id), in ingest order. Empty when events are not kept. */
     public Map<String, List<String>> ingestedInsertIdsByDevice() {
         ingestLock.lock();

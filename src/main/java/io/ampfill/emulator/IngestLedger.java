@@ -22,6 +22,7 @@ final class IngestLedger {
 
     private final Map<String, DeviceLog> logs = new LinkedHashMap<>();
     private final List<ObjectNode> inOrder = new ArrayList<>();
+    private long duplicatesBehindNewer;
 
     /** @return how many events were dropped as duplicates */
     int ingest(ArrayNode events) {
@@ -34,6 +35,9 @@ final class IngestLedger {
                 String id = insertId.textValue();
                 if (!log.seenInsertIds.add(id)) {
                     duplicates++;
+                    if (!id.equals(log.insertIds.get(log.insertIds.size() - 1))) {
+                        duplicatesBehindNewer++;
+                    }
                     continue;
                 }
                 log.insertIds.add(id);
@@ -77,7 +81,13 @@ final class IngestLedger {
         return List.copyOf(inOrder);
     }
 
+    /** Duplicates that came after a newer event of their device was ingested: a resend that arrived behind it. */
+    long duplicatesBehindNewer() {
+        return duplicatesBehindNewer;
+    }
+
     void clear() {
+        duplicatesBehindNewer = 0;
         inOrder.clear();
         logs.clear();
     }

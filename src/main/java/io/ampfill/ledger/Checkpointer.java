@@ -5,8 +5,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,22 +19,21 @@ public final class Checkpointer implements AutoCloseable {
 
     private final AckLedger ledger;
     private final CheckpointStore store;
-    private final ScheduledExecutorService timer;
+    private final ScheduledFuture<?> timed;
     private boolean closed;
     /** Why the last save failed, or null when it worked: a store that cannot be reached makes the run not ready. */
     private volatile String saveFailure;
 
-    public Checkpointer(AckLedger ledger, CheckpointStore store, Duration interval) {
+    /**
+     * @param timer runs the saves every {@code interval}; its owner shuts it down (in the application, Camel, with the
+     *              other threads it manages)
+     */
+    public Checkpointer(AckLedger ledger, CheckpointStore store, Duration interval, ScheduledExecutorService timer) {
         this.ledger = ledger;
         this.store = store;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ampfill-checkpoints");
-            t.setDaemon(true);
-            return t;
-        });
         ledger.saveWith(this::save);
         long millis = Math.max(10, interval.toMillis());
-        timer.scheduleWithFixedDelay(this::saveQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        this.timed = timer.scheduleWithFixedDelay(this::saveQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /** Saves every position that moved; called on a timer, when a unit settles, and when the run stops. */
@@ -88,7 +87,7 @@ public final class Checkpointer implements AutoCloseable {
         if (closed) {
             return;
         }
-        timer.shutdownNow();
+        timed.cancel(false);
         try {
             saveQuietly(); // runs as Camel stops (on SIGTERM, in the shutdown hook): the report must still be printed
         } finally {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -19,18 +20,19 @@ public final class StoreOpenedInBackground implements CheckpointStore {
     private StoreOpenedInBackground() {
     }
 
-    /** Starts opening; {@code opener} may also prepare the store (forget stale positions, say). */
-    public static StoreOpenedInBackground open(Supplier<CheckpointStore> opener) {
+    /**
+     * Starts opening on {@code thread} (in the application, one of Camel's); {@code opener} may also prepare the store
+     * (forget stale positions, say).
+     */
+    public static StoreOpenedInBackground open(Supplier<CheckpointStore> opener, Executor thread) {
         StoreOpenedInBackground store = new StoreOpenedInBackground();
-        Thread thread = new Thread(() -> {
+        thread.execute(() -> {
             try {
                 store.opened.complete(opener.get());
             } catch (Throwable failed) {
                 store.opened.completeExceptionally(failed);
             }
-        }, "ampfill-state-open");
-        thread.setDaemon(true);
-        thread.start();
+        });
         return store;
     }
 

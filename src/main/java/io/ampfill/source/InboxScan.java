@@ -50,6 +50,11 @@ public final class InboxScan {
         return seen;
     }
 
+    /** The names of every entry of the last look ({@link #atStart()}'s, until the inbox looks idle). */
+    public Set<String> seen() {
+        return seen;
+    }
+
     /** When the inbox looks idle: tells the entries that came since the last look and cannot be read. */
     public void again() {
         look(null);

@@ -19,11 +19,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -254,6 +256,51 @@ class AmplitudeComponentTest extends CamelTestSupport {
                 .hasMessage("Amplitude delivery stopped: Amplitude refused the API key (400 Invalid API key): check amplitude.api-key"));
         assertThat(emulator.requestCount()).as("requests after the stop").isEqualTo(requests);
         assertThat(emulator.ingestedCount()).isZero();
+    }
+
+    /**
+     * With a workerPool, the route's own steps after amplitude:batch run there: an exchange whose next step blocks holds
+     * up neither the only sender (maxConcurrentRequests=1) nor the exchanges sent after it. Without one, this test waits
+     * in vain for the later exchanges: the sender is the thread that blocks.
+     */
+    @Test
+    void with_a_worker_pool_a_step_after_amplitude_that_blocks_holds_up_only_its_own_exchange() throws Exception {
+        CountDownLatch blocking = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<String> blockedThread = new AtomicReference<>();
+        context.getRegistry().bind("amplitudeWorkers", context.getExecutorServiceManager().newDefaultThreadPool(this, "AmplitudeWorker"));
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                errorHandler(noErrorHandler());
+                from("direct:events").to("amplitude:batch?apiKey=RAW(" + KEY + ")&endpoint=" + emulator.batchUrl()
+                                + "&deviceEps=0&maxConcurrentRequests=1&workerPool=#amplitudeWorkers")
+                        .filter(header("slow")).process(e -> {
+                            blockedThread.set(Thread.currentThread().getName());
+                            blocking.countDown();
+                            release.await();
+                        });
+            }
+        });
+        Exchange slowOne = exchangeOf(event(0, 0));
+        slowOne.getMessage().setHeader("slow", true);
+        CompletableFuture<Exchange> slow = template.asyncSend("direct:events", slowOne);
+        assertThat(blocking.await(10, TimeUnit.SECONDS)).as("the slow step started").isTrue();
+
+        try {
+            List<CompletableFuture<Exchange>> later = new ArrayList<>();
+            for (int d = 1; d <= 20; d++) {
+                later.add(template.asyncSend("direct:events", exchangeOf(event(d, 0))));
+            }
+            for (CompletableFuture<Exchange> exchange : later) {
+                assertThat(exchange.get(10, TimeUnit.SECONDS).getException()).isNull();
+            }
+            assertThat(emulator.ingestedCount()).isEqualTo(21);
+            assertThat(blockedThread.get()).contains("AmplitudeWorker");
+        } finally {
+            release.countDown();
+        }
+        assertThat(slow.get(10, TimeUnit.SECONDS).getException()).isNull();
     }
 
     @Test

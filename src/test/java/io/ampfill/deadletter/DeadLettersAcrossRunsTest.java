@@ -8,6 +8,7 @@ import io.ampfill.ledger.FlakyCheckpointStore;
 import io.ampfill.ledger.JdbcCheckpointStore;
 import io.ampfill.camel.SettledGate;
 import io.ampfill.ledger.SourceUnit;
+import io.ampfill.ledger.TestTimer;
 import io.ampfill.report.RunReport;
 import io.ampfill.source.FileSource;
 import org.apache.camel.Exchange;
@@ -54,7 +55,8 @@ class DeadLettersAcrossRunsTest {
         Run() {
             deadLetters.onWithdrawn(withdrawn::add);
             AckLedger ledger = new AckLedger(deadLetters);
-            checkpointer = new Checkpointer(ledger, state.runningBeforeEverySave(deadLetters::flush), Duration.ofHours(1));
+            checkpointer = new Checkpointer(ledger, state.runningBeforeEverySave(deadLetters::flush), Duration.ofHours(1),
+                    TestTimer.SHARED);
             unit = ledger.open(FILE, KEY, FINGERPRINT, state.load(KEY).orElse(null));
         }
 
@@ -198,7 +200,7 @@ class DeadLettersAcrossRunsTest {
             }
         };
         AckLedger ledger = new AckLedger(deadLetters);
-        try (Checkpointer checkpointer = new Checkpointer(ledger, state, Duration.ofHours(1))) {
+        try (Checkpointer checkpointer = new Checkpointer(ledger, state, Duration.ofHours(1), TestTimer.SHARED)) {
             SourceUnit unit = ledger.open(FILE, KEY, FINGERPRINT, null);
             unit.nextOrdinal();
             deadLetters.writeRaw(unit, 0, 1, "rejected", "record 0", null);

@@ -9,8 +9,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The packaged application (target/ampfill.jar) run as a user runs it, in a child JVM. */
 final class ChildRun {
@@ -73,6 +76,15 @@ final class ChildRun {
             }
         }
         return run.isAlive();
+    }
+
+    /** Waits until the condition holds, failing with the runs' logs of this folder after {@code seconds}. */
+    static void awaitTrue(Path workDir, long seconds, Callable<Boolean> condition, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.call()) {
+            assertThat(System.nanoTime()).as("waited %d s for %s%n%s", seconds, what, logs(workDir)).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     /**

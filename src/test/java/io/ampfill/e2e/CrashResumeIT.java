@@ -114,10 +114,10 @@ class CrashResumeIT {
         emulator.script(Fault.slow(Duration.ZERO), Fault.slow(Duration.ZERO), Fault.slow(Duration.ZERO),
                 Fault.slow(Duration.ofSeconds(60)));
         Process run = ChildRun.start(work, settings);
-        awaitTrue(() -> emulator.requestCount() >= 4, "the slow request");
+        ChildRun.awaitTrue(work, 60, () -> emulator.requestCount() >= 4, "the slow request");
         long delivered = emulator.ingestedCount();
         run.destroy();
-        awaitTrue(() -> logs().contains(STOPPING_LINE), "the stopping line");
+        ChildRun.awaitTrue(work, 60, () -> logs().contains(STOPPING_LINE), "the stopping line");
         long secondSignal = System.nanoTime();
         run.destroy();
         assertThat(run.waitFor(10, TimeUnit.SECONDS)).as("ended within 10 s of the second SIGTERM%n%s", logs()).isTrue();
@@ -136,14 +136,6 @@ class CrashResumeIT {
         assertThat(emulator.duplicateCount()).as("resent: the positions were saved at the stop").isLessThan(delivered);
         assertThat(names(inbox)).isEmpty();
         assertThat(names(work.resolve("data/done"))).hasSize(5);
-    }
-
-    private void awaitTrue(java.util.concurrent.Callable<Boolean> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.call()) {
-            assertThat(System.nanoTime()).as("waited a minute for %s%n%s", what, logs()).isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 
     private String logs() throws IOException {

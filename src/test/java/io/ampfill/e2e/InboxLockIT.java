@@ -37,8 +37,9 @@ class InboxLockIT {
         inbox = Events.hourlyFiles(work.resolve("inbox"), DEVICES, PER_DEVICE, 5);
         settings = ChildRun.sendingTo(emulator);
         settings.put("backfill.inbox", inbox.toString());
-        // slow enough per device that the second run starts while the first is delivering
-        settings.put("amplitude.device-eps", "20");
+        // slow enough per device (about 10 s for 50 events) that the second run starts while the first is delivering, even
+        // when a loaded machine takes seconds to start a JVM
+        settings.put("amplitude.device-eps", "5");
     }
 
     @AfterEach

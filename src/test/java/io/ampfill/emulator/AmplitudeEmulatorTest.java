@@ -114,6 +114,18 @@ class AmplitudeEmulatorTest {
     }
 
     @Test
+    void counts_the_duplicates_that_arrive_behind_a_newer_event_of_their_device() throws Exception {
+        start();
+        post(batch(event("device-one", "a"), event("device-two", "x")));
+        post(batch(event("device-one", "a"), event("device-one", "b"), event("device-two", "x")));
+        post(batch(event("device-one", "a"), event("device-one", "b")));
+
+        // the second "a" came while "a" was still device-one's newest; the third came after "b"
+        assertThat(emulator.duplicateCount()).isEqualTo(4);
+        assertThat(emulator.duplicatesBehindNewerCount()).isEqualTo(1);
+    }
+
+    @Test
     void counts_without_keeping_events_when_told_not_to_keep_them() throws Exception {
         start(new EmulatorSettings().keepEvents(false));
 

@@ -21,7 +21,7 @@ class CheckpointerTest {
     void saves_again_a_position_whose_first_save_failed() {
         AckLedger ledger = new AckLedger();
         FlakyCheckpointStore store = new FlakyCheckpointStore();
-        try (Checkpointer checkpointer = new Checkpointer(ledger, store, Duration.ofHours(1))) {
+        try (Checkpointer checkpointer = new Checkpointer(ledger, store, Duration.ofHours(1), TestTimer.SHARED)) {
             SourceUnit unit = ledger.open("f.ndjson", "file:f.ndjson", "1@1", null);
             unit.nextOrdinal();
             unit.nextOrdinal();
@@ -55,7 +55,7 @@ class CheckpointerTest {
         AckLedger ledger = new AckLedger();
         try (DeadLetterStore deadLetters = new DeadLetterStore(dir);
              Checkpointer checkpointer = new Checkpointer(ledger, store.runningBeforeEverySave(deadLetters::flush),
-                     Duration.ofHours(1))) {
+                     Duration.ofHours(1), TestTimer.SHARED)) {
             SourceUnit unit = ledger.open("f.ndjson", "file:f.ndjson", "1@1", null);
             unit.nextOrdinal();
             deadLetters.writeRaw(unit, 0, 1, "not valid JSON", "{oops", null);

@@ -8,6 +8,8 @@ import org.apache.camel.Exchange;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,6 +22,12 @@ public final class ExchangeEvents implements EventOrigin {
     private final Exchange exchange;
     private final AsyncCallback callback;
     private final ExchangesInFlight inFlight;
+    /**
+     * Where the exchange goes on (the workerPool option), as camel-kafka's workerPool: else on the sender that settled
+     * its last event, which keeps that sender busy until a waiting producer has sent its next event, so the next request
+     * carries it; a pool frees the sender from slow steps after amplitude:batch at the cost of fuller requests.
+     */
+    private final Executor continuations;
     /** Events not yet settled, and one while the producer hands them over. */
     private final AtomicInteger unsettled = new AtomicInteger(1);
     private final AtomicBoolean completed = new AtomicBoolean();
@@ -27,10 +35,12 @@ public final class ExchangeEvents implements EventOrigin {
     private List<AmplitudeRefusedException.RefusedEvent> refused;
     private int events;
 
-    public ExchangeEvents(Exchange exchange, AsyncCallback callback, ExchangesInFlight inFlight) {
+    /** @param continuations where the exchange goes on when its events are answered; null: on the thread that settled it */
+    public ExchangeEvents(Exchange exchange, AsyncCallback callback, ExchangesInFlight inFlight, Executor continuations) {
         this.exchange = exchange;
         this.callback = callback;
         this.inFlight = inFlight;
+        this.continuations = continuations;
     }
 
     /** The body holds this many events (those refused by the mapping included). */
@@ -85,6 +95,14 @@ public final class ExchangeEvents implements EventOrigin {
                 exchange.setException(new AmplitudeRefusedException(refusedNow, events));
             }
         }
-        callback.done(false);
+        if (continuations == null) {
+            callback.done(false);
+            return;
+        }
+        try {
+            continuations.execute(() -> callback.done(false));
+        } catch (RejectedExecutionException stoppedOrFull) {
+            callback.done(false); // the pool is shut down, or full and refusing: go on here
+        }
     }
 }

@@ -1,0 +1,52 @@
+package io.ampfill.cli;
+
+import io.ampfill.deadletter.DeadLetterStore;
+import io.ampfill.ledger.AckLedger;
+import io.ampfill.report.RunReport;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+
+import java.nio.file.Path;
+
+/**
+ * The run's books: its report, the dead-letter store, the ledger of what is settled, and the run's control, which
+ * takes what delivery tells and ends a run-once.
+ */
+public final class BooksConfiguration implements CamelConfiguration {
+    private final StartedRun run;
+
+    BooksConfiguration(StartedRun run) {
+        this.run = run;
+    }
+
+    @BindToRegistry(lazy = true)
+    public RunReport runReport() {
+        RunReport report = new RunReport();
+        run.report(report);
+        return report;
+    }
+
+    @BindToRegistry(lazy = true)
+    public DeadLetterStore deadLetters(Settings settings, RunReport report) {
+        DeadLetterStore deadLetters = new DeadLetterStore(Path.of(settings.string("backfill.dead-letter-dir")));
+        deadLetters.onWithdrawn(report::deadLetterWithdrawn);
+        run.deadLetters(deadLetters);
+        return deadLetters;
+    }
+
+    @BindToRegistry(lazy = true)
+    public AckLedger ackLedger(DeadLetterStore deadLetters, AmplitudeTarget target) {
+        // a dry run saves no position, so its dead letters are not kept in step with positions
+        return new AckLedger(target.dryRun() ? deadLetters.untracked() : deadLetters);
+    }
+
+    @BindToRegistry(lazy = true)
+    public RunControl runControl(Settings settings, AckLedger ledger, DeadLetterStore deadLetters, RunReport report) {
+        RunControl control = new RunControl(settings.bool("backfill.run-once"), settings.duration("backfill.poll-delay"),
+                ledger, deadLetters, report);
+        control.onFinish(run.completed());
+        deadLetters.onFailure(control::fatal);
+        run.runControl(control);
+        return control;
+    }
+}

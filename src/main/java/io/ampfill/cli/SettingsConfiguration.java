@@ -1,0 +1,36 @@
+package io.ampfill.cli;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.PropertiesComponent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The settings, checked before anything starts, deletes or opens: the first of the run's configuration classes, so a
+ * bad setting stops the run with one line. Also what Camel takes from them before it builds anything: its thread
+ * pools, the chosen source's route, and the values the routes read that are computed from settings.
+ */
+public final class SettingsConfiguration extends ContextAwareConfiguration {
+    private final MainConfigurationProperties main;
+
+    SettingsConfiguration(MainConfigurationProperties main) {
+        this.main = main;
+    }
+
+    @BindToRegistry
+    public Settings settings() {
+        PropertiesComponent properties = getCamelContext().getPropertiesComponent();
+        Settings settings = new Settings(properties);
+        SettingRules.check(settings);
+        FolderSettings.check(settings);
+        getCamelContext().getExecutorServiceManager().setThreadPoolFactory(new OutOfMemoryExit.ThreadPools());
+        // only the chosen source's route is loaded: the other one's beans are never made
+        main.setRoutesIncludePattern(AmpfillApp.routesIncludePattern(Path.of("routes"), settings.string("backfill.source")));
+        properties.addOverrideProperty("backfill.dry-run", String.valueOf(AmplitudeTarget.dryRun(settings)));
+        Duration pollDelay = settings.duration("backfill.poll-delay"); // read before it is overridden in milliseconds
+        properties.addOverrideProperty("backfill.poll-delay", String.valueOf(pollDelay.toMillis()));
+        return settings;
+    }
+}
