@@ -236,8 +236,9 @@ class AmplitudeComponentTest extends CamelTestSupport {
             @Override
             public void configure() {
                 errorHandler(noErrorHandler());
+                // one request on the wire at a time: none started before the fatal answer can reach the emulator after it
                 from("direct:events").to("amplitude:batch?apiKey=RAW(wrong-key-7f3e9a1b2c)&endpoint=" + emulator.batchUrl()
-                        + "&deviceEps=0");
+                        + "&deviceEps=0&maxConcurrentRequests=1");
             }
         });
         List<CompletableFuture<Exchange>> sent = new ArrayList<>();
