@@ -7,6 +7,7 @@ import io.ampfill.camel.producer.support.HttpBatchPoster;
 import io.ampfill.camel.producer.support.LoggedDelivery;
 import io.ampfill.delivery.DeliverySettings;
 import io.ampfill.delivery.DeviceLanes;
+import io.ampfill.delivery.LaneGauges;
 import io.ampfill.delivery.EventOrigin;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -44,7 +45,7 @@ public class AmplitudeEndpoint extends DefaultEndpoint {
     private Producer httpProducer;
     private ExecutorService senders;
     private ExecutorService dispatcher;
-    private DeviceLanes lanes;
+    private volatile DeviceLanes lanes;
 
     public AmplitudeEndpoint(String uri, AmplitudeComponent component, String api, AmplitudeConfiguration configuration) {
         super(uri, component);
@@ -135,6 +136,12 @@ public class AmplitudeEndpoint extends DefaultEndpoint {
 
     DeviceLanes lanes() {
         return lanes;
+    }
+
+    /** What this endpoint's lanes hold now (nothing before it has started or after it has stopped). */
+    public LaneGauges laneGauges() {
+        DeviceLanes current = lanes;
+        return current == null ? LaneGauges.NONE : current.gauges();
     }
 
     EventBodies bodies() {

@@ -6,6 +6,7 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,8 +68,16 @@ public final class AmpfillApp {
         configure.addConfiguration(new DatabaseConfiguration(run));
         configure.addConfiguration(new KafkaConfiguration());
         configure.addConfiguration(new DeliveryConfiguration());
+        configure.addConfiguration(new WatchingConfiguration());
         configure.addConfiguration(new RunLifecycleConfiguration(run, configure, () -> printOutcome(run)));
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport configuring) {
+                // the management port's Camel settings, before Camel Main reads its own
+                PropertiesComponent properties = configuring.getCamelContext().getPropertiesComponent();
+                Watching.camelManagement(new Settings(properties)::optional).forEach(properties::addOverrideProperty);
+            }
+
             @Override
             public void afterConfigure(BaseMainSupport configured) {
                 run.awaitStateStore();

@@ -80,9 +80,9 @@ public final class InboxConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public FileRouteSource fileSource(Settings settings, AckLedger ledger, CheckpointStore store, RunControl control,
-                                      FilesNotRead notRead) {
+                                      FilesNotRead notRead, RunReport report) {
         return new FileRouteSource(new FileSource(ledger, store, settings.integer("backfill.chunk-size"), control::isStopping,
-                notRead));
+                notRead, report));
     }
 
     /** Completes a file's exchange once every record of it is settled, so that it moves to the done folder only then. */

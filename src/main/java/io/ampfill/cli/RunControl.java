@@ -124,6 +124,11 @@ public final class RunControl implements DeliveryListener {
     }
 
     @Override
+    public void answered(int status, long nanos) {
+        report.answered(status, nanos);
+    }
+
+    @Override
     public void delivered(int events) {
         report.delivered(events);
     }

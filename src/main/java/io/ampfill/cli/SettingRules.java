@@ -92,6 +92,12 @@ final class SettingRules {
             new Rule("backfill.progress", BOOLEAN),
             new Rule("backfill.report-file", value -> !value.isEmpty() && new java.io.File(value).isDirectory()
                     ? "is a folder; it names the file the report is written to" : null),
+            new Rule("backfill.progress-interval", duration(Duration.ofMillis(100), null)),
+            new Rule("backfill.management-port", value -> value.isEmpty() || value.equals("off") ? null
+                    : wholeNumber(1, 65535, "empty: off for a run-once, " + Watching.DEFAULT_MANAGEMENT_PORT
+                    + " when watching; off: never").problem(value)),
+            new Rule("backfill.management-host", value -> value.isEmpty() ? "is empty; it names the address to listen on,"
+                    + " such as 127.0.0.1" : null),
             new Rule("backfill.jdbc.url", BY_DATABASE_SOURCE),
             new Rule("backfill.jdbc.user", BY_DATABASE_SOURCE),
             new Rule("backfill.jdbc.password", BY_DATABASE_SOURCE),

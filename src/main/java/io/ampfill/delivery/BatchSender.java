@@ -72,10 +72,13 @@ final class BatchSender {
 
     private BatchAnswer postAndClassify(List<OutboundEvent> part) {
         listener.requestSent(part.size());
+        byte[] body = packer.body(part);
+        long sentAt = clock.nanoTime();
         HttpAnswer answer;
         try {
-            answer = poster.post(packer.body(part));
+            answer = poster.post(body);
         } catch (Exception noAnswer) {
+            listener.answered(0, clock.nanoTime() - sentAt);
             for (Throwable t = noAnswer; t != null; t = t.getCause()) {
                 if (t instanceof OutOfMemoryError heapFull) {
                     throw heapFull; // Camel's wrapping of it is no answer to resend: the process's handler ends the run
@@ -87,6 +90,7 @@ final class BatchSender {
             }
             return failed;
         }
+        listener.answered(answer.status(), clock.nanoTime() - sentAt);
         BatchAnswer classified = AnswerClassifier.classify(answer, new AbstractList<>() {
             @Override
             public String get(int index) {

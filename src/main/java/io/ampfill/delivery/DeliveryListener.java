@@ -9,6 +9,13 @@ public interface DeliveryListener {
 
     void requestSent(int events);
 
+    /**
+     * A request (or a part of it) was answered with this HTTP status (0: no answer: a timeout, a reset, a refused
+     * connection) after this long on the wire. For metrics; the answer itself goes its own way.
+     */
+    default void answered(int status, long nanos) {
+    }
+
     void delivered(int events);
 
     /** A request (or the part of it of some devices) goes out again; cause as in {@link BatchAnswer#cause()}. */

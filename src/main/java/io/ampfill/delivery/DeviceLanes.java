@@ -334,6 +334,16 @@ public final class DeviceLanes implements AutoCloseable {
         }
     }
 
+    /** What the lanes hold now: events not yet settled, paused devices, the slowest device (for progress and metrics). */
+    public LaneGauges gauges() {
+        lock.lock();
+        try {
+            return scheduler.gauges(clock.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The device lanes held now, for tests: what per-device memory amounts to. */
     int laneCount() {
         lock.lock();

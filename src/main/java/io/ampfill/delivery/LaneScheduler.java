@@ -641,6 +641,28 @@ final class LaneScheduler {
         return requestsInFlight;
     }
 
+    /** What the lanes hold now (see {@link LaneGauges}); one pass over the lanes. */
+    LaneGauges gauges(long now) {
+        int paused = 0;
+        LaneGauges.SlowestDevice slowest = null;
+        for (Lane lane : lanes.values()) {
+            if (lane.pausedAs != null) {
+                paused++;
+            }
+            long events = lane.queue.size() + (lane.spill == null ? 0 : lane.spill.size())
+                    + (lane.state == Lane.State.IN_FLIGHT ? lane.batchTo - lane.batchFrom : 0);
+            double rate = lane.bucket.rate();
+            if (events == 0 || rate <= 0) {
+                continue;
+            }
+            LaneGauges.SlowestDevice device = new LaneGauges.SlowestDevice(lane.key, events, rate, Math.max(0, lane.notBefore - now));
+            if (slowest == null || device.secondsLeft() > slowest.secondsLeft()) {
+                slowest = device;
+            }
+        }
+        return new LaneGauges(unsettled, spilledEvents, paused, slowest);
+    }
+
     int laneCount() {
         return lanes.size();
     }

@@ -104,6 +104,10 @@ final class LaneSpill implements AutoCloseable {
         return events == 0;
     }
 
+    int size() {
+        return events;
+    }
+
     /** The oldest event, left in place. */
     OutboundEvent peek(String laneKey) {
         if (next == null && events > 0) {

@@ -46,6 +46,11 @@ final class TokenBucket {
         answeredAt = now;
     }
 
+    /** Events per second it lets through now (0: not paced). */
+    double rate() {
+        return paced() ? eps * DeliverySettings.RATE_MARGIN : 0;
+    }
+
     /** Most events in one batch: a second's worth (Integer.MAX_VALUE when not paced). */
     int capacity() {
         return paced() ? Math.max(1, (int) (eps * DeliverySettings.RATE_MARGIN)) : Integer.MAX_VALUE;

@@ -21,6 +21,8 @@ public final class Checkpointer implements AutoCloseable {
     private final CheckpointStore store;
     private final ScheduledFuture<?> timed;
     private boolean closed;
+    /** Why the last save failed, or null when it worked: a store that cannot be reached makes the run not ready. */
+    private volatile String saveFailure;
 
     /**
      * @param timer runs the saves every {@code interval}; its owner shuts it down (in the application, Camel, with the
@@ -51,9 +53,20 @@ public final class Checkpointer implements AutoCloseable {
 
     private void save(Map<SourceUnit, CheckpointStore.Checkpoint> moved) {
         if (!moved.isEmpty()) {
-            store.save(moved.values());
+            try {
+                store.save(moved.values());
+            } catch (RuntimeException e) {
+                saveFailure = String.valueOf(e.getMessage());
+                throw e;
+            }
+            saveFailure = null;
             moved.forEach(SourceUnit::stored);
         }
+    }
+
+    /** Why the last save of positions failed, or null when it worked (or none was needed yet). */
+    public String saveFailure() {
+        return saveFailure;
     }
 
     private void saveQuietly() {

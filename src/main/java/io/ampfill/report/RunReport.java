@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 
 /** The counts a run ends with: read, delivered, dead-lettered by reason, requests, retries by cause, speed. */
 public final class RunReport {
@@ -27,6 +29,76 @@ public final class RunReport {
     private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
     private volatile long finishedAt;
     private volatile java.util.function.Supplier<Map<String, String>> sourceLines = Map::of;
+    /** The input's files and their sizes, as far as known: those in the inbox at the start and any opened since. */
+    private final Map<String, Long> inputFiles = new ConcurrentHashMap<>();
+    private final LongAdder inputBytesKnown = new LongAdder();
+    private final LongAdder inputBytesRead = new LongAdder();
+    /** Requests answered, by the answer's class: 2xx, 400, 413, 429, 4xx, 5xx, none (no answer). */
+    private final Map<String, LongAdder> answers = new ConcurrentHashMap<>();
+    private volatile BiConsumer<Kind, String> newKind = (kind, key) -> { };
+    private volatile LongConsumer answerNanos = nanos -> { };
+
+    /** The counts kept per key: dead letters by reason, retries by cause, requests by the class of their answer. */
+    public enum Kind { DEAD_LETTER_REASON, RETRY_CAUSE, ANSWER_CLASS }
+
+    /** A file of the input and its size, told once it is known (at the start, or when it is opened). */
+    public void inputFile(String name, long bytes) {
+        if (inputFiles.putIfAbsent(name, bytes) == null) {
+            inputBytesKnown.add(bytes);
+        }
+    }
+
+    /** Bytes of the input's files read (compressed ones for a .gz file). */
+    public void inputRead(long bytes) {
+        inputBytesRead.add(bytes);
+    }
+
+    /** The bytes of the input's files known so far (0: none known, as for a table). */
+    public long inputBytesKnown() {
+        return inputBytesKnown.sum();
+    }
+
+    public long inputBytesRead() {
+        return inputBytesRead.sum();
+    }
+
+    /**
+     * Told once of each reason of dead letters (as grouped, see {@link #deadLettered(String, String)}) and each cause of retries,
+     * those seen already at once: a metric per reason is made when its first dead letter comes.
+     */
+    public void onNewKinds(BiConsumer<Kind, String> told) {
+        newKind = told;
+        deadLettered.keySet().forEach(key -> told.accept(Kind.DEAD_LETTER_REASON, key));
+        retries.keySet().forEach(key -> told.accept(Kind.RETRY_CAUSE, key));
+        answers.keySet().forEach(key -> told.accept(Kind.ANSWER_CLASS, key));
+    }
+
+    /** Told how long each answered request took, in nanoseconds (for the latency histogram). */
+    public void onAnswer(LongConsumer nanos) {
+        answerNanos = nanos;
+    }
+
+    /** A request answered with this HTTP status (0: no answer) after this long. */
+    public void answered(int status, long nanos) {
+        counter(answers, Kind.ANSWER_CLASS, answerClass(status)).increment();
+        answerNanos.accept(nanos);
+    }
+
+    /** Every class an answer may have (see {@link #answerClass}). */
+    public static final java.util.List<String> ANSWER_CLASSES = java.util.List.of("2xx", "400", "413", "429", "4xx", "5xx", "none");
+
+    /** The class of an answer: the status when Amplitude gives it a meaning of its own, else 2xx, 4xx, 5xx; none. */
+    static String answerClass(int status) {
+        if (status == 400 || status == 413 || status == 429) {
+            return String.valueOf(status);
+        }
+        return status >= 200 && status < 600 ? status / 100 + "xx" : "none";
+    }
+
+    /** Requests answered with this class of answer (see {@link #answerClass}). */
+    public long answers(String answerClass) {
+        return count(answers, answerClass);
+    }
 
     public void recordsRead(int n) {
         recordsRead.add(n);
@@ -87,7 +159,7 @@ public final class RunReport {
 
     /** A record of {@code source} dead-lettered; the reason is grouped by its kind (see {@link #kindOf}). */
     public void deadLettered(String source, String reason) {
-        deadLettered.computeIfAbsent(kindOf(reason), k -> new LongAdder()).increment();
+        counter(deadLettered, Kind.DEAD_LETTER_REASON, kindOf(reason)).increment();
         deadLetteredBySource.computeIfAbsent(source, k -> new LongAdder()).increment();
     }
 
@@ -104,7 +176,51 @@ public final class RunReport {
     }
 
     public void retry(String cause) {
-        retries.computeIfAbsent(cause, k -> new LongAdder()).increment();
+        counter(retries, Kind.RETRY_CAUSE, cause).increment();
+    }
+
+    /** The number of retries whose cause starts so ("429": Amplitude's answers of too many requests). */
+    public long retries(String causePrefix) {
+        long n = 0;
+        for (Map.Entry<String, LongAdder> e : retries.entrySet()) {
+            if (e.getKey().startsWith(causePrefix)) {
+                n += e.getValue().sum();
+            }
+        }
+        return n;
+    }
+
+    public long retries() {
+        return retries("");
+    }
+
+    /** Dead letters of one reason, as grouped. */
+    public long deadLetteredOf(String kind) {
+        return count(deadLettered, kind);
+    }
+
+    public long retriesOf(String cause) {
+        return count(retries, cause);
+    }
+
+    private static long count(Map<String, LongAdder> counters, String key) {
+        LongAdder n = counters.get(key);
+        return n == null ? 0 : n.sum();
+    }
+
+    /** The counter of this key, made (and told to {@link #onNewKinds}) the first time. */
+    private LongAdder counter(Map<String, LongAdder> counters, Kind kind, String key) {
+        LongAdder counter = counters.get(key);
+        if (counter != null) {
+            return counter;
+        }
+        LongAdder made = new LongAdder();
+        counter = counters.putIfAbsent(key, made);
+        if (counter != null) {
+            return counter;
+        }
+        newKind.accept(kind, key);
+        return made;
     }
 
     /** Lines of the report the source adds (a Kafka source: its partitions and the group's lag), read when it is rendered. */
@@ -161,10 +277,6 @@ public final class RunReport {
 
     public long longStrings() {
         return longStrings.sum();
-    }
-
-    public long retries() {
-        return retriesByCause().values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Events delivered per second of the run. */

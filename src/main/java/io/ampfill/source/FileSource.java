@@ -3,6 +3,7 @@ package io.ampfill.source;
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.SourceUnit;
+import io.ampfill.report.RunReport;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import java.util.function.ObjLongConsumer;
 
 /**
@@ -28,16 +30,19 @@ public final class FileSource {
     private final int chunkSize;
     private final BooleanSupplier stopping;
     private final FilesNotRead notRead;
+    private final RunReport report;
     /** The positions earlier runs saved, read at the first file: a query a file was a tenth of a small file's cost. */
     private Map<String, CheckpointStore.Checkpoint> earlierRuns;
 
+    /** @param report told each file's size as it is opened and the bytes of it read, for progress */
     public FileSource(AckLedger ledger, CheckpointStore checkpoints, int chunkSize, BooleanSupplier stopping,
-                      FilesNotRead notRead) {
+                      FilesNotRead notRead, RunReport report) {
         this.ledger = ledger;
         this.checkpoints = checkpoints;
         this.chunkSize = chunkSize;
         this.stopping = stopping;
         this.notRead = notRead;
+        this.report = report;
     }
 
     /**
@@ -73,7 +78,8 @@ public final class FileSource {
             throw e;
         }
         long start = unit.committedOrdinal();
-        return new Chunks(reader, chunkSize, start, unit, stopping, (e, records) -> notRead.refuse(name, records == 0
+        report.inputFile(name, path.toFile().length());
+        return new Chunks(reader, chunkSize, start, unit, stopping, report::inputRead, (e, records) -> notRead.refuse(name, records == 0
                 ? "reading it failed: " + IoErrorText.of(e)
                 : "reading it failed after record " + records + ": " + IoErrorText.of(e)
                         + "; the records before are delivered, and the next run resumes after them"));
@@ -98,6 +104,9 @@ public final class FileSource {
         private final SourceUnit unit;
         private final BooleanSupplier stopping;
         private final ObjLongConsumer<IOException> failed;
+        private final LongConsumer fileBytesRead;
+        /** The file's bytes read as told so far. */
+        private long fileBytesTold;
         private long toSkip;
         /** Records read from the file, the skipped ones too. */
         private long records;
@@ -106,7 +115,8 @@ public final class FileSource {
 
         /** @param failed told how many records were read when the file could not be read on; the rest waits for the next run */
         Chunks(RecordReader reader, int size, long skip, SourceUnit unit, BooleanSupplier stopping,
-               ObjLongConsumer<IOException> failed) {
+               LongConsumer fileBytesRead, ObjLongConsumer<IOException> failed) {
+            this.fileBytesRead = fileBytesRead;
             this.reader = reader;
             this.size = size;
             this.toSkip = skip;
@@ -136,6 +146,9 @@ public final class FileSource {
                     do {
                         more = reader.readChunk(chunk, Math.min(STEP, size - chunk.size()));
                     } while (more && chunk.size() < size && reader.inputBytes() - start < CHUNK_BYTES);
+                    long fileBytes = reader.fileBytes();
+                    fileBytesRead.accept(fileBytes - fileBytesTold);
+                    fileBytesTold = fileBytes;
                     if (!more) {
                         close();
                     }

@@ -14,4 +14,9 @@ public interface RecordReader extends Closeable {
     default long inputBytes() {
         return 0;
     }
+
+    /** Bytes of the file itself taken so far (compressed ones for a .gz file): how far into the file reading is. */
+    default long fileBytes() {
+        return inputBytes();
+    }
 }

@@ -36,10 +36,13 @@ public final class RecordReaders {
             throw new IllegalArgumentException("not a supported input file (.json .ndjson .jsonl .csv, optionally .gz): " + name);
         }
         InputStream in = Files.newInputStream(file);
+        CountingInput fileCounted = null;
         if (name.toLowerCase(Locale.ROOT).endsWith(".gz")) {
-            in = new GunzippedInput(in);
+            fileCounted = new CountingInput(in);
+            in = new GunzippedInput(fileCounted);
         }
         CountingInput counted = new CountingInput(in);
+        CountingInput fileBytes = fileCounted == null ? counted : fileCounted;
         RecordReader reader = switch (format) {
             case NDJSON -> new NdjsonReader(counted);
             case JSON -> new JsonDocumentReader(counted);
@@ -54,6 +57,11 @@ public final class RecordReaders {
             @Override
             public long inputBytes() {
                 return counted.count();
+            }
+
+            @Override
+            public long fileBytes() {
+                return fileBytes.count();
             }
 
             @Override

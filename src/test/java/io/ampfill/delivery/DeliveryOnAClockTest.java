@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * Pacing, backoff, throttling, quota pauses, Retry-After and give-up-after, on a clock of the test's own: the lanes
@@ -67,6 +68,26 @@ class DeliveryOnAClockTest {
         assertThat(lanes.sent.get(0).atMillis()).isEqualTo(1000);
         // 291 events a second after the first reached Amplitude (at 1300 ms), at its rate without the margin: 970 ms
         assertThat(lanes.sent.get(1).atMillis()).isEqualTo(1300 + 970);
+    }
+
+    @Test
+    void the_gauges_name_the_device_that_needs_longest_by_its_events_its_rate_and_its_wait() throws Exception {
+        LanesOnAClock lanes = new LanesOnAClock(new EmulatorSettings().deviceEps(300).burstSeconds(1), new LanesOnAClock.Settings());
+        lanes.enqueue(List.of(DEVICE), 0, 900);
+        lanes.enqueue(RecordingListener.devices(5).subList(1, 5), 0, 100);
+
+        LaneGauges atStart = lanes.lanes.gauges();
+        assertThat(atStart.eventsInMemory()).isEqualTo(1300);
+        assertThat(atStart.slowest().key()).isEqualTo(DEVICE);
+        assertThat(atStart.slowest().events()).isEqualTo(900);
+        assertThat(atStart.slowest().eventsPerSecond()).isEqualTo(300 * DeliverySettings.RATE_MARGIN);
+        assertThat(atStart.slowest().secondsLeft()).isCloseTo(900 / 291.0, within(1e-9));
+
+        lanes.runUntil("a second's worth of the heavy device is in", () ->
+                lanes.emulator.ingestedInsertIdsByDevice().getOrDefault(DEVICE, List.of()).size() >= 291);
+        LaneGauges later = lanes.lanes.gauges();
+        assertThat(later.slowest().key()).isEqualTo(DEVICE);
+        assertThat(later.slowest().events()).isEqualTo(900 - 291);
     }
 
     @Test
@@ -170,7 +191,12 @@ class DeliveryOnAClockTest {
                 .allMatch(d -> lanes.emulator.ingestedInsertIdsByDevice().getOrDefault(d, List.of()).size() == 20));
         long othersInAt = lanes.elapsedMillis();
         int heavyThen = lanes.emulator.ingestedInsertIdsByDevice().getOrDefault(DEVICE, List.of()).size();
+        LaneGauges whilePaused = lanes.lanes.gauges();
         lanes.runUntilAllSettled();
+
+        assertThat(whilePaused.pausedDevices()).isEqualTo(1);
+        assertThat(whilePaused.eventsInMemory()).isEqualTo(150 - heavyThen);
+        assertThat(lanes.lanes.gauges()).isEqualTo(new LaneGauges(0, 0, 0, null));
 
         assertThat(heavyThen).isLessThanOrEqualTo(100);
         assertThat(othersInAt).isLessThan(300);

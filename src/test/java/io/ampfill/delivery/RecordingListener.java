@@ -15,11 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What delivery told the run, recorded for a test (from any thread): lines, fatal stops, requests, deliveries, retries,
  * dead letters; and the test events it hands in.
  */
-class RecordingListener implements DeliveryListener {
+public class RecordingListener implements DeliveryListener {
     static final long BASE_TIME = 1_700_000_000_000L;
 
     final List<String> lines = new CopyOnWriteArrayList<>();
-    final List<String> fatal = new CopyOnWriteArrayList<>();
+    public final List<String> fatal = new CopyOnWriteArrayList<>();
     final List<String> retries = new CopyOnWriteArrayList<>();
     final AtomicInteger delivered = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,8 +41,9 @@ class FileSourceChunksTest {
         SourceUnit unit = new AckLedger().open(file.getFileName().toString());
         List<Integer> sizes = new ArrayList<>();
         long expectedLine = 1;
+        LongAdder bytesRead = new LongAdder();
         try (FileSource.Chunks chunks = new FileSource.Chunks(RecordReaders.open(file), chunkSize, 0, unit, () -> false,
-                (e, records) -> { throw new AssertionError(e); })) {
+                bytesRead::add, (e, records) -> { throw new AssertionError(e); })) {
             while (chunks.hasNext()) {
                 List<SourceRecord> chunk = chunks.next();
                 for (SourceRecord record : chunk) {
@@ -50,6 +52,7 @@ class FileSourceChunksTest {
                 sizes.add(chunk.size());
             }
         }
+        assertThat(bytesRead.sum()).as("bytes read, as told for progress").isEqualTo(Files.size(file));
         return sizes;
     }
 

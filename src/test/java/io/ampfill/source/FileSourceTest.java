@@ -21,7 +21,7 @@ class FileSourceTest {
         RunReport report = new RunReport();
         AckLedger ledger = new AckLedger();
         FileSource source = new FileSource(ledger, CheckpointStore.NONE, 100, () -> false,
-                new FilesNotRead("inbox", report));
+                new FilesNotRead("inbox", report), report);
         assertThatThrownBy(() -> source.open(inbox.resolve("hour-00.ndjson"), "hour-00.ndjson", "0@0"))
                 .isInstanceOf(FileNotReadException.class);
 

@@ -38,6 +38,11 @@ public final class ExchangeDeliveryListener implements DeliveryListener {
     }
 
     @Override
+    public void answered(int status, long nanos) {
+        listener.answered(status, nanos);
+    }
+
+    @Override
     public void delivered(int events) {
         listener.delivered(events);
     }

@@ -1,0 +1,45 @@
+package io.ampfill.observe;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Readiness of a run: down while Amplitude answers fatally (a wrong API key, a 403) or the state store cannot be
+ * written, with the reason, free of secrets, as the message. Not a liveness check: the process is alive and says why
+ * it cannot deliver.
+ */
+public final class DeliveryHealthCheck extends AbstractHealthCheck {
+    private final Supplier<String> amplitudeProblem;
+    private final Supplier<String> storeProblem;
+
+    /**
+     * @param amplitudeProblem why Amplitude will take nothing (a fatal answer), or null
+     * @param storeProblem     why the last save of positions failed, or null
+     */
+    public DeliveryHealthCheck(Supplier<String> amplitudeProblem, Supplier<String> storeProblem) {
+        super("ampfill", "delivery");
+        this.amplitudeProblem = amplitudeProblem;
+        this.storeProblem = storeProblem;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        String amplitude = amplitudeProblem.get();
+        String store = storeProblem.get();
+        if (amplitude != null) {
+            builder.down().message("Amplitude: " + amplitude);
+        } else if (store != null) {
+            builder.down().message("state store: " + store);
+        } else {
+            builder.up();
+        }
+    }
+}
