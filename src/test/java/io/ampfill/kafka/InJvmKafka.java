@@ -129,6 +129,11 @@ public final class InJvmKafka {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // one request in flight keeps a partition's records in order through retries without the idempotent producer,
+        // whose sequence numbers this single-node test broker refused in a loop (OUT_OF_ORDER_SEQUENCE_NUMBER) after
+        // the first sends to a topic just made had met NOT_LEADER_OR_FOLLOWER: the topic was never filled
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         // a broker in a busy test JVM may take minutes to take a few hundred thousand records
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "300000");
