@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +42,7 @@ class AdaptiveConcurrencyTest extends CamelTestSupport {
     }
 
     private static String device(int d) {
-        return String.format("device-%04d", d);
+        return AmplitudeComponentTest.device(d);
     }
 
     /** Every device's events, in time order: event seq of every device, then seq + 1. */
@@ -59,13 +58,7 @@ class AdaptiveConcurrencyTest extends CamelTestSupport {
     }
 
     private void assertDeliveredOnceInOrder(int devices, int perDevice) {
-        assertThat(emulator.ingestedCount()).isEqualTo((long) devices * perDevice);
-        assertThat(emulator.duplicateCount()).isZero();
-        for (int d = 0; d < devices; d++) {
-            List<Integer> seqs = emulator.ingestedEvents(device(d)).stream()
-                    .map(e -> e.path("event_properties").path("seq").asInt()).toList();
-            assertThat(seqs).as(device(d)).isEqualTo(IntStream.range(0, perDevice).boxed().toList());
-        }
+        AmplitudeComponentTest.assertDeliveredInOrder(emulator, devices, perDevice);
     }
 
     @Test

@@ -68,7 +68,7 @@ class AmplitudeComponentTest extends CamelTestSupport {
         });
     }
 
-    private static String device(int d) {
+    static String device(int d) {
         return String.format("device-%04d", d);
     }
 
@@ -80,6 +80,11 @@ class AmplitudeComponentTest extends CamelTestSupport {
 
     /** Every device got exactly its events 0..n-1, once each, in order. */
     private static void assertDeliveredInOrder(int devices, int perDevice) {
+        assertDeliveredInOrder(emulator, devices, perDevice);
+    }
+
+    /** Every device of {@link #device} got exactly its events 0..n-1 (by event_properties.seq), once each, in order. */
+    static void assertDeliveredInOrder(AmplitudeEmulator emulator, int devices, int perDevice) {
         assertThat(emulator.ingestedCount()).isEqualTo((long) devices * perDevice);
         assertThat(emulator.duplicateCount()).isZero();
         for (int d = 0; d < devices; d++) {
