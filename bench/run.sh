@@ -199,7 +199,8 @@ emulator_cpu() {
 
 # measure DIR OUT ERR CMD...: runs CMD (one java process) in DIR, stdout and stderr to files. Sets WALL, CPU_USER, CPU_SYS,
 # RSS_KB and RC; and JIT_CPU and GC_CPU from a per-thread sampler, whose totals per thread group go to threads.txt
-# beside OUT (the sampler reads /proc every 0.25 s, so a thread's last quarter second can be missing).
+# beside OUT (the sampler reads /proc every 0.25 s, so a thread's last quarter second can be missing; the wall time does
+# not wait for it).
 measure() {
   local dir=$1 out=$2 err=$3; shift 3
   local t0 t1 timing gnu=0 waiter pid= hwm=0 v i
@@ -228,16 +229,24 @@ measure() {
     done
   fi
   MEASURED_PID=$pid
-  while [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; do
-    sample_threads "$pid" >>"$dir/thread-samples.txt"
-    if ((!gnu)); then
-      v=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$pid/status" 2>/dev/null || true)
-      [[ -n $v ]] && ((v > hwm)) && hwm=$v
-    fi
-    sleep 0.25
-  done
+  # the sampler polls in the background, so the wall time is taken when the process ends, not at the next poll
+  (
+    hwm=0
+    while [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; do
+      sample_threads "$pid" >>"$dir/thread-samples.txt"
+      if ((!gnu)); then
+        v=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$pid/status" 2>/dev/null || true)
+        [[ -n $v ]] && ((v > hwm)) && hwm=$v && echo "$hwm" >"$dir/hwm.txt"
+      fi
+      sleep 0.25
+    done
+  ) &
+  local sampler=$!
   wait "$waiter" || RC=$?
   t1=$(date +%s%N)
+  wait "$sampler" 2>/dev/null || true
+  hwm=$(cat "$dir/hwm.txt" 2>/dev/null || echo 0)
+  rm -f "$dir/hwm.txt"
   MEASURED_PID=
   if ((gnu)); then
     read -r CPU_USER CPU_SYS RSS_KB < <(tail -n 1 "$timing")

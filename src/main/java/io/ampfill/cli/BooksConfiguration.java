@@ -4,7 +4,7 @@ import io.ampfill.deadletter.DeadLetterStore;
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.report.RunReport;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 
@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * The run's books: its report, the dead-letter store, the ledger of what is settled, and the run's control, which
  * takes what delivery tells and ends a run-once.
  */
-public final class BooksConfiguration implements CamelConfiguration {
+public final class BooksConfiguration extends ContextAwareConfiguration {
     private final StartedRun run;
 
     BooksConfiguration(StartedRun run) {
@@ -46,8 +46,27 @@ public final class BooksConfiguration implements CamelConfiguration {
         RunControl control = new RunControl(settings.bool("backfill.run-once"), settings.duration("backfill.poll-delay"),
                 ledger, deadLetters, report);
         control.onFinish(run.completed());
+        if (!settings.bool("backfill.run-once") && Watching.managementPort(settings::optional) >= 0) {
+            control.holdOnFatal(this::stopRoutesInBackground);
+        }
         deadLetters.onFailure(control::fatal);
         run.runControl(control);
         return control;
+    }
+
+    /**
+     * Stops every route on a thread of Camel's, not on the delivery thread that met the fatal answer: stopping waits
+     * for the routes' exchanges in flight, which that thread may be finishing. The management server is not a route
+     * and keeps serving.
+     */
+    private void stopRoutesInBackground() {
+        Thread stopper = getCamelContext().getExecutorServiceManager().newThread("AmpfillHold", () -> {
+            try {
+                getCamelContext().getRouteController().stopAllRoutes();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(BooksConfiguration.class).warn("could not stop the routes: {}", e.toString());
+            }
+        });
+        stopper.start();
     }
 }

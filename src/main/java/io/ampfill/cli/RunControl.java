@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is finished: the inbox is drained and every record read is acknowledged or dead-lettered.
  */
 public final class RunControl implements DeliveryListener {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunControl.class);
     private final boolean runOnce;
     private final Duration idleWait;
     private final AckLedger ledger;
@@ -25,6 +26,8 @@ public final class RunControl implements DeliveryListener {
     private volatile String fatal;
     private volatile boolean stopping;
     private volatile Runnable onFinish = () -> { };
+    /** Set when the run is watched as a service: a fatal answer holds it up, not-ready, instead of ending it. */
+    private volatile Runnable onHold;
 
     /**
      * @param idleWait how long an idle source waits for what it read to settle before it looks again (its poll
@@ -40,6 +43,17 @@ public final class RunControl implements DeliveryListener {
 
     void onFinish(Runnable onFinish) {
         this.onFinish = onFinish;
+    }
+
+    /**
+     * A service that is watched (backfill.run-once=false with a management port) is not ended by a fatal answer: it
+     * stops reading and delivering, runs {@code onHold} (which stops the routes) and stays up with its readiness down
+     * and the reason on /observe/health/ready, as a failed task of a Kafka Connect worker does, until it is stopped.
+     * Ended, it would take its health and metrics with it, and a supervisor would only start it again into the same
+     * answer.
+     */
+    void holdOnFatal(Runnable onHold) {
+        this.onHold = onHold;
     }
 
     /** The file consumer found nothing new: a run-once ends when nothing read is still unsettled. */
@@ -143,7 +157,15 @@ public final class RunControl implements DeliveryListener {
         if (fatal == null) {
             fatal = message; // printed once, as the run's last line
             ledger.failAll(new IllegalStateException(message));
-            finish();
+            Runnable hold = onHold;
+            if (runOnce || hold == null) {
+                finish();
+            } else {
+                stopping = true;
+                LOG.error("delivery stopped: {}. Readiness is down; health and metrics stay up until ampfill is stopped"
+                        + " (Ctrl-C, SIGTERM); what was not delivered is read again by the next run", message);
+                hold.run();
+            }
         }
     }
 

@@ -660,7 +660,7 @@ final class LaneScheduler {
                 slowest = device;
             }
         }
-        return new LaneGauges(unsettled, spilledEvents, paused, slowest);
+        return new LaneGauges(unsettled, spilledEvents, paused, slowest, requestsInFlight, concurrency.limit());
     }
 
     int laneCount() {

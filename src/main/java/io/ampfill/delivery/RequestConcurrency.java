@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * measured again only after 1,000 times the limit in answers, not 30 (a new measure, taken at full load, had it grow
  * into the capacity every few hundred answers).
  *
+ * <p>Before Vegas, a slow start as TCP's doubles the limit per round trip until the round trip rises or the server
+ * says it is overloaded (see {@link #startingSlowly}).
+ *
  * <p>Thread-safe: senders report answers outside the lanes' lock, the scheduler reads the limit under it.
  */
 final class RequestConcurrency {
@@ -35,18 +38,31 @@ final class RequestConcurrency {
     static final int INITIAL_LIMIT = 8;
     private static final Logger LOG = LoggerFactory.getLogger(RequestConcurrency.class);
 
-    private final Limit limit;
+    /**
+     * Slow start ends at the first answer whose round trip is this many times the shortest seen so far: a queue is
+     * forming over there (the jitter of a far server's answers stays well under it).
+     */
+    static final double SLOW_START_END_RATIO = 1.5;
+
     private final boolean adaptive;
     private final int most;
+    /** The library's limit: fixed, or Vegas once slow start has ended (null until then). */
+    private volatile Limit limit;
+    /** While true, the limit is {@link #startLimit}: it grows by one per answer, doubling per round trip. */
+    private volatile boolean slowStart;
+    private volatile int startLimit;
+    /** The shortest round trip seen in slow start: the server's at low load, handed to Vegas when it takes over. */
+    private long shortestRoundTrip = Long.MAX_VALUE;
+    private int startAnswers;
 
     private RequestConcurrency(Limit limit, boolean adaptive, int most) {
-        this.limit = limit;
         this.adaptive = adaptive;
         this.most = most;
-        if (adaptive && LOG.isDebugEnabled()) {
-            // one line per change, so a run's limit over time can be read back from its log (the benchmark does)
-            LOG.debug("request concurrency limit {}", limit());
-            limit.notifyOnChange(changed -> LOG.debug("request concurrency limit {}", Math.min(most, changed)));
+        this.slowStart = adaptive;
+        this.startLimit = Math.min(INITIAL_LIMIT, most);
+        this.limit = limit;
+        if (adaptive) {
+            debug(startLimit);
         }
     }
 
@@ -55,10 +71,19 @@ final class RequestConcurrency {
         return new RequestConcurrency(FixedLimit.of(requests), false, requests);
     }
 
-    /** A limit that adapts between 1 and {@code ceiling}, from {@link #INITIAL_LIMIT} (or the ceiling, if lower). */
+    /**
+     * A limit that adapts between 1 and {@code ceiling}, from {@link #INITIAL_LIMIT} (or the ceiling, if lower): slow
+     * start first, then Vegas.
+     */
     static RequestConcurrency adaptive(int ceiling) {
+        return new RequestConcurrency(null, true, ceiling);
+    }
+
+    /** Vegas, tuned (see the class comment), from {@code initial} requests. */
+    private VegasLimit vegas(int initial) {
+        int ceiling = most;
         VegasLimit vegas = VegasLimit.newBuilder()
-                .initialLimit(Math.min(INITIAL_LIMIT, ceiling))
+                .initialLimit(initial)
                 // smoothed, the limit only nears its bound: one more, and limit() cuts it at the ceiling
                 .maxConcurrency(ceiling + 1)
                 .alphaFunction(limit -> Math.max(3, limit / 10))
@@ -67,7 +92,15 @@ final class RequestConcurrency {
                 .probeMultiplier(1000)
                 .smoothing(0.5)
                 .build();
-        return new RequestConcurrency(vegas, true, ceiling);
+        if (LOG.isDebugEnabled()) {
+            vegas.notifyOnChange(changed -> debug(Math.min(most, changed)));
+        }
+        return vegas;
+    }
+
+    /** One line per change, so a run's limit over time can be read back from its log (the benchmark does). */
+    private static void debug(int limit) {
+        LOG.debug("request concurrency limit {}", limit);
     }
 
     static RequestConcurrency of(DeliverySettings settings) {
@@ -77,7 +110,7 @@ final class RequestConcurrency {
 
     /** Requests that may be in flight now. */
     int limit() {
-        return Math.min(most, limit.getLimit());
+        return slowStart ? startLimit : Math.min(most, limit.getLimit());
     }
 
     boolean adaptive() {
@@ -101,7 +134,45 @@ final class RequestConcurrency {
             return; // nothing to learn about the server's load: the run stops, or the answer was not Amplitude's
         }
         // a clock that did not move (a test's) still gives a round trip: the library wants one above 0
-        limit.onSample(sentAt, Math.max(1, roundTrip), inFlight, overloaded(answer));
+        long rtt = Math.max(1, roundTrip);
+        boolean overloaded = overloaded(answer);
+        if (slowStart && startingSlowly(rtt, inFlight, overloaded)) {
+            return;
+        }
+        limit.onSample(sentAt, rtt, inFlight, overloaded);
+    }
+
+    /**
+     * Slow start, as TCP's: the library's Vegas has none, and grows by about half per round trip, so a far server took
+     * ten round trips to reach 60 requests in flight, most of a million events' run. Each clean answer adds one request
+     * while the limit is used (doubling it per round trip) until an answer comes back half as slow again as the
+     * fastest so far or says the server is overloaded; Vegas then goes on from there (from half on an overload, as TCP
+     * halves its window), told the round trip at low load this phase saw.
+     *
+     * @return whether slow start took the answer (false: it has just ended, and Vegas takes this answer)
+     */
+    private synchronized boolean startingSlowly(long rtt, int inFlight, boolean overloaded) {
+        if (!slowStart) {
+            return false;
+        }
+        shortestRoundTrip = Math.min(shortestRoundTrip, rtt);
+        // the first round trip's answers only measure: both ends are cold then (a JIT compiling, connections opening),
+        // and a slow answer among them tells of that, not of a queue
+        boolean measuring = ++startAnswers <= Math.min(INITIAL_LIMIT, most);
+        if (!overloaded && (measuring || rtt <= shortestRoundTrip * SLOW_START_END_RATIO)) {
+            if (inFlight * 2 >= startLimit && startLimit < most) {
+                debug(++startLimit);
+            }
+            return true;
+        }
+        LOG.debug("slow start ended at {} requests: {}", startLimit, overloaded ? "an overload answer"
+                : "a round trip of " + rtt / 1_000_000 + " ms against the shortest, " + shortestRoundTrip / 1_000_000 + " ms");
+        VegasLimit vegas = vegas(overloaded ? Math.max(1, startLimit / 2) : startLimit);
+        // the library keeps the shortest round trip it sees as the one at low load, and changes nothing on that sample
+        vegas.onSample(0, shortestRoundTrip, 1, false);
+        limit = vegas;
+        slowStart = false;
+        return false;
     }
 
     /**

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Readiness of a run: down while Amplitude answers fatally (a wrong API key, a 403) or the state store cannot be
- * written, with the reason, free of secrets, as the message. Not a liveness check: the process is alive and says why
+ * Readiness of a run: down once delivery has stopped (Amplitude answered fatally: a wrong API key, a 403; or the
+ * source or the dead-letter folder failed) or while the state store cannot be written, with the reason, free of
+ * secrets, as the message. Not a liveness check: the process is alive and says why
  * it cannot deliver.
  */
 public final class DeliveryHealthCheck extends AbstractHealthCheck {
@@ -16,7 +17,7 @@ public final class DeliveryHealthCheck extends AbstractHealthCheck {
     private final Supplier<String> storeProblem;
 
     /**
-     * @param amplitudeProblem why Amplitude will take nothing (a fatal answer), or null
+     * @param amplitudeProblem why delivery stopped (a fatal answer from Amplitude, a source that failed), or null
      * @param storeProblem     why the last save of positions failed, or null
      */
     public DeliveryHealthCheck(Supplier<String> amplitudeProblem, Supplier<String> storeProblem) {
@@ -35,7 +36,7 @@ public final class DeliveryHealthCheck extends AbstractHealthCheck {
         String amplitude = amplitudeProblem.get();
         String store = storeProblem.get();
         if (amplitude != null) {
-            builder.down().message("Amplitude: " + amplitude);
+            builder.down().message("delivery stopped: " + amplitude);
         } else if (store != null) {
             builder.down().message("state store: " + store);
         } else {

@@ -51,6 +51,9 @@ public final class RunMetrics {
                 m -> m.lanes().eventsInMemory());
         metrics.gauge("ampfill.events.on.disk", "Events waiting on disk now (spilled)", m -> m.lanes().eventsOnDisk());
         metrics.gauge("ampfill.devices.paused", "Devices or users paused for their daily quota", m -> m.lanes().pausedDevices());
+        metrics.gauge("ampfill.requests.in.flight", "Requests posted and not yet answered", m -> m.lanes().requestsInFlight());
+        metrics.gauge("ampfill.request.concurrency.limit", "Requests allowed in flight at once now: the adaptive limit,"
+                + " or amplitude.max-concurrent-requests when fixed", m -> m.lanes().concurrencyLimit());
         Timer latency = Timer.builder("ampfill.request.latency").description("Time from posting a request to its answer")
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
         report.onAnswer(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));

@@ -196,7 +196,9 @@ class DeliveryOnAClockTest {
 
         assertThat(whilePaused.pausedDevices()).isEqualTo(1);
         assertThat(whilePaused.eventsInMemory()).isEqualTo(150 - heavyThen);
-        assertThat(lanes.lanes.gauges()).isEqualTo(new LaneGauges(0, 0, 0, null));
+        LaneGauges atEnd = lanes.lanes.gauges();
+        assertThat(atEnd).isEqualTo(new LaneGauges(0, 0, 0, null, 0, atEnd.concurrencyLimit()));
+        assertThat(atEnd.concurrencyLimit()).isPositive();
 
         assertThat(heavyThen).isLessThanOrEqualTo(100);
         assertThat(othersInAt).isLessThan(300);

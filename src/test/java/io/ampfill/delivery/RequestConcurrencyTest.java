@@ -39,12 +39,59 @@ class RequestConcurrencyTest {
             answer(concurrency, OK, 300 * MS, concurrency.limit());
             limits.add(concurrency.limit());
         }
-        // the round trip never rose: a far server, not a queue. Half an answer more per answer, so half as many more
-        // per round trip: from 8 to 128 within 250 answers
+        // the round trip never rose: a far server, not a queue. Slow start: one more per answer, so the limit doubles
+        // per round trip: from 8 to 128 within 120 answers (8 + 16 + 32 + 64)
         assertThat(limits.get(20)).isGreaterThan(12);
-        assertThat(limits.subList(0, 250)).contains(128);
+        assertThat(limits.subList(0, 121)).contains(128);
         assertThat(limits).allMatch(limit -> limit <= 128);
         assertThat(concurrency.limit()).isEqualTo(128);
+    }
+
+    /** Adaptive, after 24 clean answers at 500 ms: slow start has taken it from 8 to 32. */
+    private RequestConcurrency startedSlowlyTo32() {
+        RequestConcurrency concurrency = RequestConcurrency.adaptive(128);
+        for (int i = 0; i < 24; i++) {
+            answer(concurrency, OK, 500 * MS, concurrency.limit());
+        }
+        assertThat(concurrency.limit()).isEqualTo(32);
+        return concurrency;
+    }
+
+    @Test
+    void slow_start_doubles_the_limit_per_round_trip_against_a_far_server() {
+        RequestConcurrency concurrency = RequestConcurrency.adaptive(128);
+        List<Integer> perRoundTrip = new ArrayList<>();
+        for (int roundTrip = 0; roundTrip < 4; roundTrip++) {
+            // the answers of one round trip: as many as were in flight at its start, 1 s each, jitter of up to 10%
+            int inFlight = concurrency.limit();
+            for (int i = 0; i < inFlight; i++) {
+                answer(concurrency, OK, (1000 + (i * 37) % 100) * MS, inFlight);
+            }
+            perRoundTrip.add(concurrency.limit());
+        }
+        assertThat(perRoundTrip).containsExactly(16, 32, 64, 128);
+    }
+
+    @Test
+    void slow_start_ends_when_the_round_trip_rises_and_vegas_goes_on_from_there() {
+        RequestConcurrency concurrency = startedSlowlyTo32();
+        // a queue shows: twice the round trip. Slow start ends; Vegas, told the round trip at low load, shrinks
+        for (int i = 0; i < 10; i++) {
+            answer(concurrency, OK, 1000 * MS, concurrency.limit());
+        }
+        assertThat(concurrency.limit()).isLessThan(32).isGreaterThan(1);
+        // and it does not start slowly again: clean answers at the old round trip grow it by half steps only
+        int after = concurrency.limit();
+        answer(concurrency, OK, 500 * MS, concurrency.limit());
+        answer(concurrency, OK, 500 * MS, concurrency.limit());
+        assertThat(concurrency.limit()).isLessThanOrEqualTo(after + 1);
+    }
+
+    @Test
+    void slow_start_ends_at_an_overload_answer_with_the_limit_halved() {
+        RequestConcurrency concurrency = startedSlowlyTo32();
+        answer(concurrency, UNAVAILABLE, 500 * MS, 32);
+        assertThat(concurrency.limit()).isLessThanOrEqualTo(16);
     }
 
     @Test

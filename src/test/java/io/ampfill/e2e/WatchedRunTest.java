@@ -95,6 +95,37 @@ class WatchedRunTest {
     }
 
     @Test
+    void a_watched_service_that_meets_a_wrong_key_stays_up_not_ready_with_the_reason_and_loses_nothing() throws Exception {
+        try (AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings().expectedApiKey("the-right-key-0123"))) {
+            Backfill backfill = new Backfill(work, emulator);
+            int port = freePort();
+            backfill.set("backfill.run-once", "false").set("backfill.management-port", String.valueOf(port));
+            Path file = backfill.drop("events.ndjson", String.join("", Events.timeOrderedFiles(5, 20, 1)));
+            CompletableFuture<Integer> run = start(backfill);
+
+            // Camel's own consumer check is down too until the file consumer's first poll: wait for the delivery check
+            String delivery = "\"name\":\"delivery\",\"status\":\"DOWN\"";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            HttpResponse<String> ready;
+            while ((ready = get(port, "/observe/health/ready?exposureLevel=full")) == null || !ready.body().contains(delivery)) {
+                assertThat(System.nanoTime()).as("waiting for the delivery check to go down").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("delivery stopped: Amplitude refused the API key (400 Invalid API key)")
+                    .doesNotContain(KEY);
+            assertThat(status(port, "/observe/health/live")).isEqualTo(200);
+            assertThat(run).as("the service is still up, not ended by the fatal answer").isNotDone();
+            assertThat(value(get(port, "/observe/metrics").body(), "ampfill_events_delivered_total")).isZero();
+
+            backfill.stop();
+            assertThat(run.get(30, TimeUnit.SECONDS)).as("exit code once stopped").isEqualTo(1);
+            assertThat(file).as("the file stays in the inbox, to be read again by the next run").exists();
+            assertThat(emulator.ingestedCount()).isZero();
+        }
+    }
+
+    @Test
     void the_grafana_dashboard_queries_only_metrics_a_real_run_exposes() throws Exception {
         // a 503 and a bad line: every kind of metric the dashboard draws has a series
         try (AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings())) {

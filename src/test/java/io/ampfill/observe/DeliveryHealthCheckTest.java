@@ -66,7 +66,7 @@ class DeliveryHealthCheckTest {
                         .setBody("{\"event_type\":\"e\",\"device_id\":\"device-0001\",\"time\":1700000000000}"));
                 HttpResponse<String> notReady = awaitReady(port, 503);
 
-                assertThat(notReady.body()).contains("DOWN", "Amplitude: Amplitude refused the API key (400 Invalid API key)")
+                assertThat(notReady.body()).contains("DOWN", "delivery stopped: Amplitude refused the API key (400 Invalid API key)")
                         .doesNotContain("wrong-key-7f3e9a1b2c");
                 assertThat(get(port, "/observe/health/live").statusCode()).as("alive all the same").isEqualTo(200);
 

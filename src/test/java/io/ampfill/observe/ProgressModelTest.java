@@ -17,7 +17,7 @@ class ProgressModelTest {
     /** Every record read already; delivered events so far; the heavy device's events still held at 291/s. */
     private static ProgressReading allRead(long records, long delivered, long heavyLeft) {
         LaneGauges lanes = new LaneGauges(records - delivered, 0, 0,
-                heavyLeft == 0 ? null : new LaneGauges.SlowestDevice("heavy-device", heavyLeft, 291, 0));
+                heavyLeft == 0 ? null : new LaneGauges.SlowestDevice("heavy-device", heavyLeft, 291, 0), 0, 8);
         return new ProgressReading(records, delivered, 0, 0, 0, BYTES, BYTES, -1, lanes);
     }
 
