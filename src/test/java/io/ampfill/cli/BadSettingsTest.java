@@ -188,7 +188,7 @@ class BadSettingsTest {
                 ours.add(name);
             }
         }
-        assertThat(SettingRules.RULES.stream().map(SettingRules.Rule::setting).toList())
+        assertThat(Setting.ALL.stream().map(Setting::name).toList())
                 .containsExactlyInAnyOrderElementsOf(ours);
     }
 
