@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 import static io.ampfill.cli.SettingCheck.ANY;
 import static io.ampfill.cli.SettingCheck.BOOLEAN;
@@ -314,6 +315,18 @@ final class Setting<T> {
     /** The amplitude component's option this setting sets, or null. */
     String componentOption() {
         return componentOption;
+    }
+
+    /**
+     * The properties that set the same option of the component by its own name, as Camel takes them
+     * (camel.component.amplitude.device-eps, camel.component.amplitude.deviceEps); none when the setting sets no option.
+     */
+    List<String> componentProperties() {
+        if (componentOption == null) {
+            return List.of();
+        }
+        String dashed = componentOption.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+        return Stream.of(dashed, componentOption).distinct().map(option -> "camel.component.amplitude." + option).toList();
     }
 
     @Override

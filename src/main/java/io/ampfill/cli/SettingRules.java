@@ -28,12 +28,25 @@ final class SettingRules {
     private SettingRules() {
     }
 
-    /** Checks every setting, in the order of application.properties, then the ones that must agree with each other. */
+    /**
+     * Checks every setting, in the order of application.properties; then the component's options that a setting sets,
+     * where given by the component's own names (camel.component.amplitude.device-eps), as the setting is checked, so
+     * that the component's guards are never what a user meets; then the settings that must agree with each other.
+     */
     static void check(Settings settings) {
         for (Setting<?> setting : Setting.ALL) {
             String problem = setting.problem(settings.text(setting));
             if (problem != null) {
                 throw new BadSettingException(setting.name(), problem);
+            }
+        }
+        for (Setting<?> setting : Setting.ALL) {
+            for (String option : setting.componentProperties()) {
+                String value = settings.property(option);
+                String problem = value.isEmpty() ? null : setting.problem(value);
+                if (problem != null) {
+                    throw new BadSettingException(option, problem);
+                }
             }
         }
         checkCombinations(settings);

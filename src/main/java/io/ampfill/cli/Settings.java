@@ -55,6 +55,11 @@ final class Settings {
         return optional(setting.name());
     }
 
+    /** A property that is not one of the settings (a Camel option), as written, or "" when empty or absent. */
+    String property(String name) {
+        return optional(name);
+    }
+
     private String string(String name) {
         String value = optional(name);
         if (value.isEmpty()) {

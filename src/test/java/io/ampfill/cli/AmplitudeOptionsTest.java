@@ -68,8 +68,9 @@ class AmplitudeOptionsTest {
 
     /**
      * DeliverySettings refuses some values with words of its own (the component's invariants): every such value is
-     * refused by the setting's check first, in ampfill's words, and the values at the edges of what the checks accept
-     * start the component.
+     * refused by the setting's check first, in ampfill's words (also when given by the option's own name,
+     * camel.component.amplitude.*: BadSettingsTest), and the values at the edges of what the checks accept start the
+     * component.
      */
     @Test
     void what_the_component_refuses_the_settings_refuse_first() throws Exception {
