@@ -55,16 +55,18 @@ final class Setting<T> {
     static final Setting<Integer> MIN_ID_LENGTH = componentOption("amplitude.min-id-length", Settings.INT,
             wholeNumber(1, 1024, "Amplitude keeps ids of up to 1024 characters"),
             "shortest accepted `user_id` / `device_id`; sent as `options.min_id_length`");
-    static final Setting<Boolean> SKIP_USER_PROPERTIES_SYNC = componentOption("amplitude.skip-user-properties-sync", Settings.BOOLEAN,
+    static final Setting<Boolean> SKIP_USER_PROPERTIES_SYNC = componentOption(
+            "amplitude.skip-user-properties-sync", Settings.BOOLEAN,
             BOOLEAN,
             "`true` adds `\"$skip_user_properties_sync\": true` to every event");
-    static final Setting<String> MAX_CONCURRENT_REQUESTS = componentOption("amplitude.max-concurrent-requests", Settings.TEXT,
+    static final Setting<String> MAX_CONCURRENT_REQUESTS = componentOption(
+            "amplitude.max-concurrent-requests", Settings.TEXT,
             adaptiveOr(wholeNumber(1, Integer.MAX_VALUE, null)),
             "requests in flight at once, over all devices: `adaptive` finds how many Amplitude takes (see "
             + "[delivery](delivery.md#adaptive-request-concurrency)); a number fixes it");
-    static final Setting<Integer> MAX_CONCURRENT_REQUESTS_CEILING = componentOption("amplitude.max-concurrent-requests-ceiling", Settings.INT,
-            wholeNumber(1, 1024,
-                "each request in flight takes a thread and a connection"),
+    static final Setting<Integer> MAX_CONCURRENT_REQUESTS_CEILING = componentOption(
+            "amplitude.max-concurrent-requests-ceiling", Settings.INT,
+            wholeNumber(1, 1024, "each request in flight takes a thread and a connection"),
             "the most requests in flight `adaptive` allows (1 to 1024)");
     static final Setting<Integer> MAX_EVENTS_PER_REQUEST = componentOption("amplitude.max-events-per-request", Settings.INT,
             wholeNumber(1, SettingRules.AMPLITUDE_MAX_EVENTS, "Amplitude's limit"),
@@ -81,7 +83,8 @@ final class Setting<T> {
     static final Setting<Duration> RETRY_MAX_BACKOFF = componentOption("amplitude.retry.max-backoff", Settings.DURATION,
             duration(Duration.ofMillis(1), null),
             "longest wait between two resends");
-    static final Setting<Duration> GIVE_UP_AFTER = componentOption("amplitude.retry.give-up-after", "giveUpAfter", Settings.OPTIONAL_DURATION,
+    static final Setting<Duration> GIVE_UP_AFTER = componentOption(
+            "amplitude.retry.give-up-after", "giveUpAfter", Settings.OPTIONAL_DURATION,
             emptyOr(duration(Duration.ofMillis(1),
                 "empty resends until it succeeds; 0 would dead-letter at the first failure")),
             "empty: resend until it succeeds; a duration: dead-letter a batch still failing after that long");
