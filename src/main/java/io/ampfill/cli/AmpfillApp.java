@@ -2,6 +2,7 @@ package io.ampfill.cli;
 
 import io.ampfill.report.RunReport;
 import io.ampfill.report.RunReportJson;
+import io.ampfill.setting.BadSettingException;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -75,7 +76,7 @@ public final class AmpfillApp {
             public void beforeConfigure(BaseMainSupport configuring) {
                 // the management port's Camel settings, before Camel Main reads its own
                 PropertiesComponent properties = configuring.getCamelContext().getPropertiesComponent();
-                Watching.camelManagement(new Settings(properties)::optional).forEach(properties::addOverrideProperty);
+                Watching.camelManagement(new Settings(properties)).forEach(properties::addOverrideProperty);
             }
 
             @Override
@@ -187,7 +188,7 @@ public final class AmpfillApp {
                         .sorted()
                         .forEach(n -> patterns.add("file:" + userRoutes.resolve(n)));
             } catch (java.io.IOException e) {
-                throw new Settings.BadSettingException("routes", "cannot list " + userRoutes + ": " + e.getMessage());
+                throw new BadSettingException("routes", "cannot list " + userRoutes + ": " + e.getMessage());
             }
         }
         return String.join(",", patterns);

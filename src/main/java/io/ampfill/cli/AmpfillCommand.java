@@ -119,10 +119,10 @@ public final class AmpfillCommand implements Callable<Integer> {
 
         void into(Map<String, String> settings) {
             if (quiet) {
-                settings.put("backfill.progress", "false");
+                settings.put(Setting.PROGRESS.name(), "false");
             }
             if (reportJson != null) {
-                settings.put("backfill.report-file", reportJson.toString());
+                settings.put(Setting.REPORT_FILE.name(), reportJson.toString());
             }
         }
 

@@ -15,12 +15,12 @@ record AmplitudeTarget(boolean dryRun, String endpoint, String apiKey) {
      * nothing to Amplitude, and what it publishes is real.
      */
     static boolean dryRun(Settings settings) {
-        return settings.optional("amplitude.api-key").isEmpty() && !publishing(settings);
+        return settings.get(Setting.API_KEY).isEmpty() && !publishing(settings);
     }
 
     /** backfill.sink=kafka: the events go to a Kafka topic, not to Amplitude. */
     static boolean publishing(Settings settings) {
-        return settings.string("backfill.sink").equals("kafka");
+        return settings.get(Setting.SINK).equals("kafka");
     }
 
     /** Never the key itself: a record's toString would print it. */

@@ -23,13 +23,13 @@ public final class BooksConfiguration extends ContextAwareConfiguration {
     public RunReport runReport(Settings settings) {
         RunReport report = new RunReport();
         run.report(report);
-        run.reportFile(settings.optional("backfill.report-file"));
+        run.reportFile(settings.get(Setting.REPORT_FILE));
         return report;
     }
 
     @BindToRegistry(lazy = true)
     public DeadLetterStore deadLetters(Settings settings, RunReport report) {
-        DeadLetterStore deadLetters = new DeadLetterStore(Path.of(settings.string("backfill.dead-letter-dir")));
+        DeadLetterStore deadLetters = new DeadLetterStore(Path.of(settings.get(Setting.DEAD_LETTER_DIR)));
         deadLetters.onWithdrawn(report::deadLetterWithdrawn);
         run.deadLetters(deadLetters);
         return deadLetters;
@@ -43,7 +43,7 @@ public final class BooksConfiguration extends ContextAwareConfiguration {
 
     @BindToRegistry(lazy = true)
     public RunControl runControl(Settings settings, AckLedger ledger, DeadLetterStore deadLetters, RunReport report) {
-        RunControl control = new RunControl(settings.bool("backfill.run-once"), settings.duration("backfill.poll-delay"),
+        RunControl control = new RunControl(settings.get(Setting.RUN_ONCE), settings.get(Setting.POLL_DELAY),
                 ledger, deadLetters, report);
         control.onFinish(run.completed());
         if (!settings.bool("backfill.run-once") && Watching.managementPort(settings::optional) >= 0) {

@@ -3,8 +3,8 @@ package io.ampfill.cli;
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.secret.SecretText;
+import io.ampfill.setting.BadSettingException;
 import io.ampfill.source.SourceLockException;
-import io.ampfill.source.jdbc.JdbcSettingException;
 import io.ampfill.source.jdbc.JdbcSource;
 import io.ampfill.source.jdbc.JdbcSourceSettings;
 import io.ampfill.source.jdbc.UsersSettings;
@@ -26,7 +26,7 @@ public final class DatabaseConfiguration extends ContextAwareConfiguration {
     @BindToRegistry
     public JdbcSource jdbcSource(Settings settings, AckLedger ledger, CheckpointStore store, RunControl control,
                                  AmplitudeTarget target) {
-        if (!settings.string("backfill.source").equals("jdbc")) {
+        if (!settings.get(Setting.SOURCE).equals("jdbc")) {
             return null;
         }
         JdbcSource source = open(getCamelContext().getPropertiesComponent(), ledger, store, control::isStopping,
@@ -41,15 +41,12 @@ public final class DatabaseConfiguration extends ContextAwareConfiguration {
         try {
             return new JdbcSource(JdbcSourceSettings.from(properties::resolveProperty),
                     UsersSettings.from(properties::resolveProperty), ledger, store, stopping, oneRunAtATime);
-        } catch (SourceLockException inUse) {
-            throw inUse;
-        } catch (JdbcSettingException bad) {
-            // its message is already "<setting>: <problem>"
-            throw new Settings.BadSettingException(bad.setting(), bad.getMessage().substring(bad.setting().length() + 2));
+        } catch (SourceLockException | BadSettingException said) {
+            throw said; // in the user's words already
         } catch (Exception failed) {
             // a driver may echo the URL or the password; neither reaches output
-            throw new Settings.BadSettingException("backfill.jdbc.url", "cannot read from the database: " + SecretText.mask(
-                    String.valueOf(failed.getMessage()), properties.resolveProperty("backfill.jdbc.password").orElse(null)));
+            throw new BadSettingException(Setting.JDBC_URL.name(), "cannot read from the database: " + SecretText.mask(
+                    String.valueOf(failed.getMessage()), properties.resolveProperty(Setting.JDBC_PASSWORD.name()).orElse(null)));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.ampfill.cli;
 
 import io.ampfill.camel.AmplitudeComponent;
 import io.ampfill.delivery.DeviceLanes;
+import io.ampfill.setting.BadSettingException;
 import io.ampfill.source.InboxScan;
 import org.apache.camel.BindToRegistry;
 
@@ -24,15 +25,14 @@ public final class DeliveryConfiguration extends ContextAwareConfiguration {
         if (AmplitudeTarget.publishing(settings)) {
             return null; // not bound: the events go to Kafka (KafkaConfiguration's kafkaSink)
         }
-        Path spillDir = Path.of(settings.string("backfill.spill-dir")).toAbsolutePath();
+        Path spillDir = Path.of(settings.get(Setting.SPILL_DIR)).toAbsolutePath();
         try {
             DeviceLanes.deleteSpillLeftovers(spillDir);
         } catch (java.io.IOException e) {
-            throw new Settings.BadSettingException("backfill.spill-dir", "cannot empty " + spillDir + ": " + e.getMessage());
+            throw new BadSettingException(Setting.SPILL_DIR.name(), "cannot empty " + spillDir + ": " + e.getMessage());
         }
         AmplitudeComponent amplitude = AmplitudeOptions.component(getCamelContext(), settings, Map.of(
-                "amplitude.api-key", target.apiKey(), "amplitude.endpoint", target.endpoint(),
-                "backfill.spill-dir", spillDir.toString()));
+                Setting.API_KEY, target.apiKey(), Setting.ENDPOINT, target.endpoint(), Setting.SPILL_DIR, spillDir.toString()));
         amplitude.getConfiguration().setDeliveryListener(control);
         return amplitude;
     }

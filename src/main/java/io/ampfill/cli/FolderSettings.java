@@ -1,5 +1,7 @@
 package io.ampfill.cli;
 
+import io.ampfill.setting.BadSettingException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,17 +16,17 @@ import java.util.Locale;
  * folder inside it is never read back.
  */
 final class FolderSettings {
-    static final String INBOX = "backfill.inbox";
-    static final String DONE = "backfill.done-dir";
-    static final String DEAD_LETTER = "backfill.dead-letter-dir";
-    static final String SPILL = "backfill.spill-dir";
-    static final String STATE = "backfill.state.url";
+    private static final Setting<String> INBOX = Setting.INBOX;
+    private static final Setting<String> DONE = Setting.DONE_DIR;
+    private static final Setting<String> DEAD_LETTER = Setting.DEAD_LETTER_DIR;
+    private static final Setting<String> SPILL = Setting.SPILL_DIR;
+    private static final Setting<String> STATE = Setting.STATE_URL;
 
     private FolderSettings() {
     }
 
     static void check(Settings settings) {
-        boolean files = settings.string("backfill.source").equals("file");
+        boolean files = settings.get(Setting.SOURCE).equals("file");
         Path deadLetter = folder(settings, DEAD_LETTER);
         Path spill = folder(settings, SPILL);
         if (files) {
@@ -38,31 +40,31 @@ final class FolderSettings {
             refuseWithin(spill, DONE, done);
         }
         refuseWithin(spill, DEAD_LETTER, deadLetter);
-        Path stateFile = embeddedStateFile(settings.string(STATE));
+        Path stateFile = embeddedStateFile(settings.get(STATE));
         if (stateFile != null) {
             refuseWithin(spill, STATE, stateFile);
         }
     }
 
     /** The folder a setting names, as the filesystem sees it; refused when it is a file. */
-    private static Path folder(Settings settings, String setting) {
-        Path folder = asTheFilesystemSeesIt(setting, path(setting, settings.string(setting)));
+    private static Path folder(Settings settings, Setting<String> setting) {
+        Path folder = asTheFilesystemSeesIt(setting, path(setting, settings.get(setting)));
         if (Files.exists(folder) && !Files.isDirectory(folder)) {
-            throw new Settings.BadSettingException(setting, "is a file, not a folder (" + folder + ")");
+            throw new BadSettingException(setting.name(), "is a file, not a folder (" + folder + ")");
         }
         return folder;
     }
 
-    private static void refuseSame(String setting, Path folder, String other, Path otherFolder, String harm) {
+    private static void refuseSame(Setting<?> setting, Path folder, Setting<?> other, Path otherFolder, String harm) {
         if (folder.equals(otherFolder)) {
-            throw new Settings.BadSettingException(setting, "is the same folder as " + other + " (" + folder + "): " + harm);
+            throw new BadSettingException(setting.name(), "is the same folder as " + other + " (" + folder + "): " + harm);
         }
     }
 
     /** The spill folder is ampfill's own, emptied at every start: nothing of the user's may be in it. */
-    private static void refuseWithin(Path spill, String other, Path otherPath) {
+    private static void refuseWithin(Path spill, Setting<?> other, Path otherPath) {
         if (otherPath.startsWith(spill)) {
-            throw new Settings.BadSettingException(SPILL, (otherPath.equals(spill) ? "is the same folder as " : "holds ")
+            throw new BadSettingException(SPILL.name(), (otherPath.equals(spill) ? "is the same folder as " : "holds ")
                     + other + " (" + otherPath + "): the spill folder is ampfill's own and is emptied at every start");
         }
     }
@@ -71,7 +73,7 @@ final class FolderSettings {
      * The absolute path with every part that exists resolved as the operating system would (symlinks, {@code ..} after
      * a symlink), and the parts that do not exist yet, which cannot be links, appended as written and normalized.
      */
-    static Path asTheFilesystemSeesIt(String setting, Path path) {
+    static Path asTheFilesystemSeesIt(Setting<?> setting, Path path) {
         Path existing = path.toAbsolutePath();
         Deque<Path> missing = new ArrayDeque<>();
         while (existing.getParent() != null && !Files.exists(existing)) {
@@ -82,7 +84,7 @@ final class FolderSettings {
         try {
             resolved = existing.toRealPath();
         } catch (IOException e) {
-            throw new Settings.BadSettingException(setting, "cannot look at " + existing + ": " + e.getMessage());
+            throw new BadSettingException(setting.name(), "cannot look at " + existing + ": " + e.getMessage());
         }
         for (Path name : missing) {
             resolved = resolved.resolve(name);
@@ -110,11 +112,11 @@ final class FolderSettings {
         return path.isEmpty() ? null : asTheFilesystemSeesIt(STATE, path(STATE, path));
     }
 
-    private static Path path(String setting, String text) {
+    private static Path path(Setting<?> setting, String text) {
         try {
             return Path.of(text);
         } catch (java.nio.file.InvalidPathException e) {
-            throw new Settings.BadSettingException(setting, "is not a path here: " + e.getReason());
+            throw new BadSettingException(setting.name(), "is not a path here: " + e.getReason());
         }
     }
 }

@@ -9,6 +9,7 @@ import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.Checkpointer;
 import io.ampfill.report.RunReport;
+import io.ampfill.setting.BadSettingException;
 import io.ampfill.source.DoneFolder;
 import io.ampfill.source.FileSource;
 import io.ampfill.source.FilesNotRead;
@@ -34,7 +35,7 @@ public final class InboxConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public FilesNotRead filesNotRead(Settings settings, RunReport report) {
-        return new FilesNotRead(settings.string("backfill.inbox"), report);
+        return new FilesNotRead(settings.get(Setting.INBOX), report);
     }
 
     /**
@@ -43,7 +44,7 @@ public final class InboxConfiguration implements CamelConfiguration {
      */
     @BindToRegistry(lazy = true)
     public InboxScan inboxScan(Settings settings, FilesNotRead notRead, AmplitudeTarget target) {
-        String inbox = settings.string("backfill.inbox");
+        String inbox = settings.get(Setting.INBOX);
         InboxScan scan = new InboxScan(Path.of(inbox), inbox, notRead);
         if (fileSource(settings)) {
             if (!target.dryRun()) {
@@ -52,7 +53,7 @@ public final class InboxConfiguration implements CamelConfiguration {
             try {
                 scan.atStart();
             } catch (java.io.UncheckedIOException e) {
-                throw new Settings.BadSettingException("backfill.inbox", e.getMessage());
+                throw new BadSettingException(Setting.INBOX.name(), e.getMessage());
             }
         }
         return scan;
@@ -60,7 +61,7 @@ public final class InboxConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public InboxReadLock inboxReadLock(Settings settings, FilesNotRead notRead) {
-        return new InboxReadLock(settings.duration("backfill.file-min-age"), System::currentTimeMillis, notRead);
+        return new InboxReadLock(settings.get(Setting.FILE_MIN_AGE), System::currentTimeMillis, notRead);
     }
 
     @BindToRegistry(lazy = true)
@@ -75,13 +76,13 @@ public final class InboxConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public InboxFileStrategy inboxFiles(Settings settings, InboxReadLock readLock) {
-        return new InboxFileStrategy(readLock, new DoneFolder(Path.of(settings.string("backfill.done-dir")).toAbsolutePath()));
+        return new InboxFileStrategy(readLock, new DoneFolder(Path.of(settings.get(Setting.DONE_DIR)).toAbsolutePath()));
     }
 
     @BindToRegistry(lazy = true)
     public FileRouteSource fileSource(Settings settings, AckLedger ledger, CheckpointStore store, RunControl control,
                                       FilesNotRead notRead, RunReport report) {
-        return new FileRouteSource(new FileSource(ledger, store, settings.integer("backfill.chunk-size"), control::isStopping,
+        return new FileRouteSource(new FileSource(ledger, store, settings.get(Setting.CHUNK_SIZE), control::isStopping,
                 notRead, report));
     }
 
@@ -92,6 +93,6 @@ public final class InboxConfiguration implements CamelConfiguration {
     }
 
     static boolean fileSource(Settings settings) {
-        return settings.string("backfill.source").equals("file");
+        return settings.get(Setting.SOURCE).equals("file");
     }
 }

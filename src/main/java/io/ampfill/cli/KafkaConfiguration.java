@@ -22,12 +22,12 @@ public final class KafkaConfiguration extends ContextAwareConfiguration {
     @BindToRegistry
     public KafkaRouteSource kafkaSource(Settings settings, AckLedger ledger, DeadLetterStore deadLetters, RunControl control,
                                         RunReport report, AmplitudeTarget target) {
-        if (!settings.string("backfill.source").equals("kafka")) {
+        if (!settings.get(Setting.SOURCE).equals("kafka")) {
             return null;
         }
-        KafkaSource kafka = new KafkaSource(new KafkaSource.Settings(settings.string("backfill.kafka.topic"),
-                settings.duration("backfill.checkpoint-interval"), settings.duration("backfill.kafka.revoke-timeout"),
-                settings.duration("backfill.shutdown-timeout"), !target.dryRun()), ledger,
+        KafkaSource kafka = new KafkaSource(new KafkaSource.Settings(settings.get(Setting.KAFKA_TOPIC),
+                settings.get(Setting.CHECKPOINT_INTERVAL), settings.get(Setting.KAFKA_REVOKE_TIMEOUT),
+                settings.get(Setting.SHUTDOWN_TIMEOUT), !target.dryRun()), ledger,
                 new AmplitudeLanes(getCamelContext()), deadLetters::flush, control::isStopping, control::sourceCaughtUp);
         report.sourceLines(kafka::reportLines);
         return new KafkaRouteSource(kafka);

@@ -1,6 +1,7 @@
 package io.ampfill.cli;
 
 import io.ampfill.secret.SecretText;
+import io.ampfill.setting.BadSettingException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
@@ -28,7 +29,7 @@ final class KafkaTopicCheck {
     static void ifPublishing(CamelContext context) {
         Settings settings = context.getRegistry().findSingleByType(Settings.class);
         if (settings != null && AmplitudeTarget.publishing(settings)) {
-            check(context, settings.string("backfill.kafka.bootstrap-servers"), settings.string("backfill.kafka.topic"));
+            check(context, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS), settings.get(Setting.KAFKA_TOPIC));
         }
     }
 
@@ -47,12 +48,12 @@ final class KafkaTopicCheck {
                             new DescribeTopicsOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE, waitMillis))).allTopicNames().get(waitMillis, TimeUnit.MILLISECONDS)
                     .get(topic).partitions().size();
             if (partitions < 1) {
-                throw new Settings.BadSettingException("backfill.kafka.topic", "Kafka at " + servers + " has topic " + topic
+                throw new BadSettingException(Setting.KAFKA_TOPIC.name(), "Kafka at " + servers + " has topic " + topic
                         + " without partitions");
             }
         } catch (ExecutionException failed) {
             if (failed.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new Settings.BadSettingException("backfill.kafka.topic", "Kafka at " + servers + " has no topic "
+                throw new BadSettingException(Setting.KAFKA_TOPIC.name(), "Kafka at " + servers + " has no topic "
                         + topic + "; create it, with at least as many partitions as instances will read it");
             }
             throw cannotReach(servers, String.valueOf(failed.getCause().getMessage()), producer);
@@ -64,12 +65,12 @@ final class KafkaTopicCheck {
         }
     }
 
-    private static Settings.BadSettingException cannotReach(String servers, String why, KafkaConfiguration producer) {
+    private static BadSettingException cannotReach(String servers, String why, KafkaConfiguration producer) {
         String said = why;
         for (String secret : new String[] {producer.getSaslJaasConfig(), producer.getSaslPassword(),
                 producer.getSslKeyPassword(), producer.getSslKeystorePassword(), producer.getSslTruststorePassword()}) {
             said = SecretText.mask(said, secret);
         }
-        return new Settings.BadSettingException("backfill.kafka.bootstrap-servers", "cannot reach Kafka at " + servers + ": " + said);
+        return new BadSettingException(Setting.KAFKA_BOOTSTRAP_SERVERS.name(), "cannot reach Kafka at " + servers + ": " + said);
     }
 }

@@ -21,9 +21,9 @@ public final class MappingConfiguration implements CamelConfiguration {
     /** How records become events, from the settings: the same for a run and for validate and plan. */
     static MappingSettings mappingSettings(Settings settings) {
         return new MappingSettings()
-                .minIdLength(settings.integer("amplitude.min-id-length"))
-                .skipUserPropertiesSync(settings.bool("amplitude.skip-user-properties-sync"))
-                .maxTimeAhead(settings.duration("backfill.max-time-ahead"))
+                .minIdLength(settings.get(Setting.MIN_ID_LENGTH))
+                .skipUserPropertiesSync(settings.get(Setting.SKIP_USER_PROPERTIES_SYNC))
+                .maxTimeAhead(settings.get(Setting.MAX_TIME_AHEAD))
                 .clock(Clock.systemUTC());
     }
 }

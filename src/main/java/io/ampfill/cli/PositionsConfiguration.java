@@ -35,9 +35,9 @@ public final class PositionsConfiguration extends ContextAwareConfiguration {
     }
 
     private CheckpointStore open(Settings settings, InboxScan inbox) {
-        String url = settings.string("backfill.state.url");
-        String user = settings.optional("backfill.state.user");
-        String password = settings.optional("backfill.state.password");
+        String url = settings.get(Setting.STATE_URL);
+        String user = settings.get(Setting.STATE_USER);
+        String password = settings.get(Setting.STATE_PASSWORD);
         // files gone from the inbox were completed: their checkpoints are stale
         List<String> inboxKeys = InboxConfiguration.fileSource(settings)
                 ? inbox.seen().stream().map(FileSource::checkpointKey).toList() : null;
@@ -57,7 +57,7 @@ public final class PositionsConfiguration extends ContextAwareConfiguration {
 
     @BindToRegistry(lazy = true)
     public Checkpointer checkpointer(Settings settings, AckLedger ledger, CheckpointStore store) {
-        Checkpointer checkpointer = new Checkpointer(ledger, store, settings.duration("backfill.checkpoint-interval"),
+        Checkpointer checkpointer = new Checkpointer(ledger, store, settings.get(Setting.CHECKPOINT_INTERVAL),
                 getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "Checkpoints"));
         run.checkpointer(checkpointer);
         return checkpointer;

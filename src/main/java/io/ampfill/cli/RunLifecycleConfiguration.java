@@ -30,7 +30,7 @@ public final class RunLifecycleConfiguration extends ContextAwareConfiguration {
     @BindToRegistry
     public EventNotifier runLifecycle(Settings settings, RunControl control, Checkpointer checkpointer,
                                       DeadLetterStore deadLetters) {
-        Duration shutdownTimeout = settings.duration("backfill.shutdown-timeout");
+        Duration shutdownTimeout = settings.get(Setting.SHUTDOWN_TIMEOUT);
         int shutdownSeconds = (int) Math.min(Integer.MAX_VALUE, (shutdownTimeout.toMillis() + 999) / 1000); // as Camel counts
         getCamelContext().getShutdownStrategy().setTimeout(shutdownSeconds);
         main.setShutdownTimeout(shutdownSeconds);

@@ -1,5 +1,6 @@
 package io.ampfill.cli;
 
+import io.ampfill.setting.BadSettingException;
 import org.apache.camel.spi.PropertiesComponent;
 
 import java.time.Duration;
@@ -7,10 +8,32 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads application.properties (and its env / -D overrides) with errors that name the setting. What each setting may
- * be is checked once, at start, by {@link SettingRules}; these readers only convert.
+ * Reads application.properties (and its env / -D overrides) with errors that name the setting, each {@link Setting}
+ * with the reader it declares. What each setting may be is checked once, at start, by {@link SettingRules}; the
+ * readers only convert.
  */
 final class Settings {
+    /** How a setting's value becomes what the run uses. */
+    @FunctionalInterface
+    interface Reader<T> {
+        T read(Settings settings, String name);
+    }
+
+    /** Text that must be there. */
+    static final Reader<String> TEXT = Settings::string;
+    /** Text, or "" when the setting is empty or absent. */
+    static final Reader<String> OPTIONAL_TEXT = Settings::optional;
+    static final Reader<Integer> INT = (settings, name) -> (int) settings.wholeNumber(name, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    static final Reader<Long> LONG = (settings, name) -> settings.wholeNumber(name, Long.MIN_VALUE, Long.MAX_VALUE);
+    static final Reader<Double> DECIMAL = Settings::decimal;
+    static final Reader<Boolean> BOOLEAN = Settings::bool;
+    static final Reader<Duration> DURATION = (settings, name) -> parseDuration(name, settings.string(name));
+    /** A duration, or null when the setting is empty ("not set"). */
+    static final Reader<Duration> OPTIONAL_DURATION = (settings, name) -> {
+        String value = settings.optional(name);
+        return value.isEmpty() ? null : parseDuration(name, value);
+    };
+
     private final PropertiesComponent properties;
     /**
      * Each value as first read: the run computes properties for its routes from some settings (the poll delay in
@@ -22,8 +45,22 @@ final class Settings {
         this.properties = properties;
     }
 
-    /** A setting that must have a value. */
-    String string(String name) {
+    /** The setting's value, as its declaration reads it. */
+    <T> T get(Setting<T> setting) {
+        return setting.reader().read(this, setting.name());
+    }
+
+    /** The value as written (trimmed), or "" when the setting is empty or absent. */
+    String text(Setting<?> setting) {
+        return optional(setting.name());
+    }
+
+    /** A property that is not one of the settings (a Camel option), as written, or "" when empty or absent. */
+    String property(String name) {
+        return optional(name);
+    }
+
+    private String string(String name) {
         String value = optional(name);
         if (value.isEmpty()) {
             throw new BadSettingException(name, "is not set");
@@ -31,17 +68,8 @@ final class Settings {
         return value;
     }
 
-    /** The value, or "" when the setting is empty or absent. */
-    String optional(String name) {
+    private String optional(String name) {
         return read.computeIfAbsent(name, n -> properties.resolveProperty(n).map(String::trim).orElse(""));
-    }
-
-    int integer(String name) {
-        return (int) wholeNumber(name, Integer.MIN_VALUE, Integer.MAX_VALUE);
-    }
-
-    long longValue(String name) {
-        return wholeNumber(name, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
     private long wholeNumber(String name, long min, long max) {
@@ -58,7 +86,7 @@ final class Settings {
         return n;
     }
 
-    double decimal(String name) {
+    private double decimal(String name) {
         String value = string(name);
         try {
             double n = Double.parseDouble(value);
@@ -71,22 +99,12 @@ final class Settings {
         throw new BadSettingException(name, "must be a number, got \"" + value + "\"");
     }
 
-    boolean bool(String name) {
+    private boolean bool(String name) {
         String value = string(name);
         if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
             throw new BadSettingException(name, "must be true or false, got \"" + value + "\"");
         }
         return Boolean.parseBoolean(value);
-    }
-
-    Duration duration(String name) {
-        return parseDuration(name, string(name));
-    }
-
-    /** Empty means "not set". */
-    Duration optionalDuration(String name) {
-        String value = optional(name);
-        return value.isEmpty() ? null : parseDuration(name, value);
     }
 
     private static Duration parseDuration(String name, String value) {
@@ -96,15 +114,5 @@ final class Settings {
                     + ", got \"" + value + "\"");
         }
         return duration;
-    }
-
-    /**
-     * A setting that cannot be used: the run stops before reading anything, with exit code 2 and the one line
-     * {@code ampfill: <setting>: <what is wrong>}.
-     */
-    static final class BadSettingException extends RuntimeException {
-        BadSettingException(String setting, String problem) {
-            super(setting + ": " + problem);
-        }
     }
 }

@@ -13,6 +13,9 @@ import java.time.Duration;
  * pools, the chosen source's route, and the values the routes read that are computed from settings.
  */
 public final class SettingsConfiguration extends ContextAwareConfiguration {
+    /** Not a setting: what the run decides from them, for the file route (a dry run leaves the input where it is). */
+    static final String DRY_RUN = "backfill.dry-run";
+
     private final MainConfigurationProperties main;
 
     SettingsConfiguration(MainConfigurationProperties main) {
@@ -27,11 +30,11 @@ public final class SettingsConfiguration extends ContextAwareConfiguration {
         FolderSettings.check(settings);
         getCamelContext().getExecutorServiceManager().setThreadPoolFactory(new OutOfMemoryExit.ThreadPools());
         // only the chosen source's and sink's routes are loaded: the other ones' beans are never made
-        main.setRoutesIncludePattern(AmpfillApp.routesIncludePattern(Path.of("routes"), settings.string("backfill.source"),
+        main.setRoutesIncludePattern(AmpfillApp.routesIncludePattern(Path.of("routes"), settings.get(Setting.SOURCE),
                 AmplitudeTarget.publishing(settings) ? "kafka" : "amplitude"));
-        properties.addOverrideProperty("backfill.dry-run", String.valueOf(AmplitudeTarget.dryRun(settings)));
-        Duration pollDelay = settings.duration("backfill.poll-delay"); // read before it is overridden in milliseconds
-        properties.addOverrideProperty("backfill.poll-delay", String.valueOf(pollDelay.toMillis()));
+        properties.addOverrideProperty(DRY_RUN, String.valueOf(AmplitudeTarget.dryRun(settings)));
+        Duration pollDelay = settings.get(Setting.POLL_DELAY); // read before it is overridden in milliseconds
+        properties.addOverrideProperty(Setting.POLL_DELAY.name(), String.valueOf(pollDelay.toMillis()));
         return settings;
     }
 }

@@ -1,6 +1,7 @@
 package io.ampfill.cli;
 
 import io.ampfill.ledger.CheckpointStore;
+import io.ampfill.setting.BadSettingException;
 import io.ampfill.source.SourceLockException;
 import org.apache.camel.PropertyBindingException;
 import org.apache.camel.TypeConversionException;
@@ -14,7 +15,7 @@ record StartFailure(int exitCode, String line) {
 
     static StartFailure of(Throwable failed) {
         for (Throwable t = failed; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof Settings.BadSettingException bad) {
+            if (t instanceof BadSettingException bad) {
                 return new StartFailure(AmpfillApp.BAD_SETTINGS, bad.getMessage());
             }
             if (t instanceof SourceLockException inUse) {
@@ -36,7 +37,7 @@ record StartFailure(int exitCode, String line) {
                 + (binding.getOptionKey() != null ? binding.getOptionKey() : binding.getPropertyName());
         if (binding.getCause() instanceof TypeConversionException conversion && conversion.getToType() != null) {
             return setting + ": must be " + typeInWords(conversion.getToType()) + ", got "
-                    + SettingRules.quoted(String.valueOf(binding.getValue()));
+                    + SettingCheck.quoted(String.valueOf(binding.getValue()));
         }
         return binding.getCause() == null ? setting + ": Camel has no such option"
                 : setting + ": cannot be set: " + rootCause(binding).getMessage();

@@ -5,6 +5,7 @@ import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.Checkpointer;
 import io.ampfill.ledger.StoreOpenedInBackground;
 import io.ampfill.report.RunReport;
+import io.ampfill.setting.BadSettingException;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -108,7 +109,7 @@ final class StartedRun {
             try {
                 store.awaitOpen();
             } catch (CheckpointStore.StoreException cannotOpen) {
-                throw new Settings.BadSettingException("backfill.state.url", cannotOpen.getMessage());
+                throw new BadSettingException(Setting.STATE_URL.name(), cannotOpen.getMessage());
             }
         }
     }

@@ -9,6 +9,7 @@ import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
 import io.ampfill.ledger.SourceUnit;
 import io.ampfill.report.RunReport;
+import io.ampfill.setting.BadSettingException;
 import io.ampfill.source.FilesNotRead;
 import io.ampfill.source.InboxLock;
 import io.ampfill.source.InboxScan;
@@ -70,24 +71,24 @@ final class SurveyRun {
             properties.setLocation(AmpfillApp.SETTINGS_LOCATION);
             overrides.forEach(properties::addOverrideProperty);
             Settings settings = new Settings(properties);
-            String source = settings.string("backfill.source");
+            String source = settings.get(Setting.SOURCE);
             if (source.equals("kafka")) {
                 // a topic is read by its consumer group, whose offsets a look must not move
-                throw new Settings.BadSettingException("backfill.source", "validate and plan read a file inbox or a table,"
+                throw new BadSettingException(Setting.SOURCE.name(), "validate and plan read a file inbox or a table,"
                         + " not kafka");
             }
             boolean files = source.equals("file");
             if (inbox != null) {
                 if (!files) {
-                    throw new Settings.BadSettingException("DIR", "names an inbox, but backfill.source is "
-                            + settings.string("backfill.source") + ": leave it out");
+                    throw new BadSettingException("DIR", "names an inbox, but backfill.source is "
+                            + settings.get(Setting.SOURCE) + ": leave it out");
                 }
-                properties.addOverrideProperty("backfill.inbox", inbox.toString());
+                properties.addOverrideProperty(Setting.INBOX.name(), inbox.toString());
             }
             SettingRules.check(settings);
             FolderSettings.check(settings);
             return survey(settings, properties, files);
-        } catch (Settings.BadSettingException bad) {
+        } catch (BadSettingException bad) {
             err.println("ampfill: " + bad.getMessage());
             return AmpfillApp.BAD_SETTINGS;
         } catch (UncheckedIOException | IllegalStateException failed) { // dead letters not written, a table not read
@@ -97,7 +98,7 @@ final class SurveyRun {
     }
 
     private int survey(Settings settings, PropertiesComponent properties, boolean files) {
-        Path deadLetterDir = Path.of(settings.string("backfill.dead-letter-dir")).resolve(FOLDER);
+        Path deadLetterDir = Path.of(settings.get(Setting.DEAD_LETTER_DIR)).resolve(FOLDER);
         emptyOfDeadLetters(deadLetterDir);
         RecordMapper mapper = new RecordMapper(MappingConfiguration.mappingSettings(settings));
         Survey survey = new Survey(System.currentTimeMillis());
@@ -106,7 +107,7 @@ final class SurveyRun {
             AckLedger ledger = new AckLedger(deadLetters.untracked());
             Reading reading = new Reading(mapper, survey, deadLetters);
             if (files) {
-                String shown = settings.string("backfill.inbox");
+                String shown = settings.get(Setting.INBOX);
                 int count = readInbox(Path.of(shown), shown, ledger, reading);
                 title = "ampfill " + (plan ? "plan" : "validate") + ": " + shown + " (" + count + (count == 1 ? " file)" : " files)");
             } else {
@@ -114,8 +115,8 @@ final class SurveyRun {
                 title = "ampfill " + (plan ? "plan" : "validate") + ": the database source (backfill.jdbc.*)";
             }
         }
-        String text = plan ? SurveyText.plan(title, survey, new Plan(settings.decimal("amplitude.device-eps"),
-                requestsAtOnce(settings), settings.integer("amplitude.max-events-per-request")))
+        String text = plan ? SurveyText.plan(title, survey, new Plan(settings.get(Setting.DEVICE_EPS),
+                requestsAtOnce(settings), settings.get(Setting.MAX_EVENTS_PER_REQUEST)))
                 : SurveyText.validation(title, survey);
         out.print(text);
         if (survey.rejected() > 0) {
@@ -141,7 +142,7 @@ final class SurveyRun {
                     }
                 }
             } catch (IOException e) {
-                throw new Settings.BadSettingException("backfill.inbox", "cannot list " + shown + ": " + IoErrorText.of(e));
+                throw new BadSettingException(Setting.INBOX.name(), "cannot list " + shown + ": " + IoErrorText.of(e));
             }
         }
         names.sort(null);
@@ -173,7 +174,7 @@ final class SurveyRun {
                 Files.delete(file);
             }
         } catch (IOException e) {
-            throw new Settings.BadSettingException("backfill.dead-letter-dir", "cannot empty " + folder + ": " + IoErrorText.of(e));
+            throw new BadSettingException(Setting.DEAD_LETTER_DIR.name(), "cannot empty " + folder + ": " + IoErrorText.of(e));
         }
     }
 
@@ -216,7 +217,7 @@ final class SurveyRun {
 
     /** The requests in flight a plan counts on: the fixed number, or with adaptive the most it allows (its ceiling). */
     private static int requestsAtOnce(Settings settings) {
-        return "adaptive".equalsIgnoreCase(settings.string("amplitude.max-concurrent-requests"))
-                ? settings.integer("amplitude.max-concurrent-requests-ceiling") : settings.integer("amplitude.max-concurrent-requests");
+        return "adaptive".equalsIgnoreCase(settings.get(Setting.MAX_CONCURRENT_REQUESTS))
+                ? settings.get(Setting.MAX_CONCURRENT_REQUESTS_CEILING) : Integer.parseInt(settings.get(Setting.MAX_CONCURRENT_REQUESTS));
     }
 }

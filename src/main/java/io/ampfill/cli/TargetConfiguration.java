@@ -20,8 +20,8 @@ public final class TargetConfiguration implements CamelConfiguration {
     public AmplitudeTarget amplitudeTarget(Settings settings) {
         AmplitudeTarget target;
         if (AmplitudeTarget.publishing(settings)) {
-            target = new AmplitudeTarget(false, "Kafka topic " + settings.string("backfill.kafka.topic") + " at "
-                    + settings.string("backfill.kafka.bootstrap-servers"), "");
+            target = new AmplitudeTarget(false, "Kafka topic " + settings.get(Setting.KAFKA_TOPIC) + " at "
+                    + settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS), "");
             LOG.info("publishing to {}", target.endpoint());
         } else if (AmplitudeTarget.dryRun(settings)) {
             AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings().keepEvents(false));
@@ -30,7 +30,7 @@ public final class TargetConfiguration implements CamelConfiguration {
             LOG.info("dry run: no amplitude.api-key set, so events go to the built-in emulator at {};"
                     + " nothing leaves this machine and no input file is moved", target.endpoint());
         } else {
-            target = new AmplitudeTarget(false, settings.string("amplitude.endpoint"), settings.optional("amplitude.api-key"));
+            target = new AmplitudeTarget(false, settings.get(Setting.ENDPOINT), settings.get(Setting.API_KEY));
             LOG.info("sending to {}", target.endpoint());
         }
         run.target(target);

@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -46,13 +45,13 @@ final class Watching {
     }
 
     /** The management port: the setting, else the default when watching; -1 when off (or not a port: refused later). */
-    static int managementPort(Function<String, String> setting) {
-        String port = setting.apply("backfill.management-port");
+    static int managementPort(Settings settings) {
+        String port = settings.text(Setting.MANAGEMENT_PORT);
         if (port.equals("off")) {
             return -1;
         }
         if (port.isEmpty()) {
-            return "false".equalsIgnoreCase(setting.apply("backfill.run-once")) ? DEFAULT_MANAGEMENT_PORT : -1;
+            return "false".equalsIgnoreCase(settings.text(Setting.RUN_ONCE)) ? DEFAULT_MANAGEMENT_PORT : -1;
         }
         try {
             int n = Integer.parseInt(port);
@@ -68,14 +67,14 @@ final class Watching {
      * Prometheus service start with the context. Camel's own per-exchange metrics stay off: they would cost every
      * exchange and tell a user little.
      */
-    static Map<String, String> camelManagement(Function<String, String> setting) {
-        int port = managementPort(setting);
+    static Map<String, String> camelManagement(Settings settings) {
+        int port = managementPort(settings);
         if (port < 0) {
             return Map.of();
         }
         Map<String, String> camel = new LinkedHashMap<>();
         camel.put("camel.management.enabled", "true");
-        camel.put("camel.management.host", setting.apply("backfill.management-host"));
+        camel.put("camel.management.host", settings.text(Setting.MANAGEMENT_HOST));
         camel.put("camel.management.port", String.valueOf(port));
         camel.put("camel.management.health-check-enabled", "true");
         camel.put("camel.management.metrics-enabled", "true");
@@ -93,7 +92,7 @@ final class Watching {
      * health checks; when the management port is on.
      */
     void serveManagement(Settings settings, Supplier<String> amplitudeProblem, Supplier<String> storeProblem) {
-        int port = managementPort(settings::optional);
+        int port = managementPort(settings);
         if (port < 0) {
             return;
         }
@@ -108,7 +107,7 @@ final class Watching {
         RunMetrics.bind(registry, report, lanes);
         context.getRegistry().bind("ampfillDelivery", new DeliveryHealthCheck(amplitudeProblem, storeProblem));
         LoggerFactory.getLogger(Watching.class).info("health and metrics on http://{}:{}/observe/health/ready and"
-                + " /observe/metrics", settings.string("backfill.management-host"), port);
+                + " /observe/metrics", settings.get(Setting.MANAGEMENT_HOST), port);
     }
 
     /**
@@ -116,10 +115,10 @@ final class Watching {
      * backfill.progress-interval.
      */
     void startProgress(Settings settings) {
-        if (!settings.bool("backfill.progress")) {
+        if (!settings.get(Setting.PROGRESS)) {
             return;
         }
-        Duration interval = settings.duration("backfill.progress-interval");
+        Duration interval = settings.get(Setting.PROGRESS_INTERVAL);
         Supplier<ProgressReading> readings = () -> new ProgressReading(report.recordsRead(), report.delivered(),
                 report.deadLettered(), report.retries(), report.retries("429"), report.inputBytesRead(),
                 report.inputBytesKnown(), -1, lanes.get());

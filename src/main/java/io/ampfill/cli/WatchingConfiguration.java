@@ -24,10 +24,10 @@ public final class WatchingConfiguration extends ContextAwareConfiguration {
     public Watching watching(Settings settings, RunReport report, RunControl control, Checkpointer checkpointer,
                              InboxScan inbox) {
         if (InboxConfiguration.fileSource(settings)) {
-            knownInput(Path.of(settings.string("backfill.inbox")), inbox.seen(), report);
+            knownInput(Path.of(settings.get(Setting.INBOX)), inbox.seen(), report);
         }
         Watching watching = new Watching(getCamelContext(), report);
-        String statePassword = settings.optional("backfill.state.password");
+        String statePassword = settings.get(Setting.STATE_PASSWORD);
         watching.serveManagement(settings, control::fatalMessage, () -> {
             String failure = checkpointer.saveFailure();
             return failure == null ? null : SecretText.mask(failure, statePassword);

@@ -19,7 +19,7 @@ class PackageGraphTest {
     private static final String[] CORE = {
             "io.ampfill.amplitude..", "io.ampfill.event..", "io.ampfill.delivery..", "io.ampfill.source..",
             "io.ampfill.ledger..", "io.ampfill.deadletter..", "io.ampfill.report..", "io.ampfill.secret..",
-            "io.ampfill.emulator..", "io.ampfill.survey.."};
+            "io.ampfill.emulator..", "io.ampfill.survey..", "io.ampfill.setting.."};
 
     @ArchTest
     static final ArchRule packages_have_no_cycles = slices().matching("io.ampfill.(*)..").should().beFreeOfCycles();

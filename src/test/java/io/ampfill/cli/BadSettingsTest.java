@@ -131,7 +131,11 @@ class BadSettingsTest {
                 arguments("backfill.kafka.bootstrap-servers", "a:9092,,b:9092", "must be host:port, comma-separated"),
                 arguments("backfill.kafka.topic", "amplitude events", "must be a Kafka topic name"),
                 arguments("backfill.kafka.topic", "..", "must be a Kafka topic name"),
-                arguments("camel.component.http.connections-per-route", "many", "must be a whole number"));
+                arguments("camel.component.http.connections-per-route", "many", "must be a whole number"),
+                // the component's options that a setting sets, by the component's names: checked as the setting is
+                arguments("camel.component.amplitude.device-eps", "-1", "must be a number from 0 to 1000"),
+                arguments("camel.component.amplitude.maxInFlightEvents", "0", "must be a whole number of at least 1"),
+                arguments("camel.component.amplitude.max-concurrent-requests", "0", "must be adaptive or a whole number"));
     }
 
     @Test
@@ -188,7 +192,7 @@ class BadSettingsTest {
                 ours.add(name);
             }
         }
-        assertThat(SettingRules.RULES.stream().map(SettingRules.Rule::setting).toList())
+        assertThat(Setting.ALL.stream().map(Setting::name).toList())
                 .containsExactlyInAnyOrderElementsOf(ours);
     }
 
@@ -198,7 +202,7 @@ class BadSettingsTest {
                 Map.of("amplitude.max-events-per-request", "1", "amplitude.max-request-bytes", "20971520",
                         "amplitude.device-eps", "1000", "backfill.chunk-size", "1", "backfill.file-min-age", "0s",
                         "amplitude.retry.give-up-after", "1h30m", "backfill.shutdown-timeout", "1s"),
-                Map.of("amplitude.device-eps", "0", "amplitude.max-concurrent-requests", "64",
+                Map.of("amplitude.device-eps", "0", "camel.component.amplitude.deviceEps", "0", "amplitude.max-concurrent-requests", "64",
                         "amplitude.max-request-bytes", "1200", "amplitude.retry.base", "1ms", "amplitude.retry.max-backoff", "1ms"))) {
             Start start = start(good);
             assertThat(start.exitCode).as(good + "%n" + start.err).isZero();

@@ -18,24 +18,61 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The settings table of docs/configuration.md and application.properties name the same settings with the same
- * defaults; the docs' links between their pages lead somewhere.
+ * Each setting is declared once (cli/Setting.java: name, reading, check, description) and has its default in
+ * application.properties, in the same order; the settings table of docs/configuration.md is made from the two. The
+ * docs' links between their pages lead somewhere.
  */
 class ConfigurationDocsTest {
     private static final Pattern ROW = Pattern.compile("^\\| `((?:amplitude|backfill)\\.[a-z.-]+)` \\| (.*?) \\|");
+    /** The system property that makes the docs table's test write the table rather than compare it. */
+    private static final String WRITE_DOCS = "ampfill.write-docs";
     /** A markdown link whose target is not a web address: a file of the repo, maybe with a heading's anchor. */
     private static final Pattern LOCAL_LINK = Pattern.compile("\\]\\((?!https?:)([^)#\\s]*)(?:#([^)\\s]+))?\\)");
 
     @Test
-    void the_docs_table_lists_every_setting_with_its_default() throws IOException {
-        Map<String, String> documented = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(Path.of("docs/configuration.md"))) {
-            Matcher row = ROW.matcher(line);
-            if (row.find()) {
-                String value = row.group(2).trim();
-                documented.put(row.group(1), value.equals("(empty)") ? "" : value.replace("`", ""));
-            }
+    void the_declarations_are_the_settings_of_application_properties_in_its_order() throws IOException {
+        assertThat(Setting.ALL.stream().map(Setting::name).toList()).as("cli/Setting.java against application.properties")
+                .isEqualTo(List.copyOf(defaults().keySet()));
+    }
+
+    /**
+     * The settings table of docs/configuration.md is made from the declarations (name, description) and the defaults
+     * of application.properties, in their order; {@value #WRITE_DOCS} makes this test write it.
+     */
+    @Test
+    void the_docs_table_is_made_from_the_declarations_and_the_defaults() throws IOException {
+        Path page = Path.of("docs/configuration.md");
+        List<String> lines = Files.readAllLines(page);
+        int first = 0;
+        while (first < lines.size() && !ROW.matcher(lines.get(first)).find()) {
+            first++;
         }
+        int end = first;
+        while (end < lines.size() && ROW.matcher(lines.get(end)).find()) {
+            end++;
+        }
+        Map<String, String> defaults = defaults();
+        List<String> rows = new ArrayList<>();
+        for (Setting<?> setting : Setting.ALL) {
+            String value = defaults.getOrDefault(setting.name(), "");
+            rows.add("| `" + setting.name() + "` | " + (value.isEmpty() ? "(empty)" : "`" + value + "`") + " | "
+                    + setting.description() + " |");
+        }
+        if (Boolean.getBoolean(WRITE_DOCS)) {
+            List<String> written = new ArrayList<>(lines.subList(0, first));
+            written.addAll(rows);
+            written.addAll(lines.subList(end, lines.size()));
+            Files.write(page, written);
+            lines = written;
+            end = first + rows.size();
+        }
+        assertThat(lines.subList(first, end)).as("the settings table of %s, made from cli/Setting.java and the defaults of"
+                + " application.properties; to write it: mvn test -Dtest=ConfigurationDocsTest -D%s=true", page, WRITE_DOCS)
+                .containsExactlyElementsOf(rows);
+    }
+
+    /** Each setting of application.properties with its default ("" when empty), in the file's order. */
+    static Map<String, String> defaults() throws IOException {
         Map<String, String> defaults = new LinkedHashMap<>();
         for (String line : Files.readAllLines(Path.of("application.properties"))) {
             if (line.isBlank() || line.startsWith("#") || line.startsWith("camel.")) {
@@ -44,7 +81,7 @@ class ConfigurationDocsTest {
             int eq = line.indexOf('=');
             defaults.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
         }
-        assertThat(documented).isEqualTo(defaults);
+        return defaults;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.ampfill.source.jdbc;
 
 import io.ampfill.secret.SecretText;
+import io.ampfill.setting.BadSettingException;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -69,7 +70,7 @@ public final class JdbcSourceSettings {
      * Reads backfill.jdbc.* and backfill.map.* through property (empty values count as not set); the password falls
      * back to the environment variable BACKFILL_JDBC_PASSWORD.
      *
-     * @throws JdbcSettingException naming the first setting that cannot be used
+     * @throws BadSettingException naming the first setting that cannot be used
      */
     public static JdbcSourceSettings from(Function<String, Optional<String>> property) {
         return from(property, name -> Optional.ofNullable(System.getenv(name)));
@@ -77,26 +78,26 @@ public final class JdbcSourceSettings {
 
     static JdbcSourceSettings from(Function<String, Optional<String>> property, Function<String, Optional<String>> env) {
         Function<String, Optional<String>> setting = name -> property.apply(name).map(String::strip).filter(v -> !v.isEmpty());
-        String url = setting.apply(URL).orElseThrow(() -> new JdbcSettingException(URL, "not set (a JDBC URL such as jdbc:postgresql://host:5432/db)"));
+        String url = setting.apply(URL).orElseThrow(() -> new BadSettingException(URL, "not set (a JDBC URL such as jdbc:postgresql://host:5432/db)"));
         if (!url.startsWith("jdbc:")) {
-            throw new JdbcSettingException(URL, "must start with jdbc:, got \"" + SecretText.mask(url, null) + "\"");
+            throw new BadSettingException(URL, "must start with jdbc:, got \"" + SecretText.mask(url, null) + "\"");
         }
         String password = property.apply(PASSWORD).filter(v -> !v.isEmpty())
                 .or(() -> env.apply(PASSWORD_ENV).filter(v -> !v.isEmpty())).orElse(null);
         String table = setting.apply(TABLE).orElse(null);
         String query = setting.apply(QUERY).map(JdbcSourceSettings::withoutTrailingSemicolon).orElse(null);
         if ((table == null) == (query == null)) {
-            throw new JdbcSettingException(table == null ? TABLE : QUERY,
+            throw new BadSettingException(table == null ? TABLE : QUERY,
                     table == null ? "set either " + TABLE + " or " + QUERY : "set only one of " + TABLE + " and " + QUERY);
         }
         List<String> keyColumns = list(setting.apply(KEY_COLUMN).orElse(""));
         if (query != null && keyColumns.isEmpty()) {
-            throw new JdbcSettingException(KEY_COLUMN, "required with " + QUERY + ": the column (or comma list) that identifies a row");
+            throw new BadSettingException(KEY_COLUMN, "required with " + QUERY + ": the column (or comma list) that identifies a row");
         }
         int pageSize = setting.apply(PAGE_SIZE).map(v -> wholeNumber(PAGE_SIZE, v, 1, MAX_PAGE_SIZE)).orElse(DEFAULT_PAGE_SIZE);
         String otherColumns = setting.apply(OTHER_COLUMNS).orElse("event_properties").toLowerCase(Locale.ROOT);
         if (!otherColumns.equals("event_properties") && !otherColumns.equals("ignore")) {
-            throw new JdbcSettingException(OTHER_COLUMNS, "must be event_properties or ignore, got \"" + otherColumns + "\"");
+            throw new BadSettingException(OTHER_COLUMNS, "must be event_properties or ignore, got \"" + otherColumns + "\"");
         }
         Map<String, String> fieldToColumn = new LinkedHashMap<>();
         for (String field : new TreeSet<>(AmplitudeNames.UPLOAD_FIELDS)) {
@@ -116,7 +117,7 @@ public final class JdbcSourceSettings {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new JdbcSettingException(name, "must be a whole number from " + min + " to " + max + ", got \"" + value + "\"");
+        throw new BadSettingException(name, "must be a whole number from " + min + " to " + max + ", got \"" + value + "\"");
     }
 
     static List<String> list(String commaList) {

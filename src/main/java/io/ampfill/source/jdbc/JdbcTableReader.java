@@ -5,6 +5,7 @@ import io.ampfill.secret.SecretText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ampfill.setting.BadSettingException;
 import io.ampfill.source.SourceRecord;
 import io.ampfill.source.SourceRecord.Tree;
 import io.ampfill.source.SourceRecord.Unreadable;
@@ -82,7 +83,7 @@ public final class JdbcTableReader implements PagedSource {
     /**
      * Looks the table (or query), the cursor, key and mapped columns up in the database now.
      *
-     * @throws JdbcSettingException a one-line error naming the setting that does not fit the database
+     * @throws BadSettingException a one-line error naming the setting that does not fit the database
      * @throws SQLException         the database cannot be reached or read (the password masked in the message)
      */
     public JdbcTableReader(DataSource dataSource, JdbcSourceSettings settings) throws SQLException {
@@ -123,7 +124,7 @@ public final class JdbcTableReader implements PagedSource {
                 columns.add(source.column(JdbcSourceSettings.KEY_COLUMN, name));
             }
         } else if (source.primaryKey().isEmpty()) {
-            throw new JdbcSettingException(JdbcSourceSettings.KEY_COLUMN, source.description()
+            throw new BadSettingException(JdbcSourceSettings.KEY_COLUMN, source.description()
                     + " has no primary key: set it to the column (or comma list of columns) that identifies a row");
         } else {
             for (String name : source.primaryKey()) {
@@ -132,7 +133,7 @@ public final class JdbcTableReader implements PagedSource {
         }
         for (Column key : columns) {
             if (!key.kind().orders()) {
-                throw new JdbcSettingException(JdbcSourceSettings.KEY_COLUMN, "key column " + key.name() + " has type "
+                throw new BadSettingException(JdbcSourceSettings.KEY_COLUMN, "key column " + key.name() + " has type "
                         + key.typeName() + ", which cannot order rows (use a number, text, time, date or UUID column)");
             }
         }
@@ -148,18 +149,18 @@ public final class JdbcTableReader implements PagedSource {
             // a later run reads only after the saved cursor: a key that does not grow would lose rows without a word
             if (!cursor.kind().growsAsRowsAreAdded()) {
                 String key = settings.keyColumns().isEmpty() ? "the primary key " : "the key column ";
-                throw new JdbcSettingException(JdbcSourceSettings.CURSOR_COLUMN, "not set, and " + key + cursor.name()
+                throw new BadSettingException(JdbcSourceSettings.CURSOR_COLUMN, "not set, and " + key + cursor.name()
                         + " of " + source.description() + " has type " + cursor.typeName()
                         + ", whose values do not grow as rows are added: a later run would miss new rows with smaller keys."
                         + " Name a column that only grows (an id sequence, a creation time), or set it to " + cursor.name()
                         + " to read in key order anyway");
             }
         } else {
-            throw new JdbcSettingException(JdbcSourceSettings.CURSOR_COLUMN, "not set, and the key of " + source.description()
+            throw new BadSettingException(JdbcSourceSettings.CURSOR_COLUMN, "not set, and the key of " + source.description()
                     + " has " + keys.size() + " columns: name the column that only grows (an id, a creation time)");
         }
         if (!cursor.kind().orders()) {
-            throw new JdbcSettingException(JdbcSourceSettings.CURSOR_COLUMN, "column " + cursor.name() + " has type "
+            throw new BadSettingException(JdbcSourceSettings.CURSOR_COLUMN, "column " + cursor.name() + " has type "
                     + cursor.typeName() + ", which cannot order rows (use a number, time, date or text column)");
         }
         return cursor;
@@ -173,7 +174,7 @@ public final class JdbcTableReader implements PagedSource {
             String setting = JdbcSourceSettings.MAP_PREFIX + mapping.getKey();
             Column column = source.column(setting, mapping.getValue());
             if (column.kind() == ColumnKind.BINARY) {
-                throw new JdbcSettingException(setting, "column " + column.name() + " holds binary data (" + column.typeName() + ")");
+                throw new BadSettingException(setting, "column " + column.name() + " holds binary data (" + column.typeName() + ")");
             }
             placements.add(new Placement(column, selected.indexOf(column) + 1, mapping.getKey(), null));
             taken.add(mapping.getKey());
@@ -202,16 +203,16 @@ public final class JdbcTableReader implements PagedSource {
         }
         String mapEventType = JdbcSourceSettings.MAP_PREFIX + "event_type";
         if (!taken.contains("event_type")) {
-            throw new JdbcSettingException(mapEventType, source.description()
+            throw new BadSettingException(mapEventType, source.description()
                     + " has no column event_type: name the column that holds the event type with " + mapEventType);
         }
         if (!taken.contains("time")) {
-            throw new JdbcSettingException(JdbcSourceSettings.MAP_PREFIX + "time", source.description()
+            throw new BadSettingException(JdbcSourceSettings.MAP_PREFIX + "time", source.description()
                     + " has no column time (or event_time): name the column that holds the event's time with "
                     + JdbcSourceSettings.MAP_PREFIX + "time");
         }
         if (!taken.contains("user_id") && !taken.contains("device_id")) {
-            throw new JdbcSettingException(JdbcSourceSettings.MAP_PREFIX + "user_id", source.description()
+            throw new BadSettingException(JdbcSourceSettings.MAP_PREFIX + "user_id", source.description()
                     + " has neither a user_id nor a device_id column: name one with " + JdbcSourceSettings.MAP_PREFIX
                     + "user_id or " + JdbcSourceSettings.MAP_PREFIX + "device_id");
         }
@@ -226,7 +227,7 @@ public final class JdbcTableReader implements PagedSource {
         }
         boolean ownInsertIds = placements.stream().anyMatch(p -> "insert_id".equals(p.field()));
         if (!ownInsertIds) {
-            throw new JdbcSettingException(JdbcSourceSettings.KEY_TABLE, "required with " + JdbcSourceSettings.QUERY
+            throw new BadSettingException(JdbcSourceSettings.KEY_TABLE, "required with " + JdbcSourceSettings.QUERY
                     + " when the query returns no insert_id column: the table its key belongs to, which derived insert_ids"
                     + " are made from (two queries over different tables must not share ids)");
         }

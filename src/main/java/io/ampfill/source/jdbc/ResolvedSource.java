@@ -1,5 +1,7 @@
 package io.ampfill.source.jdbc;
 
+import io.ampfill.setting.BadSettingException;
+
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -74,7 +76,7 @@ final class ResolvedSource {
     /**
      * The column a setting names, matched without regard to case (an exact match wins when two differ only in case).
      *
-     * @throws JdbcSettingException naming the setting when the source has no such column
+     * @throws BadSettingException naming the setting when the source has no such column
      */
     Column column(String setting, String name) {
         Column caseless = null;
@@ -92,10 +94,10 @@ final class ResolvedSource {
             return caseless;
         }
         if (caselessMatches > 1) {
-            throw new JdbcSettingException(setting, description + " has several columns named \"" + name
+            throw new BadSettingException(setting, description + " has several columns named \"" + name
                     + "\" in different case; write the name in its exact case");
         }
-        throw new JdbcSettingException(setting, description + " has no column \"" + name + "\" (columns: "
+        throw new BadSettingException(setting, description + " has no column \"" + name + "\" (columns: "
                 + listed(columns.stream().map(Column::name).toList()) + ")");
     }
 
@@ -122,7 +124,7 @@ final class ResolvedSource {
                 .collect(Collectors.groupingBy(c -> c.name().toLowerCase(Locale.ROOT), TreeMap::new, Collectors.counting()));
         byName.forEach((name, count) -> {
             if (count > 1) {
-                throw new JdbcSettingException(setting, "the query returns " + count + " columns named \"" + name
+                throw new BadSettingException(setting, "the query returns " + count + " columns named \"" + name
                         + "\"; give them distinct aliases (AS ...)");
             }
         });
@@ -149,7 +151,7 @@ final class ResolvedSource {
                     + (qualifier != null ? qualifier : catalogsAreDatabases ? connection.getCatalog() : connection.getSchema());
             List<String> there = tablesNamed(connection, metadata, qualifier, null, catalogsAreDatabases)
                     .stream().map(TableName::name).sorted().toList();
-            throw new JdbcSettingException(setting, "no table or view named \"" + tableName + "\" in " + where
+            throw new BadSettingException(setting, "no table or view named \"" + tableName + "\" in " + where
                     + (there.isEmpty() ? "" : " (there: " + listed(there) + ")"));
         }
         if (candidates.size() == 1) {
@@ -158,7 +160,7 @@ final class ResolvedSource {
         String wanted = simpleName;
         List<TableName> exact = candidates.stream().filter(t -> t.name.equals(wanted)).toList();
         if (exact.size() != 1) {
-            throw new JdbcSettingException(setting, "several tables match \"" + tableName + "\" when case is ignored ("
+            throw new BadSettingException(setting, "several tables match \"" + tableName + "\" when case is ignored ("
                     + listed(candidates.stream().map(TableName::name).toList()) + "); write the name in its exact case");
         }
         return exact.get(0);
@@ -246,7 +248,7 @@ final class ResolvedSource {
             }
         } catch (SQLException e) {
             if (description.equals("query")) {
-                throw new JdbcSettingException(setting, "the database does not accept the query: " + ColumnValues.firstLine(e.getMessage()));
+                throw new BadSettingException(setting, "the database does not accept the query: " + ColumnValues.firstLine(e.getMessage()));
             }
             throw e;
         }

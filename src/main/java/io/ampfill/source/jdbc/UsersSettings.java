@@ -1,5 +1,7 @@
 package io.ampfill.source.jdbc;
 
+import io.ampfill.setting.BadSettingException;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +46,7 @@ public final class UsersSettings {
     /**
      * The users settings, or empty when neither backfill.users.table nor backfill.users.csv is set (no signups).
      *
-     * @throws JdbcSettingException naming the first setting that cannot be used
+     * @throws BadSettingException naming the first setting that cannot be used
      */
     public static Optional<UsersSettings> from(Function<String, Optional<String>> property) {
         Function<String, Optional<String>> setting = name -> property.apply(name).map(String::strip).filter(v -> !v.isEmpty());
@@ -54,7 +56,7 @@ public final class UsersSettings {
             return Optional.empty();
         }
         if (table != null && csv != null) {
-            throw new JdbcSettingException(CSV, "set only one of " + TABLE + " and " + CSV);
+            throw new BadSettingException(CSV, "set only one of " + TABLE + " and " + CSV);
         }
         int pageSize = setting.apply(PAGE_SIZE)
                 .map(v -> JdbcSourceSettings.wholeNumber(PAGE_SIZE, v, 1, JdbcSourceSettings.MAX_PAGE_SIZE))

@@ -5,6 +5,7 @@ import io.ampfill.secret.SecretText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ampfill.setting.BadSettingException;
 import io.ampfill.source.RecordReader;
 import io.ampfill.source.RecordReaders;
 import io.ampfill.source.SourceRecord;
@@ -72,15 +73,15 @@ public final class UsersSource implements PagedSource {
      * Opens the users source the settings name; checks the table and columns against the database now.
      *
      * @param dataSource the backfill.jdbc.url database; unused (may be null) when users come from a CSV file
-     * @throws JdbcSettingException a one-line error naming the setting that does not fit
+     * @throws BadSettingException a one-line error naming the setting that does not fit
      */
     public static UsersSource open(UsersSettings settings, DataSource dataSource) throws SQLException, IOException {
         if (settings.csv() != null) {
             if (!Files.isRegularFile(settings.csv())) {
-                throw new JdbcSettingException(UsersSettings.CSV, "no such file: " + settings.csv());
+                throw new BadSettingException(UsersSettings.CSV, "no such file: " + settings.csv());
             }
             if (!RecordReaders.supports(settings.csv().getFileName().toString())) {
-                throw new JdbcSettingException(UsersSettings.CSV, "not a file ampfill reads (.csv, .ndjson, .jsonl, .json, each optionally .gz): " + settings.csv());
+                throw new BadSettingException(UsersSettings.CSV, "not a file ampfill reads (.csv, .ndjson, .jsonl, .json, each optionally .gz): " + settings.csv());
             }
             return new UsersSource(settings, null);
         }
@@ -145,11 +146,11 @@ public final class UsersSource implements PagedSource {
                     properties.add(source.column(UsersSettings.PROPERTIES_COLUMNS, name));
                 }
                 if (!id.kind().orders()) {
-                    throw new JdbcSettingException(UsersSettings.ID_COLUMN, "column " + id.name() + " has type " + id.typeName()
+                    throw new BadSettingException(UsersSettings.ID_COLUMN, "column " + id.name() + " has type " + id.typeName()
                             + ", which cannot be a user id (use a number, text or UUID column)");
                 }
                 if (!created.kind().orders()) {
-                    throw new JdbcSettingException(UsersSettings.CREATED_COLUMN, "column " + created.name() + " has type "
+                    throw new BadSettingException(UsersSettings.CREATED_COLUMN, "column " + created.name() + " has type "
                             + created.typeName() + ", which cannot order users (use a time, date or epoch-milliseconds column)");
                 }
                 Set<Column> columns = new LinkedHashSet<>();

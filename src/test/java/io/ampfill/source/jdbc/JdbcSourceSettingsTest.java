@@ -1,5 +1,6 @@
 package io.ampfill.source.jdbc;
 
+import io.ampfill.setting.BadSettingException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -54,7 +55,7 @@ class JdbcSourceSettingsTest {
         Function<String, Optional<String>> withoutKey = properties("backfill.jdbc.url", "jdbc:h2:mem:x",
                 "backfill.jdbc.query", "SELECT * FROM events");
         assertThatThrownBy(() -> JdbcSourceSettings.from(withoutKey, NO_ENV))
-                .isInstanceOfSatisfying(JdbcSettingException.class, e -> assertThat(e.setting()).isEqualTo("backfill.jdbc.key-column"));
+                .isInstanceOfSatisfying(BadSettingException.class, e -> assertThat(e.setting()).isEqualTo("backfill.jdbc.key-column"));
         JdbcSourceSettings settings = JdbcSourceSettings.from(properties("backfill.jdbc.url", "jdbc:h2:mem:x",
                 "backfill.jdbc.query", "SELECT * FROM events ; ", "backfill.jdbc.key-column", "order_id, line_no"), NO_ENV);
         assertThat(settings.query()).isEqualTo("SELECT * FROM events");
@@ -75,7 +76,7 @@ class JdbcSourceSettingsTest {
 
     private static void assertError(String setting, String... pairs) {
         assertThatThrownBy(() -> JdbcSourceSettings.from(properties(pairs), NO_ENV))
-                .isInstanceOfSatisfying(JdbcSettingException.class, e -> {
+                .isInstanceOfSatisfying(BadSettingException.class, e -> {
                     assertThat(e.setting()).isEqualTo(setting);
                     assertThat(e.getMessage()).startsWith(setting + ": ").doesNotContain("\n");
                 });

@@ -1,5 +1,6 @@
 package io.ampfill.source.jdbc;
 
+import io.ampfill.setting.BadSettingException;
 import io.ampfill.source.Records;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ampfill.event.TreeMapper;
@@ -187,9 +188,9 @@ class UsersSourceTest {
         assertThat(settings.pageSize()).isEqualTo(1000);
 
         assertThatThrownBy(() -> UsersSettings.from(properties(UsersSettings.TABLE, "users", UsersSettings.CSV, "u.csv")))
-                .isInstanceOfSatisfying(JdbcSettingException.class, e -> assertThat(e.setting()).isEqualTo(UsersSettings.CSV));
+                .isInstanceOfSatisfying(BadSettingException.class, e -> assertThat(e.setting()).isEqualTo(UsersSettings.CSV));
         assertThatThrownBy(() -> UsersSource.open(UsersSettings.from(properties(UsersSettings.CSV, dir.resolve("none.csv").toString())).orElseThrow(), null))
-                .isInstanceOfSatisfying(JdbcSettingException.class, e -> assertThat(e.setting()).isEqualTo(UsersSettings.CSV));
+                .isInstanceOfSatisfying(BadSettingException.class, e -> assertThat(e.setting()).isEqualTo(UsersSettings.CSV));
 
         TestDatabase db = TestDatabase.H2;
         String table = TestDatabase.tableName("users");
@@ -197,7 +198,7 @@ class UsersSourceTest {
             db.execute("CREATE TABLE " + quoted(table) + " (\"user_id\" VARCHAR(20), \"created_at\" TIMESTAMP)");
             Optional<UsersSettings> wrongColumn = UsersSettings.from(properties(UsersSettings.TABLE, table, UsersSettings.PROPERTIES_COLUMNS, "plan"));
             assertThatThrownBy(() -> UsersSource.open(wrongColumn.orElseThrow(), db.dataSource()))
-                    .isInstanceOfSatisfying(JdbcSettingException.class, e -> {
+                    .isInstanceOfSatisfying(BadSettingException.class, e -> {
                         assertThat(e.setting()).isEqualTo(UsersSettings.PROPERTIES_COLUMNS);
                         assertThat(e.getMessage()).contains("no column \"plan\"").doesNotContain("\n");
                     });
