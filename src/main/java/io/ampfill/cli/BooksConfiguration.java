@@ -46,7 +46,7 @@ public final class BooksConfiguration extends ContextAwareConfiguration {
         RunControl control = new RunControl(settings.get(Setting.RUN_ONCE), settings.get(Setting.POLL_DELAY),
                 ledger, deadLetters, report);
         control.onFinish(run.completed());
-        if (!settings.bool("backfill.run-once") && Watching.managementPort(settings::optional) >= 0) {
+        if (!settings.get(Setting.RUN_ONCE) && Watching.managementPort(settings) >= 0) {
             control.holdOnFatal(this::stopRoutesInBackground);
         }
         deadLetters.onFailure(control::fatal);
