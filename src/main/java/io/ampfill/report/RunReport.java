@@ -279,9 +279,18 @@ public final class RunReport {
         return longStrings.sum();
     }
 
-    /** Events delivered per second of the run. */
+    /** Events that reached the run's sink: delivered to Amplitude, or published to Kafka (backfill.sink=kafka). */
+    public long arrived() {
+        return publishing ? published() : delivered();
+    }
+
+    /** Events that reached the sink ({@link #arrived()}) per second of the run. */
     public double eventsPerSecond() {
-        return delivered() / Math.max(elapsed().toNanos() / 1e9, 1e-9);
+        return arrived() / seconds();
+    }
+
+    private double seconds() {
+        return Math.max(elapsed().toNanos() / 1e9, 1e-9);
     }
 
     public Map<String, Long> retriesByCause() {
@@ -294,7 +303,6 @@ public final class RunReport {
     }
 
     public String render(String mode) {
-        double seconds = Math.max(elapsed().toNanos() / 1e9, 1e-9);
         StringBuilder out = new StringBuilder();
         out.append("ampfill report (").append(mode).append(")\n");
         if (files.sum() > 0) {
@@ -305,8 +313,7 @@ public final class RunReport {
         }
         sourceLines.get().forEach((label, value) -> line(out, label, value));
         line(out, "records read", String.valueOf(recordsRead()));
-        long arrived = publishing ? published() : delivered();
-        line(out, publishing ? "events published" : "events delivered", String.valueOf(arrived));
+        line(out, publishing ? "events published" : "events delivered", String.valueOf(arrived()));
         line(out, "dead-lettered", String.valueOf(deadLettered()));
         deadLetteredByReason().forEach((reason, n) -> {
             if (n > 0) {
@@ -319,8 +326,8 @@ public final class RunReport {
         if (longStrings.sum() > 0) {
             line(out, "strings over 1024 chars", longStrings.sum() + " (Amplitude cuts them to 1024)");
         }
-        line(out, "elapsed", String.format(Locale.ROOT, "%.1f s", seconds));
-        line(out, "events/s", String.format(Locale.ROOT, "%.0f", arrived / seconds));
+        line(out, "elapsed", String.format(Locale.ROOT, "%.1f s", seconds()));
+        line(out, "events/s", String.format(Locale.ROOT, "%.0f", eventsPerSecond()));
         return out.toString();
     }
 

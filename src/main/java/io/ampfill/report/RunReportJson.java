@@ -34,6 +34,8 @@ public final class RunReportJson {
         json.put("source", report.sourceLines()); // a Kafka source's partitions and lag, as printed
         json.put("records_read", report.recordsRead());
         json.put("events_delivered", report.delivered());
+        // backfill.sink=kafka: the events Kafka acknowledged (what the printed report says instead of delivered)
+        json.put("events_published", report.published());
         json.put("dead_lettered", report.deadLettered());
         json.put("dead_lettered_by_reason", report.deadLetteredByReason());
         json.put("dead_lettered_by_source", report.deadLetteredBySource());
@@ -45,7 +47,7 @@ public final class RunReportJson {
         json.put("waited_on_disk", report.waitedOnDisk());
         json.put("strings_over_1024_chars", report.longStrings());
         json.put("elapsed_seconds", report.elapsed().toNanos() / 1e9);
-        json.put("events_per_second", report.eventsPerSecond());
+        json.put("events_per_second", report.eventsPerSecond()); // of the events delivered, or published
         return json;
     }
 

@@ -62,6 +62,7 @@ class ReportJsonTest {
         assertThat(json.get("files_not_read").asLong()).isZero();
         assertThat(json.get("records_read").asLong()).isEqualTo(504);
         assertThat(json.get("events_delivered").asLong()).isEqualTo(502);
+        assertThat(json.get("events_published").asLong()).as("only with backfill.sink=kafka").isZero();
         assertThat(json.get("dead_lettered").asLong()).isEqualTo(2);
         assertThat(new ObjectMapper().convertValue(json.get("dead_lettered_by_reason"), Map.class))
                 .isEqualTo(Map.of("not valid JSON", 1, "missing field time (a backfilled event needs its real time)", 1));
