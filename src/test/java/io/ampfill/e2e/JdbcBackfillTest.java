@@ -208,6 +208,29 @@ class JdbcBackfillTest {
     }
 
     @Test
+    void a_table_that_cannot_be_read_any_more_stops_the_run_with_one_line() throws Exception {
+        Database db = database("h2", work);
+        try (Connection c = connect(db)) {
+            exec(c, "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40),"
+                            + " happened_at TIMESTAMP WITH TIME ZONE)",
+                    "INSERT INTO " + table + " VALUES (1, 'device-0000', 'Played Song', TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:20+00')");
+        }
+        // only the jdbc route and the sink's are loaded: what a failing source does must come with them
+        Backfill backfill = jdbcBackfill(db, "gone").set("backfill.map.event_properties", "").set("backfill.run-once", "false");
+        java.util.concurrent.CompletableFuture<Integer> run = java.util.concurrent.CompletableFuture.supplyAsync(backfill::run);
+        try {
+            Events.awaitIngested(emulator, 1);
+            try (Connection c = connect(db)) {
+                exec(c, "DROP TABLE " + table);
+            }
+            assertThat(run.get(30, java.util.concurrent.TimeUnit.SECONDS)).as(backfill.err).isEqualTo(io.ampfill.cli.AmpfillApp.FATAL);
+        } finally {
+            backfill.stop();
+        }
+        assertThat(backfill.err).containsIgnoringCase("ampfill: stopped: cannot read the source: cannot read table " + table);
+    }
+
+    @Test
     void bad_rows_are_dead_lettered_once_across_a_run_stopped_by_a_wrong_key_and_its_rerun() throws Exception {
         emulator.close();
         emulator = AmplitudeEmulator.start(new EmulatorSettings().expectedApiKey("the-right-key-42"));
