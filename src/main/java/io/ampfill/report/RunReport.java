@@ -33,6 +33,8 @@ public final class RunReport {
     private final Map<String, Long> inputFiles = new ConcurrentHashMap<>();
     private final LongAdder inputBytesKnown = new LongAdder();
     private final LongAdder inputBytesRead = new LongAdder();
+    /** The records the run has to read, when its source counted them (a table's rows); -1 while not known. */
+    private volatile long recordsKnown = -1;
     /** Requests answered, by the answer's class: 2xx, 400, 413, 429, 4xx, 5xx, none (no answer). */
     private final Map<String, LongAdder> answers = new ConcurrentHashMap<>();
     private volatile BiConsumer<Kind, String> newKind = (kind, key) -> { };
@@ -60,6 +62,16 @@ public final class RunReport {
 
     public long inputBytesRead() {
         return inputBytesRead.sum();
+    }
+
+    /** The records the run has to read, as its source counted them at the start (a table's rows after its position). */
+    public void recordsKnown(long records) {
+        recordsKnown = records;
+    }
+
+    /** The records the run has to read, as counted at the start; -1 when the source counts none (files, Kafka) or not yet. */
+    public long recordsKnown() {
+        return recordsKnown;
     }
 
     /**

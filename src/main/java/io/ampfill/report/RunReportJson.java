@@ -32,6 +32,8 @@ public final class RunReportJson {
         json.put("files_completed", report.filesCompleted());
         json.put("files_not_read", report.filesNotRead());
         json.put("source", report.sourceLines()); // a Kafka source's partitions and lag, as printed
+        // the rows a table had to read, counted at the start; null where the source counts none (files, Kafka)
+        json.put("records_to_read", report.recordsKnown() < 0 ? null : report.recordsKnown());
         json.put("records_read", report.recordsRead());
         json.put("events_delivered", report.delivered());
         // backfill.sink=kafka: the events Kafka acknowledged (what the printed report says instead of delivered)

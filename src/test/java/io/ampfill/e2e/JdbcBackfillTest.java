@@ -72,6 +72,7 @@ class JdbcBackfillTest {
             Backfill first = jdbcBackfill(db, "first");
             assertThat(first.run()).as(first.err).isZero();
             assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);
+            assertThat(first.report.recordsKnown()).as("the rows to read, counted at the start").isEqualTo((long) DEVICES * PER_DEVICE);
             JsonNode one = emulator.ingestedEvents(Events.device(7)).get(3);
             assertThat(one.path("time").asLong()).isEqualTo(Events.BASE_TIME + 3 * 1000L);
             assertThat(one.path("insert_id").asText()).isNotBlank();
@@ -83,6 +84,8 @@ class JdbcBackfillTest {
             assertThat(second.run()).as(second.err).isZero();
 
             assertThat(second.report.delivered()).isEqualTo(2L * DEVICES);
+            assertThat(second.report.recordsKnown()).as("only the rows after the position the first run saved")
+                    .isEqualTo(2L * DEVICES);
             assertThat(emulator.duplicateCount()).isZero();
             assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE + 2);
         } finally {
@@ -153,6 +156,7 @@ class JdbcBackfillTest {
                 .set("backfill.users.properties-columns", "plan");
 
         assertThat(backfill.run()).as(backfill.err).isZero();
+        assertThat(backfill.report.recordsKnown()).as("the users' signups and the events").isEqualTo(2L * users);
 
         List<com.fasterxml.jackson.databind.node.ObjectNode> inOrder = emulator.ingestedEventsInOrder();
         Map<String, Integer> signupAt = new HashMap<>();
