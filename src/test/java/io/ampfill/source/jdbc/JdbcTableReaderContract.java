@@ -491,6 +491,9 @@ abstract class JdbcTableReaderContract {
             List<SourceRecord> records = readAll(reader, null, new ArrayList<>());
             assertThat(reader.sourceName()).isEqualTo("query");
             assertThat(ids(records)).containsExactly(1L, 2L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+            RowCount count = new RowCount(database().dataSource(), database().password);
+            assertThat(reader.rowsFrom(null, count)).as("the query's rows, counted").isEqualTo(10);
+            assertThat(reader.rowsFrom(5L, count)).as("those after a cursor value").isEqualTo(7);
             assertThat(value(records.get(0)).get("insert_id")).isEqualTo(value(fromTable.get(0)).get("insert_id"));
             assertThat(value(records.get(0)).get("time")).isEqualTo(value(fromTable.get(0)).get("time"));
         }
