@@ -219,8 +219,10 @@ class JdbcBackfillTest {
                             + " happened_at TIMESTAMP WITH TIME ZONE)",
                     "INSERT INTO " + table + " VALUES (1, 'device-0000', 'Played Song', TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:20+00')");
         }
-        // only the jdbc route and the sink's are loaded: what a failing source does must come with them
-        Backfill backfill = jdbcBackfill(db, "gone").set("backfill.map.event_properties", "").set("backfill.run-once", "false");
+        // only the jdbc route and the sink's are loaded: what a failing source does must come with them (without a
+        // management port, a watching run ends on its fatal line rather than staying up with readiness down)
+        Backfill backfill = jdbcBackfill(db, "gone").set("backfill.map.event_properties", "").set("backfill.run-once", "false")
+                .set("backfill.management-port", "off");
         java.util.concurrent.CompletableFuture<Integer> run = java.util.concurrent.CompletableFuture.supplyAsync(backfill::run);
         try {
             Events.awaitIngested(emulator, 1);
