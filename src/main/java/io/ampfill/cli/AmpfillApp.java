@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class AmpfillApp {
     /** The route files packed in the jar; a file of the same name in ./routes replaces one, others are added. */
-    static final List<String> PACKED_ROUTES = List.of("file-source.camel.yaml", "jdbc-source.camel.yaml",
-            "kafka-source.camel.yaml", "amplitude-sink.camel.yaml", "kafka-sink.camel.yaml");
+    static final List<String> PACKED_ROUTES = List.of("source-errors.camel.yaml", "file-source.camel.yaml",
+            "jdbc-source.camel.yaml", "kafka-source.camel.yaml", "amplitude-sink.camel.yaml", "kafka-sink.camel.yaml");
 
     /** application.properties in the working folder, else the packed one; the environment and -D override both. */
     static final String SETTINGS_LOCATION = "file:application.properties;optional=true,classpath:ampfill/application.properties;optional=true";
@@ -174,10 +174,13 @@ public final class AmpfillApp {
         return lastReport;
     }
 
-    /** The chosen source's and sink's routes, and any extra route of the user's. */
+    /**
+     * The chosen source's and sink's routes, what a failing source does (the route configuration every source route
+     * names: Camel ignores a name it has no definition of), and any extra route of the user's.
+     */
     static String routesIncludePattern(Path userRoutes, String source, String sink) {
         List<String> patterns = new ArrayList<>();
-        for (String name : List.of(source + "-source.camel.yaml", sink + "-sink.camel.yaml")) {
+        for (String name : List.of("source-errors.camel.yaml", source + "-source.camel.yaml", sink + "-sink.camel.yaml")) {
             patterns.add(Files.isRegularFile(userRoutes.resolve(name)) ? "file:" + userRoutes.resolve(name)
                     : "classpath:ampfill/routes/" + name);
         }

@@ -2,6 +2,7 @@ package io.ampfill.cli;
 
 import io.ampfill.ledger.AckLedger;
 import io.ampfill.ledger.CheckpointStore;
+import io.ampfill.report.RunReport;
 import io.ampfill.secret.SecretText;
 import io.ampfill.setting.BadSettingException;
 import io.ampfill.source.SourceLockException;
@@ -9,7 +10,12 @@ import io.ampfill.source.jdbc.JdbcSource;
 import io.ampfill.source.jdbc.JdbcSourceSettings;
 import io.ampfill.source.jdbc.UsersSettings;
 import org.apache.camel.BindToRegistry;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+
+import java.util.concurrent.ExecutorService;
 
 /**
  * The database source, which jdbc-source.camel.yaml uses, opened at start when it is the chosen source (its lock taken,
@@ -25,14 +31,35 @@ public final class DatabaseConfiguration extends ContextAwareConfiguration {
     /** Null, so not bound, when the source is the drop folder. */
     @BindToRegistry
     public JdbcSource jdbcSource(Settings settings, AckLedger ledger, CheckpointStore store, RunControl control,
-                                 AmplitudeTarget target) {
+                                 AmplitudeTarget target, RunReport report) {
         if (!settings.get(Setting.SOURCE).equals("jdbc")) {
             return null;
         }
         JdbcSource source = open(getCamelContext().getPropertiesComponent(), ledger, store, control::isStopping,
                 !target.dryRun());
         run.closeAfterStop(source);
+        countRowsToRead(source, report);
         return source;
+    }
+
+    /**
+     * The rows the run has to read, counted on a thread of Camel's while the first pages are read, so that progress
+     * and the report know the total. As Camel starts stopping, a count still running is ended: the run does not wait
+     * for it (a thread blocked in a query does not heed the interrupt of Camel's shutdown).
+     */
+    private void countRowsToRead(JdbcSource source, RunReport report) {
+        ExecutorServiceManager threads = getCamelContext().getExecutorServiceManager();
+        ExecutorService counting = threads.newSingleThreadExecutor(this, "AmpfillRowCount");
+        source.countRowsToRead(counting, report::recordsKnown);
+        getCamelContext().getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    source.stopCounting();
+                    threads.shutdownNow(counting);
+                }
+            }
+        });
     }
 
     /** The database source, what is wrong with it said as a bad setting (never with the password); validate's too. */

@@ -121,7 +121,7 @@ final class Watching {
         Duration interval = settings.get(Setting.PROGRESS_INTERVAL);
         Supplier<ProgressReading> readings = () -> new ProgressReading(report.recordsRead(), report.delivered(),
                 report.deadLettered(), report.retries(), report.retries("429"), report.inputBytesRead(),
-                report.inputBytesKnown(), -1, lanes.get());
+                report.inputBytesKnown(), report.recordsKnown(), lanes.get());
         // System.console() is null when standard input or output is not a terminal: a pipe, a file, systemd
         display = System.console() != null ? ProgressDisplay.terminal(readings, System::nanoTime)
                 : ProgressDisplay.lines(readings, System::nanoTime, interval, PROGRESS::info);

@@ -33,6 +33,8 @@ public final class RunReport {
     private final Map<String, Long> inputFiles = new ConcurrentHashMap<>();
     private final LongAdder inputBytesKnown = new LongAdder();
     private final LongAdder inputBytesRead = new LongAdder();
+    /** The records the run has to read, when its source counted them (a table's rows); -1 while not known. */
+    private volatile long recordsKnown = -1;
     /** Requests answered, by the answer's class: 2xx, 400, 413, 429, 4xx, 5xx, none (no answer). */
     private final Map<String, LongAdder> answers = new ConcurrentHashMap<>();
     private volatile BiConsumer<Kind, String> newKind = (kind, key) -> { };
@@ -60,6 +62,16 @@ public final class RunReport {
 
     public long inputBytesRead() {
         return inputBytesRead.sum();
+    }
+
+    /** The records the run has to read, as its source counted them at the start (a table's rows after its position). */
+    public void recordsKnown(long records) {
+        recordsKnown = records;
+    }
+
+    /** The records the run has to read, as counted at the start; -1 when the source counts none (files, Kafka) or not yet. */
+    public long recordsKnown() {
+        return recordsKnown;
     }
 
     /**
@@ -279,9 +291,18 @@ public final class RunReport {
         return longStrings.sum();
     }
 
-    /** Events delivered per second of the run. */
+    /** Events that reached the run's sink: delivered to Amplitude, or published to Kafka (backfill.sink=kafka). */
+    public long arrived() {
+        return publishing ? published() : delivered();
+    }
+
+    /** Events that reached the sink ({@link #arrived()}) per second of the run. */
     public double eventsPerSecond() {
-        return delivered() / Math.max(elapsed().toNanos() / 1e9, 1e-9);
+        return arrived() / seconds();
+    }
+
+    private double seconds() {
+        return Math.max(elapsed().toNanos() / 1e9, 1e-9);
     }
 
     public Map<String, Long> retriesByCause() {
@@ -294,7 +315,6 @@ public final class RunReport {
     }
 
     public String render(String mode) {
-        double seconds = Math.max(elapsed().toNanos() / 1e9, 1e-9);
         StringBuilder out = new StringBuilder();
         out.append("ampfill report (").append(mode).append(")\n");
         if (files.sum() > 0) {
@@ -305,8 +325,7 @@ public final class RunReport {
         }
         sourceLines.get().forEach((label, value) -> line(out, label, value));
         line(out, "records read", String.valueOf(recordsRead()));
-        long arrived = publishing ? published() : delivered();
-        line(out, publishing ? "events published" : "events delivered", String.valueOf(arrived));
+        line(out, publishing ? "events published" : "events delivered", String.valueOf(arrived()));
         line(out, "dead-lettered", String.valueOf(deadLettered()));
         deadLetteredByReason().forEach((reason, n) -> {
             if (n > 0) {
@@ -319,8 +338,8 @@ public final class RunReport {
         if (longStrings.sum() > 0) {
             line(out, "strings over 1024 chars", longStrings.sum() + " (Amplitude cuts them to 1024)");
         }
-        line(out, "elapsed", String.format(Locale.ROOT, "%.1f s", seconds));
-        line(out, "events/s", String.format(Locale.ROOT, "%.0f", arrived / seconds));
+        line(out, "elapsed", String.format(Locale.ROOT, "%.1f s", seconds()));
+        line(out, "events/s", String.format(Locale.ROOT, "%.0f", eventsPerSecond()));
         return out.toString();
     }
 

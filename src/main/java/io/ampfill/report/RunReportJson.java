@@ -32,8 +32,12 @@ public final class RunReportJson {
         json.put("files_completed", report.filesCompleted());
         json.put("files_not_read", report.filesNotRead());
         json.put("source", report.sourceLines()); // a Kafka source's partitions and lag, as printed
+        // the rows a table had to read, counted at the start; null where the source counts none (files, Kafka)
+        json.put("records_to_read", report.recordsKnown() < 0 ? null : report.recordsKnown());
         json.put("records_read", report.recordsRead());
         json.put("events_delivered", report.delivered());
+        // backfill.sink=kafka: the events Kafka acknowledged (what the printed report says instead of delivered)
+        json.put("events_published", report.published());
         json.put("dead_lettered", report.deadLettered());
         json.put("dead_lettered_by_reason", report.deadLetteredByReason());
         json.put("dead_lettered_by_source", report.deadLetteredBySource());
@@ -45,7 +49,7 @@ public final class RunReportJson {
         json.put("waited_on_disk", report.waitedOnDisk());
         json.put("strings_over_1024_chars", report.longStrings());
         json.put("elapsed_seconds", report.elapsed().toNanos() / 1e9);
-        json.put("events_per_second", report.eventsPerSecond());
+        json.put("events_per_second", report.eventsPerSecond()); // of the events delivered, or published
         return json;
     }
 

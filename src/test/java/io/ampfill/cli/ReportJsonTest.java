@@ -14,7 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,11 +49,7 @@ class ReportJsonTest {
         AmpfillCommand command = new AmpfillCommand(new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         int exitCode;
         try (AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings())) {
-            exitCode = command.execute("run", "--quiet", "--report-json", reportFile.toString(),
-                    "-Damplitude.api-key=test-key-0123456789", "-Damplitude.endpoint=" + emulator.batchUrl(),
-                    "-Dbackfill.inbox=" + inbox, "-Dbackfill.file-min-age=0s", "-Damplitude.device-eps=0",
-                    "-Dbackfill.dead-letter-dir=" + work.resolve("dead-letter"), "-Dbackfill.done-dir=" + work.resolve("done"),
-                    "-Dbackfill.state.url=jdbc:h2:file:" + work.resolve("state/ampfill"), "-Dbackfill.spill-dir=" + work.resolve("spill"));
+            exitCode = run(command, emulator, reportFile);
             assertThat(emulator.ingestedCount()).isEqualTo(502);
         }
 
@@ -60,8 +61,10 @@ class ReportJsonTest {
         assertThat(json.get("stopped_by").isNull()).isTrue();
         assertThat(json.get("files_completed").asLong()).isEqualTo(2);
         assertThat(json.get("files_not_read").asLong()).isZero();
+        assertThat(json.get("records_to_read").isNull()).as("files are not counted ahead, only a table's rows").isTrue();
         assertThat(json.get("records_read").asLong()).isEqualTo(504);
         assertThat(json.get("events_delivered").asLong()).isEqualTo(502);
+        assertThat(json.get("events_published").asLong()).as("only with backfill.sink=kafka").isZero();
         assertThat(json.get("dead_lettered").asLong()).isEqualTo(2);
         assertThat(new ObjectMapper().convertValue(json.get("dead_lettered_by_reason"), Map.class))
                 .isEqualTo(Map.of("not valid JSON", 1, "missing field time (a backfilled event needs its real time)", 1));
@@ -79,6 +82,39 @@ class ReportJsonTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("records read +504\n")
                 .containsPattern("events delivered +502\n").containsPattern("dead-lettered +2\n");
         assertThat(Files.readString(reportFile)).doesNotContain("test-key-0123456789");
+    }
+
+    @Test
+    void the_report_of_a_table_holds_the_rows_it_had_to_read() throws Exception {
+        String url = "jdbc:h2:file:" + work.resolve("source/app").toAbsolutePath();
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement statement = c.createStatement()) {
+            statement.execute("CREATE TABLE events (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40), time BIGINT)");
+            statement.execute("INSERT INTO events SELECT x, 'device-' || CAST(MOD(x, 50) AS VARCHAR), 'Played', 1700000000000 + x"
+                    + " FROM SYSTEM_RANGE(1, 3000)");
+        }
+        Path reportFile = work.resolve("table.json");
+        AmpfillCommand command = new AmpfillCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                System.err);
+        try (AmplitudeEmulator emulator = AmplitudeEmulator.start(new EmulatorSettings())) {
+            assertThat(run(command, emulator, reportFile, "-Dbackfill.source=jdbc", "-Dbackfill.jdbc.url=" + url,
+                    "-Dbackfill.jdbc.user=sa", "-Dbackfill.jdbc.table=events")).isZero();
+        }
+
+        JsonNode json = new ObjectMapper().readTree(reportFile.toFile());
+        assertThat(json.get("records_to_read").asLong()).isEqualTo(3000);
+        assertThat(json.get("records_read").asLong()).isEqualTo(3000);
+        assertThat(command.app.lastReport().recordsKnown()).isEqualTo(3000);
+    }
+
+    /** A quiet run against the emulator, its report written to reportFile, its folders (the inbox too) the test's own. */
+    private int run(AmpfillCommand command, AmplitudeEmulator emulator, Path reportFile, String... settings) {
+        List<String> args = new ArrayList<>(List.of("run", "--quiet", "--report-json", reportFile.toString(),
+                "-Damplitude.api-key=test-key-0123456789", "-Damplitude.endpoint=" + emulator.batchUrl(), "-Damplitude.device-eps=0",
+                "-Dbackfill.inbox=" + work.resolve("inbox"), "-Dbackfill.file-min-age=0s",
+                "-Dbackfill.dead-letter-dir=" + work.resolve("dead-letter"), "-Dbackfill.done-dir=" + work.resolve("done"),
+                "-Dbackfill.state.url=jdbc:h2:file:" + work.resolve("state/ampfill"), "-Dbackfill.spill-dir=" + work.resolve("spill")));
+        args.addAll(List.of(settings));
+        return command.execute(args.toArray(String[]::new));
     }
 
     @Test

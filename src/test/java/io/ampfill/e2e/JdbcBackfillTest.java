@@ -72,6 +72,7 @@ class JdbcBackfillTest {
             Backfill first = jdbcBackfill(db, "first");
             assertThat(first.run()).as(first.err).isZero();
             assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE);
+            assertThat(first.report.recordsKnown()).as("the rows to read, counted at the start").isEqualTo((long) DEVICES * PER_DEVICE);
             JsonNode one = emulator.ingestedEvents(Events.device(7)).get(3);
             assertThat(one.path("time").asLong()).isEqualTo(Events.BASE_TIME + 3 * 1000L);
             assertThat(one.path("insert_id").asText()).isNotBlank();
@@ -83,6 +84,8 @@ class JdbcBackfillTest {
             assertThat(second.run()).as(second.err).isZero();
 
             assertThat(second.report.delivered()).isEqualTo(2L * DEVICES);
+            assertThat(second.report.recordsKnown()).as("only the rows after the position the first run saved")
+                    .isEqualTo(2L * DEVICES);
             assertThat(emulator.duplicateCount()).isZero();
             assertDeliveredInOrder(emulator, DEVICES, PER_DEVICE + 2);
         } finally {
@@ -153,6 +156,7 @@ class JdbcBackfillTest {
                 .set("backfill.users.properties-columns", "plan");
 
         assertThat(backfill.run()).as(backfill.err).isZero();
+        assertThat(backfill.report.recordsKnown()).as("the users' signups and the events").isEqualTo(2L * users);
 
         List<com.fasterxml.jackson.databind.node.ObjectNode> inOrder = emulator.ingestedEventsInOrder();
         Map<String, Integer> signupAt = new HashMap<>();
@@ -205,6 +209,31 @@ class JdbcBackfillTest {
                 backfill.deadLetters.resolve("table " + table.toUpperCase(java.util.Locale.ROOT) + ".rejected.ndjson"));
         assertThat(rejected).hasSize(1);
         assertThat(rejected.get(0)).contains("event_type").contains("\"line\":2").contains(table.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    @Test
+    void a_table_that_cannot_be_read_any_more_stops_the_run_with_one_line() throws Exception {
+        Database db = database("h2", work);
+        try (Connection c = connect(db)) {
+            exec(c, "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40),"
+                            + " happened_at TIMESTAMP WITH TIME ZONE)",
+                    "INSERT INTO " + table + " VALUES (1, 'device-0000', 'Played Song', TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:20+00')");
+        }
+        // only the jdbc route and the sink's are loaded: what a failing source does must come with them (without a
+        // management port, a watching run ends on its fatal line rather than staying up with readiness down)
+        Backfill backfill = jdbcBackfill(db, "gone").set("backfill.map.event_properties", "").set("backfill.run-once", "false")
+                .set("backfill.management-port", "off");
+        java.util.concurrent.CompletableFuture<Integer> run = java.util.concurrent.CompletableFuture.supplyAsync(backfill::run);
+        try {
+            Events.awaitIngested(emulator, 1);
+            try (Connection c = connect(db)) {
+                exec(c, "DROP TABLE " + table);
+            }
+            assertThat(run.get(30, java.util.concurrent.TimeUnit.SECONDS)).as(backfill.err).isEqualTo(io.ampfill.cli.AmpfillApp.FATAL);
+        } finally {
+            backfill.stop();
+        }
+        assertThat(backfill.err).containsIgnoringCase("ampfill: stopped: cannot read the source: cannot read table " + table);
     }
 
     @Test

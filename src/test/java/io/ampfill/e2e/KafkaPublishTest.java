@@ -1,5 +1,7 @@
 package io.ampfill.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ampfill.emulator.AmplitudeEmulator;
 import io.ampfill.emulator.EmulatorSettings;
 import io.ampfill.kafka.InJvmKafka;
@@ -49,7 +51,9 @@ class KafkaPublishTest {
     @Test
     void a_folder_is_published_once_keyed_by_device_in_order_per_device_and_its_bad_lines_are_dead_lettered() throws Exception {
         // several chunks a file: a file's later chunks must not pass the next file's first one
-        Backfill publish = publishing(new Backfill(work, null)).set("backfill.chunk-size", "500");
+        Path reportFile = work.resolve("report.json");
+        Backfill publish = publishing(new Backfill(work, null)).set("backfill.chunk-size", "500")
+                .set("backfill.report-file", reportFile.toString());
         List<String> parts = Events.timeOrderedFiles(DEVICES, PER_DEVICE, 4);
         publish.drop("hour-00.ndjson", "this line is not JSON\n" + parts.get(0));
         publish.drop("hour-01.ndjson", parts.get(1));
@@ -70,6 +74,13 @@ class KafkaPublishTest {
         assertThat(publish.out).contains("ampfill report (published to Kafka topic " + topic + " at " + kafka.bootstrapServers() + ")")
                 .containsPattern("events published +" + DEVICES * PER_DEVICE + "\n")
                 .doesNotContain("requests");
+        // the JSON report says what the printed one says
+        JsonNode json = new ObjectMapper().readTree(reportFile.toFile());
+        assertThat(json.get("mode").asText()).startsWith("published to Kafka topic " + topic);
+        assertThat(json.get("events_published").asLong()).isEqualTo((long) DEVICES * PER_DEVICE);
+        assertThat(json.get("events_delivered").asLong()).as("nothing went to Amplitude").isZero();
+        assertThat(json.get("dead_lettered").asLong()).isEqualTo(3);
+        assertThat(json.get("events_per_second").asDouble()).as("of the events published").isPositive();
     }
 
     @Test

@@ -14,7 +14,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * The database source as the jdbc route uses it: pre-existing users first, then the events table, page
@@ -39,6 +41,8 @@ public final class JdbcSource implements AutoCloseable {
     private final class Phase {
         final PagedSource reader;
         final String key;
+        /** Where this run started reading: the position the last run saved (null: from the first row). */
+        CursorPosition resumedFrom;
         Object lastRead;
         final ArrayDeque<Pending> pending = new ArrayDeque<>();
         final ArrayDeque<Pending> settledUnsaved = new ArrayDeque<>();
@@ -64,6 +68,7 @@ public final class JdbcSource implements AutoCloseable {
             Optional<CheckpointStore.Checkpoint> saved = checkpoints.load(key);
             String cursor = saved.map(CheckpointStore.Checkpoint::sourcePosition).orElse("");
             this.cutCursor = cursor.isEmpty() ? null : CursorPosition.parse(cursor);
+            this.resumedFrom = cutCursor;
             this.lastRead = cutCursor;
             this.savedPosition = saved.map(CheckpointStore.Checkpoint::position).orElse(null);
             this.trail = ledger.trail(reader.sourceName(), 0, saved.map(CheckpointStore.Checkpoint::deadLetterLength).orElse(-1L),
@@ -81,6 +86,7 @@ public final class JdbcSource implements AutoCloseable {
     private final Phase events;
     private final String password;
     private final DatabaseSourceLock lock;
+    private final RowCount rowCount;
 
     /**
      * @param oneRunAtATime lock the sources in the database for this run (not in a dry run, which records nothing)
@@ -93,6 +99,7 @@ public final class JdbcSource implements AutoCloseable {
         this.stopping = stopping;
         this.password = eventSettings.password();
         DriverDataSource database = eventSettings.dataSource();
+        this.rowCount = new RowCount(database, password);
         this.events = new Phase(new JdbcTableReader(database, eventSettings));
         DatabaseSourceLock taken = null;
         try {
@@ -138,6 +145,37 @@ public final class JdbcSource implements AutoCloseable {
         return new Pages(events);
     }
 
+    /**
+     * Counts, on the executor handed in, the rows this run has to read, and tells {@code total} once it knows: the
+     * users' (when there are any) and the events' after the positions the run resumed from, rows whose cursor is NULL
+     * left out. The count reads on connections of its own, so the pages are not held back; one that fails, or that
+     * {@link #stopCounting()} ends, tells nothing, and progress shows the rows read without a total.
+     */
+    public void countRowsToRead(Executor executor, LongConsumer total) {
+        executor.execute(() -> {
+            try {
+                long rows = events.reader.rowsFrom(events.resumedFrom, rowCount);
+                if (users != null) {
+                    rows += users.reader.rowsFrom(users.resumedFrom, rowCount);
+                }
+                total.accept(rows);
+            } catch (Exception e) {
+                String why = SecretText.mask(String.valueOf(e.getMessage()), password);
+                if (rowCount.cancelled()) {
+                    LOG.debug("{}: the count of the rows to read was stopped with the run ({})", events.reader.sourceName(), why);
+                } else {
+                    LOG.info("{}: the rows to read could not be counted ({}); progress shows the rows read without a total",
+                            events.reader.sourceName(), why);
+                }
+            }
+        });
+    }
+
+    /** Ends a count of the rows to read that is still running: the run is stopping and will not wait for it. */
+    public void stopCounting() {
+        rowCount.cancel();
+    }
+
     /** True when everything read so far is committed: a run-once may end after a poll that found nothing new. */
     public synchronized boolean caughtUp() {
         return (users == null || users.pending.isEmpty()) && events.pending.isEmpty();
@@ -145,6 +183,7 @@ public final class JdbcSource implements AutoCloseable {
 
     @Override
     public void close() {
+        stopCounting();
         closeReaders();
         if (lock != null) {
             lock.close();

@@ -253,6 +253,11 @@ public final class JdbcTableReader implements PagedSource {
         }
     }
 
+    @Override
+    public long rowsFrom(Object after, RowCount count) throws SQLException {
+        return count.rowsFrom(pager, after);
+    }
+
     /** How many rows have a NULL cursor value: they are in no page, so a caller should report them. */
     public long rowsWithoutCursor() throws SQLException {
         try {

@@ -19,7 +19,8 @@ import java.util.List;
  * </pre>
  * The leading {@code q.c >= ?} lets every database range-scan an index on the cursor. LIMIT is understood by H2,
  * PostgreSQL, MySQL and MariaDB alike. Rows whose cursor is NULL are never in a page: {@link #rowsWithoutCursor}
- * counts them, so the caller can say so rather than lose them silently.
+ * counts them, so the caller can say so rather than lose them silently. {@link #countFrom} counts, with the same
+ * condition, the rows that reading from a position on reads.
  */
 final class KeysetPager {
     private final String source;
@@ -27,10 +28,19 @@ final class KeysetPager {
     private final List<Column> ties;
     private final int cursorIndex;
     private final int[] tieIndexes;
-    private final String firstPage;
+    /** "SELECT q.a, ... FROM src q WHERE " and "SELECT COUNT(*) FROM src q WHERE ": a page's and a count's start. */
+    private final String selectFrom;
+    private final String countRows;
+    private final String orderAndLimit;
+    /** The conditions of the rows after a position: none yet, a bare cursor value, a (cursor, key) position. */
+    private final String fromStart;
     private final String afterCursor;
     private final String afterPosition;
     private final String countWithoutCursor;
+
+    /** Where a reading starts: the condition of its rows, and the values it binds in the order of its placeholders. */
+    private record Start(String where, List<Object> parameters) {
+    }
 
     /** Called for each row of a page, with the result set on that row. */
     interface RowVisitor {
@@ -60,12 +70,13 @@ final class KeysetPager {
         for (Column tie : ties) {
             order.add("q." + source.quoted(tie.name()));
         }
-        String select = "SELECT " + String.join(", ", names) + " FROM " + source.from() + " q WHERE ";
-        String orderAndLimit = " ORDER BY " + String.join(", ", order) + " LIMIT ?";
-        this.firstPage = select + c + " IS NOT NULL" + orderAndLimit;
-        this.afterCursor = select + c + " > ?" + orderAndLimit;
-        this.afterPosition = select + c + " >= ? AND " + after(order, 0) + orderAndLimit;
-        this.countWithoutCursor = "SELECT COUNT(*) FROM " + source.from() + " q WHERE " + c + " IS NULL";
+        this.selectFrom = "SELECT " + String.join(", ", names) + " FROM " + source.from() + " q WHERE ";
+        this.countRows = "SELECT COUNT(*) FROM " + source.from() + " q WHERE ";
+        this.orderAndLimit = " ORDER BY " + String.join(", ", order) + " LIMIT ?";
+        this.fromStart = c + " IS NOT NULL";
+        this.afterCursor = c + " > ?";
+        this.afterPosition = c + " >= ? AND " + after(order, 0);
+        this.countWithoutCursor = countRows + c + " IS NULL";
     }
 
     /** (o0, o1, ...) > (?, ?, ...), spelled out so that it works without row-value comparison. */
@@ -82,28 +93,10 @@ final class KeysetPager {
      * meaning every row with a greater cursor) and returns the last row's position, or null if the page is empty.
      */
     CursorPosition read(Connection connection, Object after, int limit, RowVisitor visitor) throws SQLException {
-        List<Object> parameters = new ArrayList<>();
-        String sql;
-        if (after == null) {
-            sql = firstPage;
-        } else if (after instanceof CursorPosition position && !position.tieKey().isEmpty()) {
-            if (position.tieKey().size() != ties.size()) {
-                throw new IllegalArgumentException("the position " + position.toText() + " has " + position.tieKey().size()
-                        + " key values; " + source + " is paged by " + ties.size());
-            }
-            positionParameters(position, parameters);
-            sql = afterPosition;
-        } else {
-            parameters.add(after instanceof CursorPosition position ? position.cursor() : after);
-            sql = afterCursor;
-        }
+        Start start = start(after);
         CursorPosition last = null;
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int p = 1;
-            for (Object parameter : parameters) {
-                statement.setObject(p++, parameter);
-            }
-            statement.setInt(p, limit);
+        try (PreparedStatement statement = prepare(connection, selectFrom + start.where() + orderAndLimit, start.parameters())) {
+            statement.setInt(start.parameters().size() + 1, limit);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     last = positionOf(rows);
@@ -112,6 +105,46 @@ final class KeysetPager {
             }
         }
         return last;
+    }
+
+    /**
+     * The count of the rows that reading from {@code after} on reads (as {@link #read} takes it), prepared with its
+     * values bound: for the caller to run, and to cancel from another thread if it takes too long.
+     */
+    PreparedStatement countFrom(Connection connection, Object after) throws SQLException {
+        Start start = start(after);
+        return prepare(connection, countRows + start.where(), start.parameters());
+    }
+
+    private Start start(Object after) {
+        if (after == null) {
+            return new Start(fromStart, List.of());
+        }
+        List<Object> parameters = new ArrayList<>();
+        if (after instanceof CursorPosition position && !position.tieKey().isEmpty()) {
+            if (position.tieKey().size() != ties.size()) {
+                throw new IllegalArgumentException("the position " + position.toText() + " has " + position.tieKey().size()
+                        + " key values; " + source + " is paged by " + ties.size());
+            }
+            positionParameters(position, parameters);
+            return new Start(afterPosition, parameters);
+        }
+        parameters.add(after instanceof CursorPosition position ? position.cursor() : after);
+        return new Start(afterCursor, parameters);
+    }
+
+    private static PreparedStatement prepare(Connection connection, String sql, List<Object> parameters) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        try {
+            int p = 1;
+            for (Object parameter : parameters) {
+                statement.setObject(p++, parameter);
+            }
+            return statement;
+        } catch (SQLException e) {
+            statement.close();
+            throw e;
+        }
     }
 
     /** The parameters of afterPosition, in the order its placeholders appear. */
@@ -152,6 +185,6 @@ final class KeysetPager {
 
     /** The SQL of a page after a full position: for tests and for the documentation of what runs. */
     String afterPositionSql() {
-        return afterPosition;
+        return selectFrom + afterPosition + orderAndLimit;
     }
 }

@@ -8,6 +8,9 @@ interface PagedSource extends AutoCloseable {
     /** Names the source in dead letters, checkpoints and messages ("table events"). */
     String sourceName();
 
+    /** The rows that reading from {@code after} on would read now (as {@link #readPage} takes it), counted by {@code count}. */
+    long rowsFrom(Object after, RowCount count) throws Exception;
+
     /** Rows never read because their cursor is NULL. */
     long rowsWithoutCursor() throws Exception;
 

@@ -56,6 +56,8 @@ public final class UsersSource implements PagedSource {
     private interface Pages extends AutoCloseable {
         Page read(Object after) throws SQLException, IOException;
 
+        long rowsFrom(Object after, RowCount count) throws SQLException, IOException;
+
         String name();
 
         long rowsWithoutCursor() throws SQLException;
@@ -94,6 +96,11 @@ public final class UsersSource implements PagedSource {
     /** The users after {@code after} (null: from the first; else a page's lastCursor), at most pageSize of them. */
     public Page readPage(Object after) throws SQLException, IOException {
         return pages.read(after);
+    }
+
+    @Override
+    public long rowsFrom(Object after, RowCount count) throws SQLException, IOException {
+        return pages.rowsFrom(after, count);
     }
 
     /** "users table users" or "users file users.csv": names the source in dead letters and reasons. */
@@ -221,6 +228,11 @@ public final class UsersSource implements PagedSource {
             return new Tree(line, event);
         }
 
+        @Override
+        public long rowsFrom(Object after, RowCount count) throws SQLException {
+            return count.rowsFrom(pager, after);
+        }
+
         /** The user's id, or where the id is NULL, the creation time that tells the row apart. */
         private String rowName(ResultSet row, Object idValue) throws SQLException {
             if (idValue != null) {
@@ -298,6 +310,24 @@ public final class UsersSource implements PagedSource {
             }
             return new Page(records, records.isEmpty() ? null : new CursorPosition(lastLine, List.of()),
                     records.size() == settings.pageSize());
+        }
+
+        /** The file's records after that line, read through once (in steps, so that a cancelled count ends soon). */
+        @Override
+        public long rowsFrom(Object after, RowCount count) throws SQLException, IOException {
+            long afterLine = after == null ? 0 : lineOf(after);
+            long rows = 0;
+            try (RecordReader counted = RecordReaders.open(file)) {
+                List<SourceRecord> chunk = new ArrayList<>(settings.pageSize());
+                boolean more = true;
+                while (more) {
+                    count.refuseIfCancelled();
+                    chunk.clear();
+                    more = counted.readChunk(chunk, settings.pageSize());
+                    rows += chunk.stream().filter(record -> record.line() > afterLine).count();
+                }
+            }
+            return rows;
         }
 
         private long lineOf(Object after) {

@@ -408,6 +408,62 @@ abstract class JdbcTableReaderContract {
     }
 
     @Test
+    void the_rows_a_run_has_to_read_are_counted_after_the_position_it_resumes_from() throws Exception {
+        String table = eventsTable();
+        insertEvents(table, 1, 31, id -> id / 3); // cursor values shared by three rows: a page ends among them
+        database().execute("UPDATE " + quoted(table) + " SET \"created_at\" = NULL WHERE \"id\" = 31"); // never read
+        KeptPositions store = new KeptPositions();
+        String[] settings = {JdbcSourceSettings.TABLE, table, "backfill.map.time", "created_at",
+                JdbcSourceSettings.CURSOR_COLUMN, "created_at", JdbcSourceSettings.PAGE_SIZE, "8"};
+        try (JdbcSource first = new JdbcSource(database().settings(settings), java.util.Optional.empty(),
+                new io.ampfill.ledger.AckLedger(), store, () -> false, false)) {
+            assertThat(rowsToRead(first)).isEqualTo(30);
+            java.util.Iterator<JdbcSource.PageChunk> pages = first.eventPages();
+            settle(first, pages.next());
+            settle(first, pages.next()); // rows 1 to 16 delivered; 16 shares its cursor value with 15 and 17
+        }
+        try (JdbcSource resumed = new JdbcSource(database().settings(settings), java.util.Optional.empty(),
+                new io.ampfill.ledger.AckLedger(), store, () -> false, false)) {
+            assertThat(rowsToRead(resumed)).as("only the rows after the saved position").isEqualTo(14);
+            List<Long> read = new ArrayList<>();
+            resumed.eventPages().forEachRemaining(page -> read.addAll(ids(page.records())));
+            assertThat(read).containsExactlyElementsOf(range(17, 30));
+
+            resumed.stopCounting();
+            java.util.concurrent.atomic.AtomicLong told = new java.util.concurrent.atomic.AtomicLong(-1);
+            resumed.countRowsToRead(Runnable::run, told::set);
+            assertThat(told.get()).as("a count the run's end stopped tells nothing").isEqualTo(-1);
+        }
+    }
+
+    /** What the source counts on an executor, counted on this thread. */
+    private static long rowsToRead(JdbcSource source) {
+        java.util.concurrent.atomic.AtomicLong told = new java.util.concurrent.atomic.AtomicLong(-1);
+        source.countRowsToRead(Runnable::run, told::set);
+        return told.get();
+    }
+
+    /** The page handed over and each of its records acknowledged, as delivery does: its cursor is saved. */
+    private static void settle(JdbcSource source, JdbcSource.PageChunk page) {
+        List<Long> ordinals = new ArrayList<>();
+        page.records().forEach(record -> ordinals.add(page.unit().nextOrdinal()));
+        source.handedOver(page);
+        ordinals.forEach(page.unit()::settle);
+    }
+
+    /** A state store that keeps the positions it is given, as a run's own does for the next run. */
+    private static final class KeptPositions extends io.ampfill.ledger.FlakyCheckpointStore {
+        KeptPositions() {
+            failuresLeft = 0;
+        }
+
+        @Override
+        public java.util.Optional<Checkpoint> load(String source) {
+            return saved.stream().filter(checkpoint -> checkpoint.source().equals(source)).reduce((earlier, later) -> later);
+        }
+    }
+
+    @Test
     void reading_after_a_bare_cursor_value_takes_the_rows_above_it() throws Exception {
         String table = eventsTable();
         insertEvents(table, 1, 10, id -> id);
@@ -435,6 +491,9 @@ abstract class JdbcTableReaderContract {
             List<SourceRecord> records = readAll(reader, null, new ArrayList<>());
             assertThat(reader.sourceName()).isEqualTo("query");
             assertThat(ids(records)).containsExactly(1L, 2L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+            RowCount count = new RowCount(database().dataSource(), database().password);
+            assertThat(reader.rowsFrom(null, count)).as("the query's rows, counted").isEqualTo(10);
+            assertThat(reader.rowsFrom(5L, count)).as("those after a cursor value").isEqualTo(7);
             assertThat(value(records.get(0)).get("insert_id")).isEqualTo(value(fromTable.get(0)).get("insert_id"));
             assertThat(value(records.get(0)).get("time")).isEqualTo(value(fromTable.get(0)).get("time"));
         }

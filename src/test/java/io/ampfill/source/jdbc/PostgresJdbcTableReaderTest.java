@@ -76,6 +76,34 @@ class PostgresJdbcTableReaderTest extends JdbcTableReaderContract {
     }
 
     @Test
+    void a_count_that_takes_long_is_cancelled_at_once_when_the_run_stops() throws Exception {
+        String table = newTable("slow");
+        database().execute("CREATE TABLE " + quoted(table) + " (id INT PRIMARY KEY, event_type TEXT, user_id TEXT, time TIMESTAMPTZ)",
+                "INSERT INTO " + quoted(table) + " VALUES (1, 'Played', 'user-00001', '2024-03-01 12:00:00+00')");
+        // a query whose row comes after a minute (the sleep is per row: describing the query does not wait for it)
+        String query = "SELECT * FROM " + quoted(table) + " WHERE (SELECT COUNT(*) FROM pg_sleep(60 * id)) = 1";
+        try (JdbcTableReader reader = reader(JdbcSourceSettings.QUERY, query, JdbcSourceSettings.KEY_COLUMN, "id",
+                JdbcSourceSettings.KEY_TABLE, table)) {
+            RowCount count = new RowCount(database().dataSource(), database().password);
+            java.util.concurrent.CompletableFuture<Long> counting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return reader.rowsFrom(null, count);
+                } catch (java.sql.SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Thread.sleep(500); // the count is running in the database
+            long cancelledAt = System.nanoTime();
+            count.cancel();
+
+            assertThat(counting).failsWithin(java.time.Duration.ofSeconds(10))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withMessageContaining("canceling statement due to user request");
+            assertThat((System.nanoTime() - cancelledAt) / 1_000_000).as("ms from the cancel to the count's end").isLessThan(5_000);
+        }
+    }
+
+    @Test
     void pages_and_names_rows_by_a_uuid_key() throws Exception {
         String table = newTable("uuids");
         UUID bad = UUID.fromString("6f1c2a9e-0000-4000-8000-000000000002");
