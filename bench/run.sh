@@ -524,7 +524,21 @@ run_far_one() {
   local label=$1 data; shift
   data=$(dataset far)
   emulator_stats reset=true >/dev/null
+  # the emulator's count every 0.2 s: the steady rate is the one between a fifth and four fifths of the events, without
+  # the start (the JVM, and the limit growing from 8) and the end (the last devices' last batches); a backfill of hours
+  # runs at that rate
+  local samples=$CACHE/$label.ingested sampler
+  (while :; do printf '%s %s\n' "$(date +%s%N)" "$(json_number "$(emulator_stats)" ingested)"; sleep 0.2; done) \
+    >"$samples" 2>/dev/null &
+  sampler=$!
   run_ampfill "$label" "$data" "$@"
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  local steady
+  steady=$(awk -v total="$FAR_EVENTS" '$2 != "" {
+      if (t1 == "" && $2 >= total / 5) { t1 = $1; n1 = $2 }
+      if (t2 == "" && $2 >= total * 4 / 5) { t2 = $1; n2 = $2 } }
+    END { if (t2 > t1) printf "%.0f", (n2 - n1) / ((t2 - t1) / 1e9); else print "-" }' "$samples")
+  rm -f "$samples"
   local stats held most s429 s503 elapsed mean
   stats=$(emulator_stats)
   held=$(json_number "$stats" in_flight_request_seconds)
@@ -532,7 +546,8 @@ run_far_one() {
   s429=$(json_number "$stats" 429); s503=$(json_number "$stats" 503)
   elapsed=$(awk '/^  elapsed/ {print $2}' "$CACHE/runs/$label/app.out")
   mean=$( [[ -n $elapsed ]] && calc "$held / ${elapsed%s}" 1 || echo -)
-  NOTES+=("$label: requests in flight mean $mean, most $most; answered 429: ${s429:-0}, 503: ${s503:-0}")
+  NOTES+=("$label: requests in flight mean $mean, most $most; answered 429: ${s429:-0}, 503: ${s503:-0};"
+    "  steady events/s (from a fifth to four fifths of the events): $steady")
 }
 
 # the limit over time, from the log lines of RequestConcurrency at debug: "seconds since the first,limit" to a CSV

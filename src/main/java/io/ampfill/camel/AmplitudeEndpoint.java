@@ -95,7 +95,10 @@ public class AmplitudeEndpoint extends DefaultEndpoint {
         httpProducer = post.createProducer();
         ServiceHelper.startService(post, httpProducer);
 
-        senders = threads.newFixedThreadPool(this, "AmplitudeSender", settings.mostConcurrentRequests());
+        // a cached pool takes an idle thread when there is one: a fixed pool of the ceiling (128 with adaptive
+        // concurrency) made a new thread for each of its first 128 requests, however few were in flight (30 MB and
+        // 6% of a run of 200,000 events next door). The lanes never hand it more requests than the limit allows
+        senders = threads.newCachedThreadPool(this, "AmplitudeSender");
         dispatcher = threads.newSingleThreadExecutor(this, "AmplitudeDispatcher");
         ExchangeDeliveryListener listener = new ExchangeDeliveryListener(
                 configuration.getDeliveryListener() != null ? configuration.getDeliveryListener() : new LoggedDelivery(), inFlight);
