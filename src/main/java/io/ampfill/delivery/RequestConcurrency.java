@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * overloaded one shows its queue in the round trip before it refuses; Vegas grows fast where latency does not rise and
  * stops at the knee where it does. The library's AIMD grows by one per answer whatever the latency and finds the knee
  * only by being refused; its Gradient2 takes no notice of refusals. The thresholds are the library's own advice for
- * higher limits: a queue of up to a tenth of the limit is fine, beyond a fifth the limit shrinks. Changed from the
+ * higher limits, widened: a queue of up to a sixth of the limit is fine, beyond a third the limit shrinks (at a tenth
+ * and a fifth, the round trips of a run against an emulator 300 ms away on the same two cores, 10-40% over the
+ * shortest as its CPU and garbage collection came and went, held the limit at 15-37 and the run at 100,000 events/s;
+ * at a sixth and a third, 120,000-134,000, and against the overloaded emulator still no refusal). Changed from the
  * library's defaults, each for what a simulated overloaded server (RequestConcurrencyTest) showed: no jump by a fifth
  * of the limit per answer when no queue shows (the answers of one round trip all come back before the first that sees
  * the queue, and the limit overshot the server's capacity twice over, 13% of requests refused); each answer moves the
@@ -86,8 +89,8 @@ final class RequestConcurrency {
                 .initialLimit(initial)
                 // smoothed, the limit only nears its bound: one more, and limit() cuts it at the ceiling
                 .maxConcurrency(ceiling + 1)
-                .alphaFunction(limit -> Math.max(3, limit / 10))
-                .betaFunction(limit -> Math.max(6, limit / 5))
+                .alphaFunction(limit -> Math.max(3, limit / 6))
+                .betaFunction(limit -> Math.max(6, limit / 3))
                 .thresholdFunction(limit -> -1)
                 .probeMultiplier(1000)
                 .smoothing(0.5)
@@ -146,8 +149,9 @@ final class RequestConcurrency {
      * Slow start, as TCP's: the library's Vegas has none, and grows by about half per round trip, so a far server took
      * ten round trips to reach 60 requests in flight, most of a million events' run. Each clean answer adds one request
      * while the limit is used (doubling it per round trip) until an answer comes back half as slow again as the
-     * fastest so far or says the server is overloaded; Vegas then goes on from there (from half on an overload, as TCP
-     * halves its window), told the round trip at low load this phase saw.
+     * fastest so far or says the server is overloaded; Vegas then goes on from the requests in flight when that answer's
+     * request was sent (from half of them on an overload, as TCP halves its window), told the round trip at low load
+     * this phase saw.
      *
      * @return whether slow start took the answer (false: it has just ended, and Vegas takes this answer)
      */
@@ -167,7 +171,10 @@ final class RequestConcurrency {
         }
         LOG.debug("slow start ended at {} requests: {}", startLimit, overloaded ? "an overload answer"
                 : "a round trip of " + rtt / 1_000_000 + " ms against the shortest, " + shortestRoundTrip / 1_000_000 + " ms");
-        VegasLimit vegas = vegas(overloaded ? Math.max(1, startLimit / 2) : startLimit);
+        // from the requests in flight when this answer's request was sent, where the queue showed: the limit has grown
+        // further since, by the answers of a whole round trip
+        int from = Math.max(1, Math.min(startLimit, inFlight));
+        VegasLimit vegas = vegas(overloaded ? Math.max(1, from / 2) : from);
         // the library keeps the shortest round trip it sees as the one at low load, and changes nothing on that sample
         vegas.onSample(0, shortestRoundTrip, 1, false);
         limit = vegas;

@@ -75,9 +75,9 @@ class RequestConcurrencyTest {
     @Test
     void slow_start_ends_when_the_round_trip_rises_and_vegas_goes_on_from_there() {
         RequestConcurrency concurrency = startedSlowlyTo32();
-        // a queue shows: twice the round trip. Slow start ends; Vegas, told the round trip at low load, shrinks
+        // a queue shows: three times the round trip. Slow start ends; Vegas, told the round trip at low load, shrinks
         for (int i = 0; i < 10; i++) {
-            answer(concurrency, OK, 1000 * MS, concurrency.limit());
+            answer(concurrency, OK, 1500 * MS, concurrency.limit());
         }
         assertThat(concurrency.limit()).isLessThan(32).isGreaterThan(1);
         // and it does not start slowly again: clean answers at the old round trip grow it by half steps only
