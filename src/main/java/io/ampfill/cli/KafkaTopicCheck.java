@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -43,7 +44,8 @@ final class KafkaTopicCheck {
         });
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         long waitMillis = producer.getMaxBlockMs();
-        try (Admin admin = Admin.create(props)) {
+        Admin admin = Admin.create(props);
+        try {
             int partitions = admin.describeTopics(List.of(topic),
                             new DescribeTopicsOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE, waitMillis))).allTopicNames().get(waitMillis, TimeUnit.MILLISECONDS)
                     .get(topic).partitions().size();
@@ -62,6 +64,10 @@ final class KafkaTopicCheck {
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
             throw cannotReach(servers, "interrupted", producer);
+        } finally {
+            // at once: a close that waits lets the client go on calling brokers that do not answer for a minute (its
+            // default API timeout), after the answer above is already given
+            admin.close(Duration.ZERO);
         }
     }
 
