@@ -209,7 +209,8 @@ public final class AmpfillCommand implements Callable<Integer> {
             "  --latency-ms N, --latency-jitter-ms N, --latency-ms-per-mb N",
             "                       answer as a server far away would",
             "  --capacity KNEE,MAX, --overload-status 503|429",
-            "                       answer as an overloaded server would"})
+            "                       answer as an overloaded server would",
+            "  --api-key KEY        take only this key; any other gets Amplitude's 400 Invalid API key (default: any)"})
     static final class Emulator implements Callable<Integer> {
         @ParentCommand
         AmpfillCommand parent;

@@ -8,7 +8,8 @@ import java.util.concurrent.CountDownLatch;
  * Runs the emulator on its own, so a benchmark can load it from another process:
  * {@code --port N} (default 8080; 0 picks a free port, printed on the first line), {@code --device-eps X},
  * {@code --keep-events true|false}, {@code --threads N}; far away: {@code --latency-ms N}, {@code --latency-jitter-ms N},
- * {@code --latency-ms-per-mb N}; overloaded: {@code --capacity KNEE,MAX} and {@code --overload-status 503|429} (see
+ * {@code --latency-ms-per-mb N}; strict about the key: {@code --api-key KEY}; overloaded: {@code --capacity KNEE,MAX}
+ * and {@code --overload-status 503|429} (see
  * {@link EmulatorSettings#capacity}). {@code GET /stats[?device=ID][&reset=true]} tells that process what was ingested,
  * the requests held at once and the answers by status (and, with reset, forgets them).
  */
@@ -17,7 +18,8 @@ public final class EmulatorMain {
     public static final int DEFAULT_PORT = 8080;
     /** What {@link #parse} takes. */
     public static final String OPTIONS = "[--port N] [--device-eps X] [--keep-events true|false] [--threads N]"
-            + " [--latency-ms N] [--latency-jitter-ms N] [--latency-ms-per-mb N] [--capacity KNEE,MAX] [--overload-status 503|429]";
+            + " [--latency-ms N] [--latency-jitter-ms N] [--latency-ms-per-mb N] [--capacity KNEE,MAX] [--overload-status 503|429]"
+            + " [--api-key KEY]";
 
     private EmulatorMain() {
     }
@@ -68,6 +70,7 @@ public final class EmulatorMain {
                     case "--latency-ms-per-mb": settings.latencyPerMegabyte(Duration.ofMillis(Long.parseLong(value))); break;
                     case "--capacity": capacity(settings, value); break;
                     case "--overload-status": settings.overloadStatus(Integer.parseInt(value)); break;
+                    case "--api-key": settings.expectedApiKey(value); break;
                     default: throw new IllegalArgumentException("unknown option " + flag);
                 }
             } catch (NumberFormatException e) {

@@ -743,8 +743,11 @@ class AmplitudeEmulatorTest {
 
     @Test
     void reads_the_standalone_runners_flags() {
-        EmulatorSettings settings = EmulatorMain.parse(new String[]{"--port", "9090", "--device-eps", "300", "--keep-events", "false"});
+        EmulatorSettings settings = EmulatorMain.parse(new String[]{"--port", "9090", "--device-eps", "300", "--keep-events", "false",
+                "--api-key", "the-only-key-0123"});
 
+        assertThat(settings.expectedApiKey()).isEqualTo("the-only-key-0123");
+        assertThat(EmulatorMain.parse(new String[0]).expectedApiKey()).isNull();
         assertThat(settings.port()).isEqualTo(9090);
         assertThat(settings.deviceEps()).isEqualTo(300.0);
         assertThat(settings.keepEvents()).isFalse();
