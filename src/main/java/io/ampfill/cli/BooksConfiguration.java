@@ -57,12 +57,17 @@ public final class BooksConfiguration extends ContextAwareConfiguration {
     /**
      * Stops every route on a thread of Camel's, not on the delivery thread that met the fatal answer: stopping waits
      * for the routes' exchanges in flight, which that thread may be finishing. The management server is not a route
-     * and keeps serving.
+     * and keeps serving; progress ends.
      */
     private void stopRoutesInBackground() {
         Thread stopper = getCamelContext().getExecutorServiceManager().newThread("AmpfillHold", () -> {
             try {
                 getCamelContext().getRouteController().stopAllRoutes();
+                // progress would go on with an ETA for a delivery that has stopped: the readiness check says why
+                Watching watching = getCamelContext().getRegistry().findSingleByType(Watching.class);
+                if (watching != null) {
+                    watching.stopProgress();
+                }
             } catch (Exception e) {
                 LoggerFactory.getLogger(BooksConfiguration.class).warn("could not stop the routes: {}", e.toString());
             }

@@ -114,7 +114,7 @@ final class Watching {
      * Starts progress (once the routes run), if backfill.progress: a live line on a terminal, else a log line every
      * backfill.progress-interval.
      */
-    void startProgress(Settings settings) {
+    synchronized void startProgress(Settings settings) {
         if (!settings.get(Setting.PROGRESS)) {
             return;
         }
@@ -130,14 +130,18 @@ final class Watching {
         timer.scheduleAtFixedRate(display::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
 
-    /** Ends progress before the report is printed: a terminal's live line is drawn a last time and ended. */
-    void stopProgress() {
+    /**
+     * Ends progress before the report is printed (or when a watched service holds on a fatal answer): a terminal's
+     * live line is drawn a last time and ended. Once: a held service ends it again as it stops.
+     */
+    synchronized void stopProgress() {
         if (timer != null) {
             context.getExecutorServiceManager().shutdownNow(timer);
             timer = null;
         }
         if (display != null) {
             display.close();
+            display = null;
         }
     }
 }
