@@ -15,7 +15,7 @@
 #   AMPFILL_BENCH_CEILING_THREADS  threads of the ceiling client (default 8, as amplitude.max-concurrent-requests)
 #   AMPFILL_BENCH_BIG_BYTES  size of the big NDJSON file (default 2147483648)
 #   AMPFILL_BENCH_CAPACITY_FIXED   the fixed concurrencies the capacity run compares with (default "8 16 24 32")
-#   AMPFILL_BENCH_KAFKA      arguments of the kafka set (default: instances=1,2,3 events=120000 devices=1200
+#   AMPFILL_BENCH_KAFKA      arguments of the kafka set (default: instances=1,2,3 events=480000 devices=4800
 #                            latency-ms=1000 concurrency=4)
 set -euo pipefail
 
@@ -484,7 +484,7 @@ run_kafka() { # instances on a Kafka topic: its own table (io.ampfill.kafka.Kafk
   local cp=$CACHE/kafka-classpath.txt
   log "kafka: compiling the test classes and listing their classpath"
   (cd "$ROOT" && mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp") >&2
-  read -r -a args <<<"${AMPFILL_BENCH_KAFKA:-instances=1,2,3 events=120000 devices=1200 latency-ms=1000 concurrency=4}"
+  read -r -a args <<<"${AMPFILL_BENCH_KAFKA:-instances=1,2,3 events=480000 devices=4800 latency-ms=1000 concurrency=4}"
   java -cp "$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$cp")" io.ampfill.kafka.KafkaScaleBench \
     "${args[@]}" work="$CACHE/runs/kafka" | tee "$CACHE/kafka-$(date +%Y%m%d-%H%M%S).txt"
 }

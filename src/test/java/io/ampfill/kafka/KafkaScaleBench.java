@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * instances, events/s from the first event ingested to the last, CPU seconds per million events (all instances) and
  * the largest RSS of one instance.
  *
- * <p>Arguments: {@code instances=1,2,3 events=120000 devices=1200 latency-ms=1000 concurrency=4 work=DIR}.
+ * <p>Arguments: {@code instances=1,2,3 events=480000 devices=4800 latency-ms=1000 concurrency=4 work=DIR}.
  */
 public final class KafkaScaleBench {
     private KafkaScaleBench() {
@@ -29,8 +29,8 @@ public final class KafkaScaleBench {
 
     public static void main(String[] args) throws Exception {
         List<Integer> counts = new ArrayList<>();
-        int events = 120_000;
-        int devices = 1_200;
+        int events = 480_000;
+        int devices = 4_800;
         long latencyMs = 1000;
         int concurrency = 4;
         Path work = Path.of(System.getProperty("java.io.tmpdir"), "ampfill-kafka-bench");
