@@ -161,7 +161,7 @@ public final class RunControl implements DeliveryListener {
             if (runOnce || hold == null) {
                 finish();
             } else {
-                stopping = true;
+                stopping();
                 LOG.error("delivery stopped: {}. Readiness is down; health and metrics stay up until ampfill is stopped"
                         + " (Ctrl-C, SIGTERM); what was not delivered is read again by the next run", message);
                 hold.run();

@@ -91,7 +91,7 @@ final class Watching {
      * The run's metrics in the Prometheus registry Camel's /observe/metrics scrapes, and its readiness among Camel's
      * health checks; when the management port is on.
      */
-    void serveManagement(Settings settings, Supplier<String> amplitudeProblem, Supplier<String> storeProblem) {
+    void serveManagement(Settings settings, Supplier<String> deliveryStopped, Supplier<String> storeProblem) {
         int port = managementPort(settings);
         if (port < 0) {
             return;
@@ -105,7 +105,7 @@ final class Watching {
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         }
         RunMetrics.bind(registry, report, lanes);
-        context.getRegistry().bind("ampfillDelivery", new DeliveryHealthCheck(amplitudeProblem, storeProblem));
+        context.getRegistry().bind("ampfillDelivery", new DeliveryHealthCheck(deliveryStopped, storeProblem));
         LoggerFactory.getLogger(Watching.class).info("health and metrics on http://{}:{}/observe/health/ready and"
                 + " /observe/metrics", settings.get(Setting.MANAGEMENT_HOST), port);
     }

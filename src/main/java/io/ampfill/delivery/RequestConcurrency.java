@@ -84,11 +84,10 @@ final class RequestConcurrency {
 
     /** Vegas, tuned (see the class comment), from {@code initial} requests. */
     private VegasLimit vegas(int initial) {
-        int ceiling = most;
         VegasLimit vegas = VegasLimit.newBuilder()
                 .initialLimit(initial)
                 // smoothed, the limit only nears its bound: one more, and limit() cuts it at the ceiling
-                .maxConcurrency(ceiling + 1)
+                .maxConcurrency(most + 1)
                 .alphaFunction(limit -> Math.max(3, limit / 6))
                 .betaFunction(limit -> Math.max(6, limit / 3))
                 .thresholdFunction(limit -> -1)

@@ -13,16 +13,16 @@ import java.util.function.Supplier;
  * it cannot deliver.
  */
 public final class DeliveryHealthCheck extends AbstractHealthCheck {
-    private final Supplier<String> amplitudeProblem;
+    private final Supplier<String> deliveryStopped;
     private final Supplier<String> storeProblem;
 
     /**
-     * @param amplitudeProblem why delivery stopped (a fatal answer from Amplitude, a source that failed), or null
+     * @param deliveryStopped why delivery stopped (a fatal answer from Amplitude, a source that failed), or null
      * @param storeProblem     why the last save of positions failed, or null
      */
-    public DeliveryHealthCheck(Supplier<String> amplitudeProblem, Supplier<String> storeProblem) {
+    public DeliveryHealthCheck(Supplier<String> deliveryStopped, Supplier<String> storeProblem) {
         super("ampfill", "delivery");
-        this.amplitudeProblem = amplitudeProblem;
+        this.deliveryStopped = deliveryStopped;
         this.storeProblem = storeProblem;
     }
 
@@ -33,10 +33,10 @@ public final class DeliveryHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        String amplitude = amplitudeProblem.get();
+        String stopped = deliveryStopped.get();
         String store = storeProblem.get();
-        if (amplitude != null) {
-            builder.down().message("delivery stopped: " + amplitude);
+        if (stopped != null) {
+            builder.down().message("delivery stopped: " + stopped);
         } else if (store != null) {
             builder.down().message("state store: " + store);
         } else {

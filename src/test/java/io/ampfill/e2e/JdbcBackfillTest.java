@@ -180,14 +180,9 @@ class JdbcBackfillTest {
 
     @Test
     void a_bad_row_is_dead_lettered_naming_table_and_key_and_watching_picks_up_new_rows() throws Exception {
-        Database db = database("h2", work);
-        try (Connection c = connect(db)) {
-            exec(c, "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40),"
-                            + " happened_at TIMESTAMP WITH TIME ZONE)",
-                    "INSERT INTO " + table + " VALUES (1, 'device-0000', 'Played Song', TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:20+00')",
-                    "INSERT INTO " + table + " VALUES (2, 'device-0000', NULL, TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:21+00')",
-                    "INSERT INTO " + table + " VALUES (3, 'device-0000', 'Played Song', TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:22+00')");
-        }
+        Database db = h2Table("(1, 'device-0000', 'Played Song', TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:20+00')",
+                "(2, 'device-0000', NULL, TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:21+00')",
+                "(3, 'device-0000', 'Played Song', TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:22+00')");
         Backfill backfill = jdbcBackfill(db, "watch")
                 .set("backfill.map.event_properties", "")
                 .set("backfill.run-once", "false");
@@ -213,12 +208,7 @@ class JdbcBackfillTest {
 
     @Test
     void a_table_that_cannot_be_read_any_more_stops_the_run_with_one_line() throws Exception {
-        Database db = database("h2", work);
-        try (Connection c = connect(db)) {
-            exec(c, "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40),"
-                            + " happened_at TIMESTAMP WITH TIME ZONE)",
-                    "INSERT INTO " + table + " VALUES (1, 'device-0000', 'Played Song', TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:20+00')");
-        }
+        Database db = h2Table("(1, 'device-0000', 'Played Song', TIMESTAMP WITH TIME ZONE '2023-11-14 22:13:20+00')");
         // only the jdbc route and the sink's are loaded: what a failing source does must come with them (without a
         // management port, a watching run ends on its fatal line rather than staying up with readiness down)
         Backfill backfill = jdbcBackfill(db, "gone").set("backfill.map.event_properties", "").set("backfill.run-once", "false")
@@ -286,6 +276,19 @@ class JdbcBackfillTest {
     }
 
     /** The events table on that database, perDevice events of each device in it; skips the test where it is not reachable. */
+    /** An H2 table of id, device_id, event_type and happened_at holding these rows, each a VALUES tuple. */
+    private Database h2Table(String... rows) throws SQLException {
+        Database db = database("h2", work);
+        try (Connection c = connect(db)) {
+            exec(c, "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, device_id VARCHAR(40), event_type VARCHAR(40),"
+                    + " happened_at TIMESTAMP WITH TIME ZONE)");
+            for (String row : rows) {
+                exec(c, "INSERT INTO " + table + " VALUES " + row);
+            }
+        }
+        return db;
+    }
+
     private Database eventsTable(String kind, int perDevice) throws SQLException {
         Database db = database(kind, work);
         assumeTrue(reachable(db), db.name() + " not reachable at " + db.url() + ": skipped");
