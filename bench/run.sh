@@ -15,6 +15,8 @@
 #   AMPFILL_BENCH_CEILING_THREADS  threads of the ceiling client (default 8, as amplitude.max-concurrent-requests)
 #   AMPFILL_BENCH_BIG_BYTES  size of the big NDJSON file (default 2147483648)
 #   AMPFILL_BENCH_CAPACITY_FIXED   the fixed concurrencies the capacity run compares with (default "8 16 24 32")
+#   AMPFILL_BENCH_FAR_LATENCIES    the far rows' latencies in ms (default "0 300 1000")
+#   AMPFILL_BENCH_FAR_FIXED        the fixed concurrencies each far row compares with (default 8; empty: none)
 #   AMPFILL_BENCH_KAFKA      arguments of the kafka set (default: instances=1,2,3 events=480000 devices=4800
 #                            latency-ms=1000 concurrency=4)
 set -euo pipefail
@@ -33,7 +35,8 @@ SMALL_FILES=10000            # the files run: data set a cut into this many file
 MANY_DEVICES=1000000
 FAR_EVENTS=1000000           # far and capacity: a million events of 10,000 devices in time order
 FAR_DEVICES=10000
-FAR_LATENCIES="0 300 1000"   # ms; each with 10% of it as jitter
+FAR_LATENCIES=${AMPFILL_BENCH_FAR_LATENCIES:-0 300 1000}   # ms; each with 10% of it as jitter
+read -r -a FAR_FIXED <<<"${AMPFILL_BENCH_FAR_FIXED-8}"      # the fixed concurrencies each far row compares with
 CAPACITY_LATENCY=500         # ms: the capacity-limited emulator takes 16 requests at once at this latency, shares itself
 CAPACITY="16,32"             # among up to 32 (each slower) and answers 503 beyond
 read -r -a CAPACITY_FIXED <<<"${AMPFILL_BENCH_CAPACITY_FIXED:-8 16 24 32}"
@@ -563,7 +566,7 @@ limit_csv() {
 
 # far: against the emulator FAR_LATENCIES away, adaptive and fixed 8, ampfill's defaults otherwise (pacing on)
 run_far() {
-  local ms
+  local ms n
   for ms in $FAR_LATENCIES; do
     if ((ms == 0)); then
       limits_off   # the warmed-up emulator: without latency, a cold emulator's JIT would slow the run it is compared with
@@ -571,7 +574,9 @@ run_far() {
       start_emulator --latency-ms "$ms" --latency-jitter-ms $((ms / 10)); EMULATOR_MODE=far
     fi
     run_far_one "far-${ms}ms"
-    run_far_one "far-${ms}ms-fixed8" -Damplitude.max-concurrent-requests=8
+    for n in "${FAR_FIXED[@]}"; do
+      run_far_one "far-${ms}ms-fixed$n" -Damplitude.max-concurrent-requests="$n"
+    done
   done
   stop_emulator
 }

@@ -74,9 +74,10 @@ public class AmplitudeConfiguration implements Cloneable {
             + " exchange waits beyond it (bounds memory). With an adaptive maxConcurrentRequests, this many per 8 requests"
             + " the limit allows, within maxInFlightBytes")
     private long maxInFlightEvents = 100_000;
-    @UriParam(defaultValue = "67108864", description = "Bytes of those events (as sent), at most: keeps memory flat when"
-            + " events are large")
-    private long maxInFlightBytes = 64L << 20;
+    @UriParam(defaultValue = "auto", description = "Bytes of those events (as sent), at most: keeps memory flat when"
+            + " events are large. auto: two fifths of the heap, at most 256 MB (a far Amplitude needs many events in"
+            + " flight); or a number of bytes")
+    private String maxInFlightBytes = DeliverySettings.AUTO;
     @UriParam(description = "A folder where a device with more events waiting than two requests' worth (or a quarter of"
             + " the window) keeps the rest, so that a paced or paused device does not hold up the others. Not set: they"
             + " wait in memory")
@@ -109,7 +110,8 @@ public class AmplitudeConfiguration implements Cloneable {
      */
     DeliverySettings deliverySettings() {
         return new DeliverySettings(apiKey, minIdLength, deviceEps, maxEventsPerRequest, maxRequestBytes, concurrentRequests(),
-                maxConcurrentRequestsCeiling, maxInFlightEvents, maxInFlightBytes, Duration.ofMillis(retryBase), Duration.ofMillis(retryMaxBackoff),
+                maxConcurrentRequestsCeiling, maxInFlightEvents, DeliverySettings.inFlightBytes(maxInFlightBytes, Runtime.getRuntime().maxMemory()),
+                Duration.ofMillis(retryBase), Duration.ofMillis(retryMaxBackoff),
                 giveUpAfter > 0 ? Duration.ofMillis(giveUpAfter) : null, Duration.ofMillis(quotaPause),
                 spillDir == null || spillDir.isBlank() ? null : Path.of(spillDir).toAbsolutePath());
     }
@@ -282,11 +284,11 @@ public class AmplitudeConfiguration implements Cloneable {
         this.maxInFlightEvents = maxInFlightEvents;
     }
 
-    public long getMaxInFlightBytes() {
+    public String getMaxInFlightBytes() {
         return maxInFlightBytes;
     }
 
-    public void setMaxInFlightBytes(long maxInFlightBytes) {
+    public void setMaxInFlightBytes(String maxInFlightBytes) {
         this.maxInFlightBytes = maxInFlightBytes;
     }
 

@@ -16,6 +16,7 @@ import static io.ampfill.cli.SettingCheck.BOOLEAN;
 import static io.ampfill.cli.SettingCheck.BY_DATABASE_SOURCE;
 import static io.ampfill.cli.SettingCheck.FOLDER;
 import static io.ampfill.cli.SettingCheck.adaptiveOr;
+import static io.ampfill.cli.SettingCheck.autoOr;
 import static io.ampfill.cli.SettingCheck.duration;
 import static io.ampfill.cli.SettingCheck.emptyOr;
 import static io.ampfill.cli.SettingCheck.hostPorts;
@@ -132,10 +133,10 @@ final class Setting<T> {
             wholeNumber(1, Long.MAX_VALUE, null),
             "the most events read but not yet acknowledged; beyond that, reading waits. With `adaptive` "
             + "concurrency, this many per 8 requests the limit allows (within the byte bound below)");
-    static final Setting<Long> MAX_IN_FLIGHT_BYTES = componentOption("backfill.max-in-flight-bytes", Settings.LONG,
-            wholeNumber(1, Long.MAX_VALUE, null),
-            "the most bytes of such events (as sent, 64 MB); beyond that, reading waits. Keeps memory flat when "
-            + "events are large");
+    static final Setting<String> MAX_IN_FLIGHT_BYTES = componentOption("backfill.max-in-flight-bytes", Settings.TEXT,
+            autoOr(wholeNumber(1, Long.MAX_VALUE, null)),
+            "the most bytes of such events (as sent); beyond that, reading waits. Keeps memory flat when events are "
+            + "large. `auto`: two fifths of the heap, at most 256 MB (about 150 MB with the launcher's heap); or a number");
     static final Setting<String> SPILL_DIR = componentOption("backfill.spill-dir", Settings.TEXT,
             FOLDER,
             "where a device's waiting events beyond two requests' worth (or a quarter of the window) are kept, so a "

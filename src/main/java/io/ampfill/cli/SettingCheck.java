@@ -106,12 +106,22 @@ interface SettingCheck {
 
     /** "adaptive", or what the check takes. */
     static SettingCheck adaptiveOr(SettingCheck check) {
+        return wordOr("adaptive", check);
+    }
+
+    /** "auto", or what the check takes. */
+    static SettingCheck autoOr(SettingCheck check) {
+        return wordOr("auto", check);
+    }
+
+    /** The word itself (any case), or what {@code check} takes. */
+    private static SettingCheck wordOr(String word, SettingCheck check) {
         return value -> {
-            if (value.equalsIgnoreCase("adaptive")) {
+            if (value.equalsIgnoreCase(word)) {
                 return null;
             }
             String problem = check.problem(value);
-            return problem == null ? null : problem.replaceFirst("^must be ", "must be adaptive or ");
+            return problem == null ? null : problem.replaceFirst("^must be ", "must be " + word + " or ");
         };
     }
 

@@ -1,6 +1,7 @@
 package io.ampfill.cli;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.ampfill.delivery.DeliverySettings;
 import io.ampfill.setting.BadSettingException;
 
 import java.nio.charset.StandardCharsets;
@@ -81,7 +82,8 @@ final class SettingRules {
         }
         // the events read but not acknowledged are kept in memory: more than half the heap would run out of it
         long heapHalf = Runtime.getRuntime().maxMemory() / 2;
-        if (settings.get(Setting.MAX_IN_FLIGHT_BYTES) > heapHalf) {
+        String windowBytes = settings.get(Setting.MAX_IN_FLIGHT_BYTES);
+        if (!windowBytes.equalsIgnoreCase(DeliverySettings.AUTO) && Long.parseLong(windowBytes) > heapHalf) {
             throw new BadSettingException(Setting.MAX_IN_FLIGHT_BYTES.name(), "must be at most half the heap ("
                     + heapHalf + " bytes of -Xmx" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + "m); raise -Xmx or lower it, got "
                     + quoted(settings.text(Setting.MAX_IN_FLIGHT_BYTES)));

@@ -72,7 +72,7 @@ final class BatchSender {
 
     private BatchAnswer postAndClassify(List<OutboundEvent> part) {
         listener.requestSent(part.size());
-        byte[] body = packer.body(part);
+        RequestBody body = packer.body(part);
         long sentAt = clock.nanoTime();
         HttpAnswer answer;
         try {

@@ -23,6 +23,45 @@ public record DeliverySettings(
     /** amplitude.max-concurrent-requests=adaptive: the limit on requests in flight adapts ({@link RequestConcurrency}). */
     public static final int ADAPTIVE = 0;
 
+    /** backfill.max-in-flight-bytes=auto: the window's bytes follow the heap ({@link #autoInFlightBytes}). */
+    public static final String AUTO = "auto";
+
+    /** The most bytes auto gives the window: what 128 full requests in flight and the events behind them hold. */
+    public static final long AUTO_IN_FLIGHT_BYTES_MOST = 256L << 20;
+
+    /**
+     * The window's bytes for auto: two fifths of the heap, at most {@link #AUTO_IN_FLIGHT_BYTES_MOST}. An event
+     * waiting or in flight holds about 1.3 times its JSON on the heap (the rest of the heap is the reading's and the
+     * garbage collector's room), and a far Amplitude needs events of about 1.5 round trips in memory: each device
+     * has one batch on the wire while the next gathers. With the launcher's 384 MB heap, about 150 MB: 128 requests
+     * in flight against an Amplitude 1 s away, where 64 MB held it to about 60.
+     */
+    public static long autoInFlightBytes(long maxHeap) {
+        return Math.max(1, Math.min(maxHeap / 5 * 2, AUTO_IN_FLIGHT_BYTES_MOST));
+    }
+
+    /**
+     * backfill.max-in-flight-bytes (or the component's maxInFlightBytes) as delivery takes it: auto, or a whole
+     * number of bytes of at least 1.
+     *
+     * @throws IllegalArgumentException neither
+     */
+    public static long inFlightBytes(String value, long maxHeap) {
+        String text = value == null ? "" : value.trim();
+        if (AUTO.equalsIgnoreCase(text)) {
+            return autoInFlightBytes(maxHeap);
+        }
+        try {
+            long bytes = Long.parseLong(text);
+            if (bytes >= 1) {
+                return bytes;
+            }
+        } catch (NumberFormatException notANumber) {
+            // said below
+        }
+        throw new IllegalArgumentException("maxInFlightBytes must be auto or a whole number of bytes of at least 1, got " + value);
+    }
+
     /** Pace a little under the configured rate: request timings jitter and Amplitude's buckets do not forgive. */
     public static final double RATE_MARGIN = 0.97;
 

@@ -14,6 +14,8 @@ final class Lane {
     enum State { IDLE, READY, WAITING, IN_FLIGHT, STARVED }
 
     final String key;
+    /** The user_id of the last event that came in: the next one of the same user shares it ({@link OutboundEvent#shareIds}). */
+    String userId;
     final TokenBucket bucket;
     ArrayDeque<OutboundEvent> queue = new ArrayDeque<>();
     /** Its queue has held more than a small one's events since it was made, so its array has grown. */

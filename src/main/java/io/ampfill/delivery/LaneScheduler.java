@@ -37,6 +37,11 @@ import java.util.concurrent.TimeUnit;
 final class LaneScheduler {
     /** How long a request that would go out part-full may wait for more events while another is on the wire. */
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * The requests in flight that backfill.max-in-flight-events is for: the fixed concurrency it was sized with. An
+     * adaptive limit above it widens the window in proportion.
+     */
+    static final int WINDOW_REQUESTS = 8;
     /** Spill files open at once, at most; beyond, a heavy device's events wait in memory (and hold up the reading). */
     private static final int MAX_SPILLING_LANES = 256;
     private static final Logger LOG = LoggerFactory.getLogger(LaneScheduler.class);
@@ -148,6 +153,8 @@ final class LaneScheduler {
                     bucketsEmptyAt);
             lanes.put(lane.key, lane);
         }
+        event.shareIds(lane.key, lane.userId);
+        lane.userId = event.userId();
         // a lane that already holds its share waits on disk: the window stays open for the others
         if (lane.spill != null || (lane.queue.size() >= laneMemoryEvents && canSpill())) {
             spill(lane, event);
@@ -175,7 +182,7 @@ final class LaneScheduler {
 
     /**
      * The window's events: backfill.max-in-flight-events, and with an adaptive concurrency, that many per
-     * {@link RequestConcurrency#INITIAL_LIMIT} requests the limit allows. Events in flight bound the throughput to
+     * {@link #WINDOW_REQUESTS} requests the limit allows. Events in flight bound the throughput to
      * the window per round trip, so a far Amplitude needs as large a window as it needs requests in flight; the byte
      * bound (backfill.max-in-flight-bytes) still holds whatever the limit.
      */
@@ -185,7 +192,7 @@ final class LaneScheduler {
             return events;
         }
         int limit = concurrency.limit();
-        return limit <= RequestConcurrency.INITIAL_LIMIT ? events : events / RequestConcurrency.INITIAL_LIMIT * limit;
+        return limit <= WINDOW_REQUESTS ? events : events / WINDOW_REQUESTS * limit;
     }
 
     private boolean canSpill() {

@@ -74,7 +74,6 @@ final class LaneSpill implements AutoCloseable {
         out.write(event.json());
         writeNullable(event.deviceId());
         writeNullable(event.userId());
-        writeNullable(event.insertId());
         out.writeLong(event.ordinal());
         out.writeLong(event.line());
         OriginRun last = origins.peekLast();
@@ -135,10 +134,9 @@ final class LaneSpill implements AutoCloseable {
             in.readFully(json);
             String deviceId = readNullable();
             String userId = readNullable();
-            String insertId = readNullable();
             long ordinal = in.readLong();
             long line = in.readLong();
-            return new OutboundEvent(laneKey, deviceId, userId, insertId, json, origins.peekFirst().origin, ordinal, line);
+            return new OutboundEvent(laneKey, deviceId, userId, json, origins.peekFirst().origin, ordinal, line);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read back the events of device " + laneKey + " kept in " + file, e);
         }

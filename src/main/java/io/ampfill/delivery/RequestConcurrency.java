@@ -43,9 +43,13 @@ final class RequestConcurrency {
 
     /**
      * Slow start ends at the first answer whose round trip is this many times the shortest seen so far: a queue is
-     * forming over there (the jitter of a far server's answers stays well under it).
+     * forming over there. A quarter, not a half: the answers that show a queue come back a queue later than the
+     * others, and until then each clean answer still adds a request. Ending at half as slow again, the limit had
+     * reached 36-40 against the capacity-limited emulator (bench/run.sh capacity: a knee of 16, 503 beyond 32) and
+     * 4-8 of 520 requests were refused; at a quarter, 16-22 and none. A slower answer of the jitter or of a pause of
+     * the JVM's ends it early too, which costs a far run little: Vegas grows on from there.
      */
-    static final double SLOW_START_END_RATIO = 1.5;
+    static final double SLOW_START_END_RATIO = 1.25;
 
     private final boolean adaptive;
     private final int most;
@@ -147,7 +151,7 @@ final class RequestConcurrency {
     /**
      * Slow start, as TCP's: the library's Vegas has none, and grows by about half per round trip, so a far server took
      * ten round trips to reach 60 requests in flight, most of a million events' run. Each clean answer adds one request
-     * while the limit is used (doubling it per round trip) until an answer comes back half as slow again as the
+     * while the limit is used (doubling it per round trip) until an answer comes back a quarter slower than the
      * fastest so far or says the server is overloaded; Vegas then goes on from the requests in flight when that answer's
      * request was sent (from half of them on an overload, as TCP halves its window), told the round trip at low load
      * this phase saw.

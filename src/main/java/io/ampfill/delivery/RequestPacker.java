@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 /**
  * Fills a request from the ready lanes within amplitude.max-events-per-request and amplitude.max-request-bytes, each
  * lane's batch within its tokens and its batch size, and builds a request's body: the events' JSON as they are, between
- * a head and a tail made once. Not thread-safe for {@link #fill}: used under the lanes' lock; {@link #body} is.
+ * a head and a tail made once ({@link RequestBody}). Not thread-safe for {@link #fill}: used under the lanes' lock; {@link #body} is.
  */
 final class RequestPacker {
     /** Events a lane's queue holds before it grows: a lane that had more gets a new, small one when it empties. */
@@ -88,24 +88,8 @@ final class RequestPacker {
     }
 
     /** The body of a POST /batch carrying these events. */
-    byte[] body(List<OutboundEvent> part) {
-        int size = requestHead.length + requestTail.length + Math.max(part.size() - 1, 0);
-        for (OutboundEvent e : part) {
-            size += e.json().length;
-        }
-        byte[] body = new byte[size];
-        System.arraycopy(requestHead, 0, body, 0, requestHead.length);
-        int at = requestHead.length;
-        for (int i = 0; i < part.size(); i++) {
-            if (i > 0) {
-                body[at++] = ',';
-            }
-            byte[] json = part.get(i).json();
-            System.arraycopy(json, 0, body, at, json.length);
-            at += json.length;
-        }
-        System.arraycopy(requestTail, 0, body, at, requestTail.length);
-        return body;
+    RequestBody body(List<OutboundEvent> part) {
+        return new RequestBody(requestHead, part, requestTail);
     }
 
     private static String jsonString(String s) {

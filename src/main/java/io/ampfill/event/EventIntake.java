@@ -47,7 +47,7 @@ public final class EventIntake {
         long ordinal = unit.nextOrdinal();
         MappingOutcome outcome = mapper.map(record);
         if (outcome instanceof MappedEvent event) {
-            events.add(new OutboundEvent(event.deviceKey(), event.deviceId(), event.userId(), event.insertId(),
+            events.add(new OutboundEvent(event.deviceKey(), event.deviceId(), event.userId(),
                     event.json(), unit, ordinal, record.line()));
             return event.truncatedStrings();
         }

@@ -30,11 +30,12 @@ class LaneSpillTest {
             for (int i = 0; i < 3000; i++) {
                 SourceUnit unit = i < 1000 || i >= 2500 ? first : second;
                 // enough bytes that the writes are flushed to the file in between; some events have no user
-                String json = "{\"event_type\":\"e" + i + "\",\"pad\":\"" + "x".repeat(i % 97) + "\"}";
+                String json = "{\"event_type\":\"e" + i + "\",\"pad\":\"" + "x".repeat(i % 97) + "\",\"insert_id\":\"insert-" + i
+                        + "\"}";
                 // one user id longer than DataOutput.writeUTF takes (65,535 bytes): nothing else limits an id's length
                 String user = i == 1234 ? "ü".repeat(40_000) + i : i % 3 == 0 ? null : "user-" + i;
                 OutboundEvent event = new OutboundEvent("device-7", "device-7", user,
-                        "insert-" + i, json.getBytes(StandardCharsets.UTF_8), unit, 10_000L + i, 1L + i);
+                        json.getBytes(StandardCharsets.UTF_8), unit, 10_000L + i, 1L + i);
                 spill.add(event);
                 written.add(event);
                 if (i % 700 == 699) { // reads while the lane is still spilling
@@ -57,6 +58,7 @@ class LaneSpillTest {
             assertThat(r.json()).as("json of event %d", i).isEqualTo(w.json());
             assertThat(r).usingRecursiveComparison().ignoringFields("json").isEqualTo(w);
             assertThat(r.origin()).isSameAs(w.origin());
+            assertThat(r.insertId()).as("insert_id of event %d, from its JSON", i).isEqualTo("insert-" + i);
         }
     }
 

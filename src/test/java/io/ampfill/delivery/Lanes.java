@@ -51,7 +51,8 @@ final class Lanes extends RecordingListener implements AutoCloseable {
         this.url = url;
     }
 
-    private HttpAnswer post(byte[] body) throws Exception {
+    private HttpAnswer post(RequestBody request) throws Exception {
+        byte[] body = request.toByteArray();
         HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString());

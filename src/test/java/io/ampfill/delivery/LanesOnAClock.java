@@ -103,7 +103,8 @@ final class LanesOnAClock extends RecordingListener {
         nextArrivesAfter = delay;
     }
 
-    private HttpAnswer post(byte[] body) throws Exception {
+    private HttpAnswer post(RequestBody request) throws Exception {
+        byte[] body = request.toByteArray();
         clock.advance(nextArrivesAfter);
         nextArrivesAfter = Duration.ZERO;
         AmplitudeEmulator.Answer answer = emulator.post(body);

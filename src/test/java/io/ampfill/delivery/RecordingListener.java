@@ -37,7 +37,7 @@ public class RecordingListener implements DeliveryListener {
                 String insertId = device + "-" + seq;
                 String json = "{\"event_type\":\"Played Song\",\"device_id\":\"" + device + "\",\"time\":" + (BASE_TIME + seq)
                         + ",\"insert_id\":\"" + insertId + "\",\"event_properties\":{\"seq\":" + seq + "}}";
-                events.add(new OutboundEvent(device, device, null, insertId, json.getBytes(StandardCharsets.UTF_8),
+                events.add(new OutboundEvent(device, device, null, json.getBytes(StandardCharsets.UTF_8),
                         unit, unit.nextOrdinal(), seq + 1));
             }
         }

@@ -185,6 +185,7 @@ class RequestConcurrencyTest {
         int answers = 0;
         int refused = 0;
         int refusedLate = 0;
+        int refusedAtStart = 0;
         List<Integer> lateLimits = new ArrayList<>();
         while (answers < 20_000) {
             while (flights.size() < concurrency.limit()) {
@@ -199,6 +200,9 @@ class RequestConcurrencyTest {
                     answered.refused ? UNAVAILABLE : OK);
             answers++;
             refused += answered.refused ? 1 : 0;
+            if (answers <= 200) {
+                refusedAtStart += answered.refused ? 1 : 0;
+            }
             if (answers > 2_000) {
                 refusedLate += answered.refused ? 1 : 0;
                 lateLimits.add(concurrency.limit());
@@ -208,6 +212,10 @@ class RequestConcurrencyTest {
         assertThat(meanLimit).as("mean limit after the first 2,000 answers").isBetween(16.0, 32.0);
         assertThat((double) refusedLate / (answers - 2_000)).as("refused after the first 2,000 answers").isLessThan(0.01);
         assertThat((double) refused / answers).as("refused, all answers").isLessThan(0.01);
+        // slow start stops near the knee: the answers that show the queue come a queue later than the others, and
+        // this client sends at once all the limit allows, so some of what it sent meanwhile is refused (9 here; 17
+        // when slow start went on to half as slow again)
+        assertThat(refusedAtStart).as("refused among the first 200 answers (slow start and after)").isLessThan(10);
         assertThat(Duration.ofNanos(now)).isPositive();
     }
 }

@@ -46,13 +46,13 @@ public final class EventBodies {
         for (int index = 0; index < items.size(); index++) {
             Object item = items.get(index);
             if (item instanceof OutboundEvent mapped) {
-                events.add(new OutboundEvent(mapped.laneKey(), mapped.deviceId(), mapped.userId(), mapped.insertId(), mapped.json(),
+                events.add(new OutboundEvent(mapped.laneKey(), mapped.deviceId(), mapped.userId(), mapped.json(),
                         origin, index, index));
                 continue;
             }
             MappingOutcome outcome = mapper.map(record(exchange, item, index));
             if (outcome instanceof MappedEvent event) {
-                events.add(new OutboundEvent(event.deviceKey(), event.deviceId(), event.userId(), event.insertId(), event.json(),
+                events.add(new OutboundEvent(event.deviceKey(), event.deviceId(), event.userId(), event.json(),
                         origin, index, index));
             } else {
                 origin.refused(index, ((Refused) outcome).reason());
