@@ -17,6 +17,7 @@
 #   AMPFILL_BENCH_CAPACITY_FIXED   the fixed concurrencies the capacity run compares with (default "8 16 24 32")
 #   AMPFILL_BENCH_FAR_LATENCIES    the far rows' latencies in ms (default "0 300 1000")
 #   AMPFILL_BENCH_FAR_FIXED        the fixed concurrencies each far row compares with (default 8; empty: none)
+#   AMPFILL_BENCH_FAR_EVENTS       events of the far and capacity data set (default 1000000, of 10,000 devices)
 #   AMPFILL_BENCH_KAFKA      arguments of the kafka set (default: instances=1,2,3 events=480000 devices=4800
 #                            latency-ms=1000 concurrency=4)
 set -euo pipefail
@@ -33,7 +34,7 @@ BIG_BYTES=${AMPFILL_BENCH_BIG_BYTES:-2147483648}
 BIG_DEVICES=50000
 SMALL_FILES=10000            # the files run: data set a cut into this many files, in order, as hourly exports are
 MANY_DEVICES=1000000
-FAR_EVENTS=1000000           # far and capacity: a million events of 10,000 devices in time order
+FAR_EVENTS=${AMPFILL_BENCH_FAR_EVENTS:-1000000}   # far and capacity: a million events of 10,000 devices in time order
 FAR_DEVICES=10000
 FAR_LATENCIES=${AMPFILL_BENCH_FAR_LATENCIES:-0 300 1000}   # ms; each with 10% of it as jitter
 read -r -a FAR_FIXED <<<"${AMPFILL_BENCH_FAR_FIXED-8}"      # the fixed concurrencies each far row compares with

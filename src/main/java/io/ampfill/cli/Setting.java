@@ -136,7 +136,7 @@ final class Setting<T> {
     static final Setting<String> MAX_IN_FLIGHT_BYTES = componentOption("backfill.max-in-flight-bytes", Settings.TEXT,
             autoOr(wholeNumber(1, Long.MAX_VALUE, null)),
             "the most bytes of such events (as sent); beyond that, reading waits. Keeps memory flat when events are "
-            + "large. `auto`: two fifths of the heap, at most 256 MB (about 150 MB with the launcher's heap); or a number");
+            + "large. `auto`: two fifths of the heap, at most 256 MB (about 135 MB with the launcher's heap); or a number");
     static final Setting<String> SPILL_DIR = componentOption("backfill.spill-dir", Settings.TEXT,
             FOLDER,
             "where a device's waiting events beyond two requests' worth (or a quarter of the window) are kept, so a "

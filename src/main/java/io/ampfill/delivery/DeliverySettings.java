@@ -33,7 +33,7 @@ public record DeliverySettings(
      * The window's bytes for auto: two fifths of the heap, at most {@link #AUTO_IN_FLIGHT_BYTES_MOST}. An event
      * waiting or in flight holds about 1.3 times its JSON on the heap (the rest of the heap is the reading's and the
      * garbage collector's room), and a far Amplitude needs events of about 1.5 round trips in memory: each device
-     * has one batch on the wire while the next gathers. With the launcher's 384 MB heap, about 150 MB: 128 requests
+     * has one batch on the wire while the next gathers. With the launcher's 352 MB heap, about 135 MB: 128 requests
      * in flight against an Amplitude 1 s away, where 64 MB held it to about 60.
      */
     public static long autoInFlightBytes(long maxHeap) {
