@@ -80,12 +80,13 @@ final class SettingRules {
                     + (envelope + ONE_EVENT_BYTES) + ", room for the request's envelope (" + envelope
                     + " bytes) and one event of 1 KB, got " + quoted(settings.text(Setting.MAX_REQUEST_BYTES)));
         }
-        // the events read but not acknowledged are kept in memory: more than half the heap would run out of it
-        long heapHalf = Runtime.getRuntime().maxMemory() / 2;
-        String windowBytes = settings.get(Setting.MAX_IN_FLIGHT_BYTES);
-        if (!windowBytes.equalsIgnoreCase(DeliverySettings.AUTO) && Long.parseLong(windowBytes) > heapHalf) {
+        // the events read but not acknowledged are kept in memory: more than half the heap would run out of it (auto
+        // is two fifths of it, as delivery resolves it)
+        long heap = Runtime.getRuntime().maxMemory();
+        long heapHalf = heap / 2;
+        if (DeliverySettings.inFlightBytes(settings.get(Setting.MAX_IN_FLIGHT_BYTES), heap) > heapHalf) {
             throw new BadSettingException(Setting.MAX_IN_FLIGHT_BYTES.name(), "must be at most half the heap ("
-                    + heapHalf + " bytes of -Xmx" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + "m); raise -Xmx or lower it, got "
+                    + heapHalf + " bytes of -Xmx" + heap / (1024 * 1024) + "m); raise -Xmx or lower it, got "
                     + quoted(settings.text(Setting.MAX_IN_FLIGHT_BYTES)));
         }
     }

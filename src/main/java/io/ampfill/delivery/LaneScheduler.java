@@ -237,7 +237,9 @@ final class LaneScheduler {
                 if (windowFull(bytes)) {
                     break;
                 }
-                lane.queue.addLast(spill.take(lane.key));
+                OutboundEvent back = spill.take(lane.key);
+                back.shareIds(lane.key, lane.userId); // its ids were read back from disk: copies of their own
+                lane.queue.addLast(back);
                 spilledEvents--;
                 unsettled++;
                 unsettledBytes += bytes;

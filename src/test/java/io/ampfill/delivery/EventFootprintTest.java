@@ -3,10 +3,13 @@ package io.ampfill.delivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -71,6 +74,39 @@ class EventFootprintTest {
         userOnly.shareIds("user:u", null);
         assertThat(userOnly.deviceId()).isNull();
         assertThat(userOnly.userId()).isEqualTo("u");
+    }
+
+    @Test
+    void events_back_from_disk_share_their_lanes_ids_too(@TempDir Path spill) {
+        // a window of 8 events: a lane keeps 2 in memory, the rest of its events wait on disk
+        DeliverySettings settings = new DeliverySettings("test-key-0123456789", 5, 0, 2000, 20_000_000, 8, 128, 8,
+                64L << 20, Duration.ofMillis(500), Duration.ofSeconds(60), null, Duration.ofHours(1), spill);
+        TestClock clock = new TestClock();
+        LaneScheduler lanes = new LaneScheduler(settings, clock, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(60),
+                () -> 0.5), clock.nanoTime(), () -> { });
+        List<LaneScheduler.Offer> offers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            offers.add(lanes.offer(event(new String("device-1"), new String("user-1"), "{\"n\":" + i + "}")));
+        }
+        assertThat(offers).containsExactly(LaneScheduler.Offer.IN_LANE, LaneScheduler.Offer.IN_LANE,
+                LaneScheduler.Offer.SPILLED, LaneScheduler.Offer.SPILLED, LaneScheduler.Offer.SPILLED);
+        List<OutboundEvent> sent = new ArrayList<>();
+        for (Request request; sent.size() < 5; ) {
+            request = lanes.nextRequest(clock.nanoTime());
+            assertThat(request).as("a request after %d events", sent.size()).isNotNull();
+            sent.addAll(request.events);
+            RequestOutcome outcome = new RequestOutcome(request.size());
+            outcome.acknowledged(0, request.size());
+            lanes.answered(request, outcome, clock.nanoTime());
+            lanes.requestDone();
+        }
+        assertThat(sent).extracting(e -> new String(e.json(), StandardCharsets.UTF_8))
+                .containsExactly("{\"n\":0}", "{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}");
+        for (OutboundEvent e : sent) {
+            assertThat(e.deviceId()).isSameAs(sent.get(0).laneKey());
+            assertThat(e.userId()).isSameAs(sent.get(0).userId());
+        }
+        assertThat(lanes.allSettled()).isTrue();
     }
 
     @Test
