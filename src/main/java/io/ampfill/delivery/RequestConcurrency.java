@@ -15,14 +15,22 @@ import org.slf4j.LoggerFactory;
  * a reset). It never grows while fewer than half the allowed requests are in flight, never exceeds the ceiling
  * (amplitude.max-concurrent-requests-ceiling) and never drops below 1.
  *
+ * <p>Vegas is told the shortest round trip of the last {@link #RECENT_ANSWERS} answers, not each answer's own: a queue
+ * over there makes every answer slower, while the jitter of the network, and this process's own pauses (its collector,
+ * two cores shared with the reading), make some slower. Against an emulator 300 ms away whose answers came back in
+ * 310-545 ms, Vegas told each answer's own took the slow ones for a queue, and a million events took 6.7-10.2 s (ten
+ * runs); told the shortest of the last eight, 6.5-7.7 s (eight runs). Answers that say the server is overloaded are
+ * left out of them: a server over its capacity refuses at once, faster than it serves.
+ *
  * <p>Why Vegas: a far Amplitude needs many requests in flight (the round trip is the network's, not a queue's), an
  * overloaded one shows its queue in the round trip before it refuses; Vegas grows fast where latency does not rise and
  * stops at the knee where it does. The library's AIMD grows by one per answer whatever the latency and finds the knee
  * only by being refused; its Gradient2 takes no notice of refusals. The thresholds are the library's own advice for
- * higher limits, widened: a queue of up to a sixth of the limit is fine, beyond a third the limit shrinks (at a tenth
- * and a fifth, the round trips of a run against an emulator 300 ms away on the same two cores, 10-40% over the
- * shortest as its CPU and garbage collection came and went, held the limit at 15-37 and the run at 100,000 events/s;
- * at a sixth and a third, 120,000-134,000, and against the overloaded emulator still no refusal). Changed from the
+ * higher limits: a queue of up to a tenth of the limit is fine, beyond a fifth the limit shrinks. (They were a sixth
+ * and a third while Vegas was told each answer's own round trip, 10-40% over the shortest as the CPU and the collector
+ * came and went; told the shortest of the recent ones, the narrower band keeps the limit nearer the knee of an
+ * overloaded server: against bench/run.sh's, at a sixth and a third 1-5 requests of about 520 were refused in each of
+ * six runs, at a tenth and a fifth none in seven of eight runs and 4 in the other.) Changed from the
  * library's defaults, each for what a simulated overloaded server (RequestConcurrencyTest) showed: no jump by a fifth
  * of the limit per answer when no queue shows (the answers of one round trip all come back before the first that sees
  * the queue, and the limit overshot the server's capacity twice over, 13% of requests refused); each answer moves the
@@ -39,17 +47,26 @@ import org.slf4j.LoggerFactory;
 final class RequestConcurrency {
     /** The limit adaptive starts at: the fixed default it replaces, best against the emulator next door. */
     static final int INITIAL_LIMIT = 8;
+    /** The answers whose shortest round trip Vegas is told (see the class comment). */
+    static final int RECENT_ANSWERS = 8;
     private static final Logger LOG = LoggerFactory.getLogger(RequestConcurrency.class);
 
     /**
-     * Slow start ends at the first answer whose round trip is this many times the shortest seen so far: a queue is
-     * forming over there. A quarter, not a half: the answers that show a queue come back a queue later than the
-     * others, and until then each clean answer still adds a request. Ending at half as slow again, the limit had
-     * reached 36-40 against the capacity-limited emulator (bench/run.sh capacity: a knee of 16, 503 beyond 32) and
-     * 4-8 of 520 requests were refused; at a quarter, 16-22 and none. A slower answer of the jitter or of a pause of
-     * the JVM's ends it early too, which costs a far run little: Vegas grows on from there.
+     * Slow start ends at the first answer whose round trip is this many times the shortest seen so far: a queue may be
+     * forming over there. An eighth: the answers that show a queue come back a queue later than the others, and until
+     * then each clean answer still adds a request, so the limit is about twice the requests that met the queue when
+     * the first slow answer comes back. Against the capacity-limited emulator (bench/run.sh capacity: a knee of 16, 503
+     * beyond 32), ending at a quarter slower let the limit reach 35-41 first, and 0-11 of about 520 requests were
+     * refused (over 1% in half the runs); at an eighth, see the thresholds in the class comment.
+     *
+     * <p>An eighth is within the jitter of a far server (the benchmark's is a tenth) and of this process's collector
+     * (its pauses of 90-140 ms are an eighth of a round trip 1 s away), so slow start mostly ends early, at 14-24
+     * requests, and Vegas grows on by about half per round trip instead of doubling: 1 s away a million events took
+     * 12.5-14.5 s, 11.1-12.9 s when it ended at a quarter. A backfill of hours pays that once. Taking the collector's
+     * pauses out of the round trips did not help: slow start then went on to 41-46 against the overloaded emulator
+     * (9-15 requests refused), since doubling outruns a queue that shows a round trip late.
      */
-    static final double SLOW_START_END_RATIO = 1.25;
+    static final double SLOW_START_END_RATIO = 1.125;
 
     private final boolean adaptive;
     private final int most;
@@ -61,6 +78,10 @@ final class RequestConcurrency {
     /** The shortest round trip seen in slow start: the server's at low load, handed to Vegas when it takes over. */
     private long shortestRoundTrip = Long.MAX_VALUE;
     private int startAnswers;
+    /** The round trips of the last {@link #RECENT_ANSWERS} answers that were not overload answers, as a ring. */
+    private final long[] recentRoundTrips = new long[RECENT_ANSWERS];
+    private int recentNext;
+    private int recentFilled;
 
     private RequestConcurrency(Limit limit, boolean adaptive, int most) {
         this.adaptive = adaptive;
@@ -92,8 +113,8 @@ final class RequestConcurrency {
                 .initialLimit(initial)
                 // smoothed, the limit only nears its bound: one more, and limit() cuts it at the ceiling
                 .maxConcurrency(most + 1)
-                .alphaFunction(limit -> Math.max(3, limit / 6))
-                .betaFunction(limit -> Math.max(6, limit / 3))
+                .alphaFunction(limit -> Math.max(3, limit / 10))
+                .betaFunction(limit -> Math.max(6, limit / 5))
                 .thresholdFunction(limit -> -1)
                 .probeMultiplier(1000)
                 .smoothing(0.5)
@@ -142,10 +163,24 @@ final class RequestConcurrency {
         // a clock that did not move (a test's) still gives a round trip: the library wants one above 0
         long rtt = Math.max(1, roundTrip);
         boolean overloaded = overloaded(answer);
+        // an overload answer is no measure of the queue: a server over its capacity refuses at once, faster than it serves
+        long recentShortest = overloaded ? rtt : recentShortest(rtt);
         if (slowStart && startingSlowly(rtt, inFlight, overloaded)) {
             return;
         }
-        limit.onSample(sentAt, rtt, inFlight, overloaded);
+        limit.onSample(sentAt, recentShortest, inFlight, overloaded);
+    }
+
+    /** Adds a round trip to the recent ones and gives the shortest of them. */
+    private synchronized long recentShortest(long rtt) {
+        recentRoundTrips[recentNext] = rtt;
+        recentNext = (recentNext + 1) % RECENT_ANSWERS;
+        recentFilled = Math.min(recentFilled + 1, RECENT_ANSWERS);
+        long shortest = rtt;
+        for (int i = 0; i < recentFilled; i++) {
+            shortest = Math.min(shortest, recentRoundTrips[i]);
+        }
+        return shortest;
     }
 
     /**

@@ -76,7 +76,8 @@ class RequestConcurrencyTest {
     void slow_start_ends_when_the_round_trip_rises_and_vegas_goes_on_from_there() {
         RequestConcurrency concurrency = startedSlowlyTo32();
         // a queue shows: three times the round trip. Slow start ends; Vegas, told the round trip at low load, shrinks
-        for (int i = 0; i < 10; i++) {
+        // once the recent answers are all slow
+        for (int i = 0; i < 2 * RequestConcurrency.RECENT_ANSWERS; i++) {
             answer(concurrency, OK, 1500 * MS, concurrency.limit());
         }
         assertThat(concurrency.limit()).isLessThan(32).isGreaterThan(1);
@@ -111,11 +112,32 @@ class RequestConcurrencyTest {
         }
         int grown = concurrency.limit();
         assertThat(grown).isGreaterThan(20);
-        // the same server, three times slower: requests wait in a queue there
-        for (int i = 0; i < 10; i++) {
+        // the same server, three times slower: requests wait in a queue there. The first slow answers are not yet
+        // believed (a queue slows them all, a pause some); once the recent answers are all slow, the limit shrinks
+        for (int i = 0; i < RequestConcurrency.RECENT_ANSWERS - 1; i++) {
+            answer(concurrency, OK, 300 * MS, concurrency.limit());
+        }
+        assertThat(concurrency.limit()).isGreaterThanOrEqualTo(grown);
+        for (int i = 0; i < RequestConcurrency.RECENT_ANSWERS; i++) {
             answer(concurrency, OK, 300 * MS, concurrency.limit());
         }
         assertThat(concurrency.limit()).isLessThan(grown);
+    }
+
+    /**
+     * A far server whose answers come back late now and then, a few at a time: the network's jitter, or this process
+     * paused by its collector while the answers waited for it. No queue makes them all slower, so the limit still grows
+     * to the ceiling (told each answer's own round trip, Vegas had it at 99 after these 2,000 answers).
+     */
+    @Test
+    void a_few_late_answers_at_a_time_are_no_queue_and_the_limit_still_grows_to_the_ceiling() {
+        RequestConcurrency concurrency = RequestConcurrency.adaptive(128);
+        for (int i = 0; i < 2_000; i++) {
+            // five answers in every eleven come back 60% late, one after another
+            long roundTrip = i % 11 < 5 ? 480 * MS : 300 * MS;
+            answer(concurrency, OK, roundTrip, concurrency.limit());
+        }
+        assertThat(concurrency.limit()).isEqualTo(128);
     }
 
     @Test
@@ -213,9 +235,9 @@ class RequestConcurrencyTest {
         assertThat((double) refusedLate / (answers - 2_000)).as("refused after the first 2,000 answers").isLessThan(0.01);
         assertThat((double) refused / answers).as("refused, all answers").isLessThan(0.01);
         // slow start stops near the knee: the answers that show the queue come a queue later than the others, and
-        // this client sends at once all the limit allows, so some of what it sent meanwhile is refused (9 here; 17
-        // when slow start went on to half as slow again)
-        assertThat(refusedAtStart).as("refused among the first 200 answers (slow start and after)").isLessThan(10);
+        // this client sends at once all the limit allows, so some of what it sent meanwhile may be refused (1 here; 9
+        // when slow start went on to a quarter slower, 17 to half as slow again)
+        assertThat(refusedAtStart).as("refused among the first 200 answers (slow start and after)").isLessThan(5);
         assertThat(Duration.ofNanos(now)).isPositive();
     }
 }
