@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * How many requests may be in flight at once: a fixed number, or adaptive (amplitude.max-concurrent-requests=adaptive,
  * the default). Adaptive is TCP Vegas, from Netflix's concurrency-limits library: it remembers the round trip the
- * server showed with little in flight, and from each answer's round trip estimates how many requests wait in a queue
+ * server showed with little in flight, and from the answers' round trips estimates how many requests wait in a queue
  * over there; while that queue is short the limit grows by half a request per answer, when it grows long the limit
  * shrinks as fast, and so it does on every answer that says the server is overloaded (a 429 for a rate, a 5xx, a timeout or
  * a reset). It never grows while fewer than half the allowed requests are in flight, never exceeds the ceiling
