@@ -12,8 +12,8 @@ import java.io.IOException;
  *
  * <p>Small on purpose: against a far Amplitude hundreds of thousands of events wait for their round trips, and what
  * each holds besides its JSON is heap the garbage collector moves again and again. So the insert_id is not kept
- * beside the JSON but read from it when asked (a refusal's line, a spill), and the lanes give the events of a device
- * their own one copy of its ids ({@link #shareIds}).
+ * beside the JSON but read from it when asked (for the line that tells of a refusal), and the lanes give the events
+ * of a device their own one copy of its ids ({@link #shareIds}).
  */
 public final class OutboundEvent {
     private static final JsonFactory JSON = new JsonFactory();

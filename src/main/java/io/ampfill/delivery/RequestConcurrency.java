@@ -6,6 +6,8 @@ import com.netflix.concurrency.limits.limit.VegasLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
+
 /**
  * How many requests may be in flight at once: a fixed number, or adaptive (amplitude.max-concurrent-requests=adaptive,
  * the default). Adaptive is TCP Vegas, from Netflix's concurrency-limits library: it remembers the round trip the
@@ -78,10 +80,12 @@ final class RequestConcurrency {
     /** The shortest round trip seen in slow start: the server's at low load, handed to Vegas when it takes over. */
     private long shortestRoundTrip = Long.MAX_VALUE;
     private int startAnswers;
-    /** The round trips of the last {@link #RECENT_ANSWERS} answers that were not overload answers, as a ring. */
+    /**
+     * The round trips of the last {@link #RECENT_ANSWERS} answers that were not overload answers, as a ring; the
+     * places no answer has filled yet hold the longest there is, so the shortest is of the answers alone.
+     */
     private final long[] recentRoundTrips = new long[RECENT_ANSWERS];
     private int recentNext;
-    private int recentFilled;
 
     private RequestConcurrency(Limit limit, boolean adaptive, int most) {
         this.adaptive = adaptive;
@@ -89,6 +93,7 @@ final class RequestConcurrency {
         this.slowStart = adaptive;
         this.startLimit = Math.min(INITIAL_LIMIT, most);
         this.limit = limit;
+        Arrays.fill(recentRoundTrips, Long.MAX_VALUE);
         if (adaptive) {
             debug(startLimit);
         }
@@ -157,13 +162,16 @@ final class RequestConcurrency {
      * @param inFlight  requests in flight when it was sent, itself included
      */
     void answered(long sentAt, long roundTrip, int inFlight, BatchAnswer answer) {
-        if (answer instanceof BatchAnswer.Fatal || answer instanceof BatchAnswer.NotAmplitude) {
-            return; // nothing to learn about the server's load: the run stops, or the answer was not Amplitude's
+        if (!adaptive || answer instanceof BatchAnswer.Fatal || answer instanceof BatchAnswer.NotAmplitude) {
+            // a fixed limit learns nothing; a fatal answer stops the run; an answer not Amplitude's tells nothing of
+            // its load
+            return;
         }
         // a clock that did not move (a test's) still gives a round trip: the library wants one above 0
         long rtt = Math.max(1, roundTrip);
         boolean overloaded = overloaded(answer);
-        // an overload answer is no measure of the queue: a server over its capacity refuses at once, faster than it serves
+        // an overload answer is no measure of the queue: a server over its capacity refuses at once, faster than it
+        // serves
         long recentShortest = overloaded ? rtt : recentShortest(rtt);
         if (slowStart && startingSlowly(rtt, inFlight, overloaded)) {
             return;
@@ -175,10 +183,9 @@ final class RequestConcurrency {
     private synchronized long recentShortest(long rtt) {
         recentRoundTrips[recentNext] = rtt;
         recentNext = (recentNext + 1) % RECENT_ANSWERS;
-        recentFilled = Math.min(recentFilled + 1, RECENT_ANSWERS);
         long shortest = rtt;
-        for (int i = 0; i < recentFilled; i++) {
-            shortest = Math.min(shortest, recentRoundTrips[i]);
+        for (long recent : recentRoundTrips) {
+            shortest = Math.min(shortest, recent);
         }
         return shortest;
     }
